@@ -1,0 +1,22 @@
+package eu.iciatlas.common;
+
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The session of a job. The master comes from spark-submit (or -Dspark.master from bin/ici-atlas);
+ * only the Delta Lake settings every job needs are set here, and only when the submitter has not.
+ */
+public final class SparkSessions {
+  private SparkSessions() {}
+
+  public static SparkSession getOrCreate(String appName) {
+    SparkSession.Builder builder = SparkSession.builder().appName(appName);
+    if (System.getProperty("spark.sql.extensions") == null) {
+      builder.config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension");
+    }
+    if (System.getProperty("spark.sql.catalog.spark_catalog") == null) {
+      builder.config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog");
+    }
+    return builder.getOrCreate();
+  }
+}

@@ -1,0 +1,27 @@
+package eu.iciatlas.common;
+
+/** Names of every table the pipeline writes; the layer is part of the name. */
+public final class Tables {
+  public static final String BRONZE_KEEP_PROJECTS = "bronze_keep_projects";
+  public static final String BRONZE_KEEP_PARTNERS = "bronze_keep_partners";
+  public static final String BRONZE_KEEP_CALLS = "bronze_keep_calls";
+  public static final String BRONZE_EUROSTAT = "bronze_eurostat";
+
+  public static final String SILVER_PROJECTS = "silver_projects";
+  public static final String SILVER_PARTICIPATIONS = "silver_participations";
+  public static final String SILVER_PROGRAMMES = "silver_programmes";
+  public static final String SILVER_CALLS = "silver_calls";
+  public static final String SILVER_NUTS_REGIONS = "silver_nuts_regions";
+  public static final String SILVER_NUTS_CONVERSION = "silver_nuts_conversion";
+  public static final String SILVER_REGION_INDICATORS = "silver_region_indicators";
+
+  public static final String QUARANTINE_KEEP_PROJECTS = "quarantine_keep_projects";
+  public static final String QUARANTINE_KEEP_PARTNERS = "quarantine_keep_partners";
+  public static final String QUARANTINE_KEEP_CALLS = "quarantine_keep_calls";
+  public static final String QUARANTINE_EUROSTAT = "quarantine_eurostat";
+
+  public static final String INGEST_AUDIT = "ingest_audit";
+  public static final String NUTS_RECODE_REPORT = "nuts_recode_report";
+
+  private Tables() {}
+}

@@ -1,0 +1,104 @@
+package eu.iciatlas.common.config;
+
+import com.univocity.parsers.csv.CsvParser;
+import com.univocity.parsers.csv.CsvParserSettings;
+import eu.iciatlas.common.io.InputException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The stable settings in {@code conf/}: read from a folder the user names (--conf), else from the
+ * copy packaged in the jar, so a spark-submit without --conf still has the defaults.
+ */
+public final class ConfFiles {
+  private static final String PACKAGED = "/ici-atlas-conf/";
+  private final Path folder;
+
+  public ConfFiles(Path folder) {
+    this.folder = folder;
+    if (folder != null && !Files.isDirectory(folder)) {
+      throw new InputException("--conf " + folder + ": no such folder. Pass the folder that holds the"
+          + " ici-atlas configuration files (the repository's conf/), or leave --conf out for the defaults.");
+    }
+  }
+
+  public String describe() {
+    return folder == null ? "packaged defaults" : folder.toString();
+  }
+
+  private Reader open(String name) throws IOException {
+    if (folder != null && Files.exists(folder.resolve(name))) {
+      return Files.newBufferedReader(folder.resolve(name), StandardCharsets.UTF_8);
+    }
+    InputStream packaged = ConfFiles.class.getResourceAsStream(PACKAGED + name);
+    if (packaged == null) {
+      throw new InputException("configuration file " + name + " is neither in " + describe()
+          + " nor packaged in the jar. Copy it from the repository's conf/ folder.");
+    }
+    return new InputStreamReader(packaged, StandardCharsets.UTF_8);
+  }
+
+  /** Rows of a ';' CSV conf file with '#' comments, as header name -> value (blank -> ""). */
+  public List<Map<String, String>> table(String name) {
+    CsvParserSettings settings = new CsvParserSettings();
+    settings.getFormat().setDelimiter(';');
+    settings.getFormat().setComment('#');
+    settings.setHeaderExtractionEnabled(true);
+    settings.setNullValue("");
+    settings.setMaxCharsPerColumn(100_000);
+    List<Map<String, String>> rows = new ArrayList<>();
+    try (Reader reader = open(name)) {
+      CsvParser parser = new CsvParser(settings);
+      parser.beginParsing(reader);
+      String[] header = null;
+      String[] row;
+      while ((row = parser.parseNext()) != null) {
+        if (header == null) {
+          header = parser.getContext().headers();
+        }
+        Map<String, String> values = new LinkedHashMap<>();
+        for (int i = 0; i < header.length; i++) {
+          values.put(header[i].trim(), i < row.length && row[i] != null ? row[i].trim() : "");
+        }
+        rows.add(values);
+      }
+    } catch (IOException e) {
+      throw new InputException("configuration file " + name + " in " + describe() + ": " + e.getMessage(), e);
+    }
+    return rows;
+  }
+
+  /** A key=value properties file of the conf folder (or the packaged default). */
+  public Map<String, String> properties(String name) {
+    java.util.Properties props = new java.util.Properties();
+    try (Reader reader = open(name)) {
+      props.load(reader);
+    } catch (IOException e) {
+      throw new InputException("configuration file " + name + " in " + describe() + ": " + e.getMessage(), e);
+    }
+    Map<String, String> out = new LinkedHashMap<>();
+    for (String key : props.stringPropertyNames()) {
+      out.put(key, props.getProperty(key).trim());
+    }
+    return out;
+  }
+
+  /** The value of a required column of a conf row, failing with the file and row when missing. */
+  public static String required(Map<String, String> row, String column, String file, int index) {
+    String value = row.get(column);
+    if (value == null || value.isEmpty()) {
+      throw new InputException("configuration file " + file + ", row " + (index + 1) + ": column '" + column
+          + "' is missing or empty");
+    }
+    return value;
+  }
+}

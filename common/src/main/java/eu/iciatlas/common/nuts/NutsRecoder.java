@@ -1,0 +1,154 @@
+package eu.iciatlas.common.nuts;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
+import eu.iciatlas.common.Columns;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * Moves NUTS 2 values between NUTS versions with the JRC conversion matrices. Additive values
+ * (counts, areas) are split by each intersection's share of the source region's population or
+ * area; rates and densities are not additive, so the target value is the population- or
+ * area-weighted mean of the overlapping source values. A target region is kept only when the
+ * source regions that have a value cover at least {@code minCoverage} of its weight.
+ */
+public final class NutsRecoder {
+  private NutsRecoder() {}
+
+  /**
+   * The NUTS version a set of geo codes is written in: the version whose NUTS 2 list contains most
+   * of them; ties go to the target version, then to the version nearest it.
+   */
+  public static int detectVersion(Set<String> geoCodes, Map<Integer, Set<String>> level2ByVersion, int target) {
+    int best = target;
+    long bestScore = -1;
+    List<Integer> versions = new ArrayList<>(level2ByVersion.keySet());
+    versions.sort((a, b) -> a.equals(target) ? -1 : b.equals(target) ? 1
+        : Integer.compare(Math.abs(a - target), Math.abs(b - target)));
+    for (int v : versions) {
+      long score = geoCodes.stream().filter(level2ByVersion.get(v)::contains).count();
+      if (score > bestScore) {
+        best = v;
+        bestScore = score;
+      }
+    }
+    return best;
+  }
+
+  /** NUTS 2 codes by version, from silver_nuts_regions (small: collected to the driver). */
+  public static Map<Integer, Set<String>> level2ByVersion(Dataset<Row> regions) {
+    Map<Integer, Set<String>> out = new HashMap<>();
+    for (Row r : regions.filter(col("level").equalTo(2)).select("nuts_version", "nuts_id").collectAsList()) {
+      out.computeIfAbsent(r.getInt(0), k -> new HashSet<>()).add(r.getString(1));
+    }
+    return out;
+  }
+
+  /**
+   * Level-2 matrix rows oriented from each source version to the target: source_version,
+   * source_code, target_code, area_km2, pop11, pop21.
+   */
+  public static Dataset<Row> oriented(Dataset<Row> conversions, int level, int target) {
+    Dataset<Row> m = conversions.filter(col("level").equalTo(level));
+    Dataset<Row> forward = m.filter(col("to_version").equalTo(target)).select(col("from_version").as("source_version"),
+        col("from_code").as("source_code"), col("to_code").as("target_code"), col("area_km2"), col("pop11"), col("pop21"));
+    Dataset<Row> backward = m.filter(col("from_version").equalTo(target)).select(col("to_version").as("source_version"),
+        col("to_code").as("source_code"), col("from_code").as("target_code"), col("area_km2"), col("pop11"), col("pop21"));
+    return forward.unionByName(backward);
+  }
+
+  /**
+   * Recodes {@code series} (key columns..., source_version, geo, value, additive, area_weighted) to
+   * the target version. Returns rows with the key columns, target geo, value, coverage and method,
+   * plus rows with status for what could not be recoded (see {@link Result}).
+   */
+  public record Result(Dataset<Row> recoded, Dataset<Row> notRecoded) {}
+
+  public static Result recode(Dataset<Row> series, List<String> keys, Dataset<Row> orientedMatrix,
+      Set<String> targetCodes, int target, double minCoverage) {
+    List<Column> keyCols = new ArrayList<>();
+    for (String k : keys) {
+      keyCols.add(col(k));
+    }
+    // Same version: nothing to convert, but the code must exist in the target version.
+    Dataset<Row> same = series.filter(col("source_version").equalTo(target));
+    Column known = col("geo").isin(targetCodes.toArray());
+    List<Column> identityCols = new ArrayList<>(keyCols);
+    identityCols.add(col("geo").as("nuts2"));
+    identityCols.add(col("value"));
+    identityCols.add(lit(1.0).as("coverage"));
+    identityCols.add(lit("identity").as("method"));
+    identityCols.add(col("source_version"));
+    Dataset<Row> identity = same.filter(known).select(identityCols.toArray(new Column[0]));
+    List<Column> missCols = new ArrayList<>(keyCols);
+    missCols.add(col("source_version"));
+    missCols.add(col("geo").as("code"));
+    missCols.add(lit("not_a_code_of_the_target_version").as("status"));
+    missCols.add(lit(null).cast("double").as("coverage"));
+    Dataset<Row> unknownSame = same.filter(known.unary_$bang()).select(missCols.toArray(new Column[0]));
+
+    Dataset<Row> other = series.filter(col("source_version").notEqual(target));
+    Column weight = when(col("area_weighted"), col("area_km2")).otherwise(col("pop11"));
+    Dataset<Row> sourceTotals = orientedMatrix.groupBy("source_version", "source_code")
+        .agg(sum("pop11").as("source_pop"), sum("area_km2").as("source_area"));
+    Dataset<Row> targetTotals = orientedMatrix.groupBy("source_version", "target_code")
+        .agg(sum("pop11").as("target_pop"), sum("area_km2").as("target_area"));
+    Dataset<Row> joined = other.join(orientedMatrix,
+            other.col("source_version").equalTo(orientedMatrix.col("source_version"))
+                .and(other.col("geo").equalTo(orientedMatrix.col("source_code"))), "left")
+        .drop(orientedMatrix.col("source_version"));
+    List<Column> notInMatrixCols = new ArrayList<>(keyCols);
+    notInMatrixCols.add(col("source_version"));
+    notInMatrixCols.add(col("geo").as("code"));
+    notInMatrixCols.add(lit("source_code_not_in_conversion_matrix").as("status"));
+    notInMatrixCols.add(lit(null).cast("double").as("coverage"));
+    Dataset<Row> notInMatrix = joined.filter(col("target_code").isNull()).select(notInMatrixCols.toArray(new Column[0]));
+
+    Dataset<Row> withTotals = joined.filter(col("target_code").isNotNull())
+        .join(sourceTotals, Columns.names("source_version", "source_code"), "left")
+        .withColumn("w", weight)
+        .withColumn("source_w", when(col("area_weighted"), col("source_area")).otherwise(col("source_pop")))
+        .withColumn("contribution", when(col("additive"),
+            when(col("source_w").gt(0), col("value").multiply(col("w")).divide(col("source_w"))).otherwise(lit(0.0)))
+            .otherwise(col("value").multiply(col("w"))));
+    List<Column> groupCols = new ArrayList<>(keyCols);
+    groupCols.add(col("source_version"));
+    groupCols.add(col("target_code"));
+    groupCols.add(col("additive"));
+    groupCols.add(col("area_weighted"));
+    Dataset<Row> grouped = withTotals.groupBy(groupCols.toArray(new Column[0]))
+        .agg(sum("contribution").as("contribution"), sum("w").as("covered_w"))
+        .join(targetTotals, Columns.names("source_version", "target_code"), "left")
+        .withColumn("target_w", when(col("area_weighted"), col("target_area")).otherwise(col("target_pop")))
+        .withColumn("coverage", when(col("target_w").gt(0), col("covered_w").divide(col("target_w"))).otherwise(lit(1.0)))
+        .withColumn("recoded_value", when(col("additive"), col("contribution"))
+            .otherwise(when(col("covered_w").gt(0), col("contribution").divide(col("covered_w")))));
+    Column enough = col("coverage").geq(minCoverage - 1e-9).and(col("recoded_value").isNotNull());
+    List<Column> recodedCols = new ArrayList<>(keyCols);
+    recodedCols.add(col("target_code").as("nuts2"));
+    recodedCols.add(col("recoded_value").as("value"));
+    recodedCols.add(col("coverage"));
+    recodedCols.add(when(col("area_weighted"), lit("jrc_area_weights")).otherwise(lit("jrc_population_weights")).as("method"));
+    recodedCols.add(col("source_version"));
+    Dataset<Row> converted = grouped.filter(enough).select(recodedCols.toArray(new Column[0]));
+    List<Column> partialCols = new ArrayList<>(keyCols);
+    partialCols.add(col("source_version"));
+    partialCols.add(col("target_code").as("code"));
+    partialCols.add(lit("target_region_partly_covered").as("status"));
+    partialCols.add(col("coverage"));
+    Dataset<Row> partial = grouped.filter(enough.unary_$bang()).select(partialCols.toArray(new Column[0]));
+    return new Result(identity.unionByName(converted),
+        unknownSame.unionByName(notInMatrix).unionByName(partial));
+  }
+}

@@ -1,0 +1,129 @@
+package eu.iciatlas.jobs;
+
+import eu.iciatlas.common.Progress;
+import eu.iciatlas.common.SparkSessions;
+import eu.iciatlas.common.io.InputException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** Entry point of the application jar and of bin/ici-atlas: one verb per job. */
+@Command(name = "ici-atlas", mixinStandardHelpOptions = true, version = "ici-atlas 0.1.0",
+    description = "International cluster initiatives in Interreg cooperation: Spark jobs over Keep.eu and Eurostat.",
+    subcommands = {IciAtlasCli.Run.class, IciAtlasCli.Ingest.class})
+public final class IciAtlasCli implements Runnable {
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "name a verb: run or ingest (see --help)");
+  }
+
+  /** Options every pipeline verb shares. */
+  static final class InputOptions {
+    @Option(names = "--keep", arity = "1..*", paramLabel = "PATH",
+        description = "Keep.eu exports: files, folders or globs; ';' CSV or XLSX, plain or .gz (default: the bundled sample)")
+    List<String> keep = new ArrayList<>();
+
+    @Option(names = "--eurostat", arity = "1..*", paramLabel = "PATH",
+        description = "Eurostat files: bulk TSV, API TSV, SDMX-CSV or long CSV, plain or .gz (default: the bundled sample)")
+    List<String> eurostat = new ArrayList<>();
+
+    @Option(names = "--nuts", paramLabel = "PATH",
+        description = "folder with the NUTS code lists and the JRC conversion matrices (default: the bundled sample)")
+    String nuts;
+
+    @Option(names = "--period", paramLabel = "P", description = "limit the run to this programme period, e.g. 2014-2020 (repeatable)")
+    List<String> periods = new ArrayList<>();
+
+    @Option(names = "--output", required = true, paramLabel = "DIR", description = "output folder (Delta tables under DIR/delta, CSV under DIR/bi)")
+    String output;
+
+    @Option(names = "--conf", paramLabel = "DIR", description = "configuration folder (default: conf/ of the repository, else the packaged defaults)")
+    Path conf;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "override a key of conf/pipeline.properties (repeatable)")
+    List<String> settings = new ArrayList<>();
+
+    @Option(names = "--run-id", paramLabel = "ID", description = "identifier of this run (default: UTC time + random suffix)")
+    String runId;
+
+    IngestConfig toConfig() {
+      String home = System.getProperty("ici.home");
+      List<String> keepPaths = keep;
+      List<String> eurostatPaths = eurostat;
+      String nutsPath = nuts;
+      Path confDir = conf;
+      if (home != null) {
+        Path sample = Path.of(home, "data", "sample");
+        keepPaths = keep.isEmpty() ? List.of(sample.resolve("keep").toString()) : keep;
+        eurostatPaths = eurostat.isEmpty() ? List.of(sample.resolve("eurostat").toString()) : eurostat;
+        nutsPath = nuts == null ? sample.resolve("nuts").toString() : nuts;
+        confDir = conf == null && Files.isDirectory(Path.of(home, "conf")) ? Path.of(home, "conf") : conf;
+      }
+      if (keepPaths.isEmpty() || eurostatPaths.isEmpty() || nutsPath == null) {
+        throw new InputException("--keep, --eurostat and --nuts are required outside bin/ici-atlas"
+            + " (which defaults them to the bundled sample)");
+      }
+      String id = runId != null ? runId
+          : ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'"))
+              + "-" + UUID.randomUUID().toString().substring(0, 6);
+      return new IngestConfig(keepPaths, eurostatPaths, nutsPath, periods, output, confDir, settings, id);
+    }
+  }
+
+  @Command(name = "ingest", mixinStandardHelpOptions = true,
+      description = "Ingest Keep.eu, Eurostat and NUTS inputs into bronze, silver and quarantine Delta tables.")
+  static final class Ingest implements Callable<Integer> {
+    @Mixin
+    InputOptions options = new InputOptions();
+
+    @Override
+    public Integer call() {
+      IngestConfig config = options.toConfig();
+      SparkSession spark = SparkSessions.getOrCreate("ici-atlas ingest");
+      new IngestJob(config, spark, Progress.toStderr()).run();
+      return 0;
+    }
+  }
+
+  @Command(name = "run", mixinStandardHelpOptions = true,
+      description = "Run the whole pipeline (ingestion, then the analysis stages) on the given inputs or the bundled sample.")
+  static final class Run implements Callable<Integer> {
+    @Mixin
+    InputOptions options = new InputOptions();
+
+    @Override
+    public Integer call() {
+      IngestConfig config = options.toConfig();
+      SparkSession spark = SparkSessions.getOrCreate("ici-atlas run");
+      new IngestJob(config, spark, Progress.toStderr()).run();
+      return 0;
+    }
+  }
+
+  public static void main(String[] args) {
+    CommandLine cli = new CommandLine(new IciAtlasCli());
+    cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+      if (e instanceof InputException) {
+        commandLine.getErr().println("ici-atlas: " + e.getMessage());
+        return 2;
+      }
+      throw e;
+    });
+    int code = cli.execute(args);
+    System.exit(code);
+  }
+}

@@ -1,0 +1,249 @@
+package eu.iciatlas.jobs;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.lit;
+
+import eu.iciatlas.common.Progress;
+import eu.iciatlas.common.Tables;
+import eu.iciatlas.common.config.ConfFiles;
+import eu.iciatlas.common.config.PipelineSettings;
+import eu.iciatlas.common.eurostat.EurostatBronze;
+import eu.iciatlas.common.eurostat.IndicatorDefinition;
+import eu.iciatlas.common.eurostat.RegionIndicators;
+import eu.iciatlas.common.io.CsvSources;
+import eu.iciatlas.common.io.InputException;
+import eu.iciatlas.common.io.InputFiles;
+import eu.iciatlas.common.keep.KeepBronze;
+import eu.iciatlas.common.keep.KeepColumns.Kind;
+import eu.iciatlas.common.keep.KeepSilver;
+import eu.iciatlas.common.keep.ProgrammeRules;
+import eu.iciatlas.common.nuts.NutsData;
+import eu.iciatlas.common.output.TableWriter;
+import eu.iciatlas.common.quality.IngestAudit;
+import eu.iciatlas.common.quality.Validation;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * IngestJob: Keep.eu exports, Eurostat series and NUTS reference data into bronze, silver and
+ * quarantine Delta tables, with an audit of every input row.
+ *
+ * <p>Inputs: Keep.eu projects/partners/calls (';' CSV or XLSX, plain or .gz, 2019 or current header
+ * set), Eurostat files (bulk TSV, API TSV, SDMX-CSV 1.0/2.0, long CSV), a NUTS folder (GISCO code
+ * lists, JRC matrices). Outputs, under {@code DIR/delta/}: bronze_keep_projects/partners/calls
+ * (as delivered + lineage), bronze_eurostat (one row per observation), silver_projects (key
+ * project_id), silver_participations (key participation_id), silver_programmes (key
+ * programme_key), silver_calls, silver_nuts_regions, silver_nuts_conversion,
+ * silver_region_indicators (key nuts2, year, indicator), quarantine_* (reason, raw record),
+ * nuts_recode_report and ingest_audit; silver, quarantine and audit tables also as CSV under
+ * {@code DIR/bi/}. Every table is overwritten in one Delta commit, so a rerun on the same inputs
+ * gives the same tables. Checks: rows read = accepted + quarantined (+ skipped for --period) for
+ * every input file, or the job fails.
+ */
+public final class IngestJob {
+  private final IngestConfig config;
+  private final SparkSession spark;
+  private final Progress progress;
+
+  /** What a run wrote, for the caller and for tests. */
+  public record Outcome(Map<String, Long> rowsPerTable, List<Row> audit) {}
+
+  public IngestJob(IngestConfig config, SparkSession spark, Progress progress) {
+    this.config = config;
+    this.spark = spark;
+    this.progress = progress;
+  }
+
+  public Outcome run() {
+    Instant start = Instant.now();
+    Configuration hadoopConf = spark.sparkContext().hadoopConfiguration();
+    List<String> keepFiles = InputFiles.expand("--keep", config.keep(), List.of("csv", "xlsx"), hadoopConf);
+    List<String> eurostatFiles = InputFiles.expand("--eurostat", config.eurostat(), List.of("tsv", "csv"), hadoopConf);
+    for (String p : config.periods()) {
+      if (!p.matches("\\d{4}-\\d{4}")) {
+        throw new InputException("--period " + p + ": expected a programme period like 2014-2020");
+      }
+    }
+    ConfFiles conf = new ConfFiles(config.confDir());
+    PipelineSettings settings = PipelineSettings.load(conf, config.settingOverrides());
+    ProgrammeRules programmeRules = new ProgrammeRules(conf);
+    List<IndicatorDefinition> indicators = IndicatorDefinition.load(conf);
+    progress.info("run " + config.runId() + ": " + keepFiles.size() + " Keep.eu file(s), " + eurostatFiles.size()
+        + " Eurostat file(s), NUTS from " + config.nuts() + ", periods " + (config.periods().isEmpty() ? "all" : config.periods())
+        + ", conf " + conf.describe() + ", " + settings);
+    progress.stage("resolve inputs and configuration", "", start);
+
+    Timestamp ingestedAt = Timestamp.from(Instant.now());
+    TableWriter writer = new TableWriter(spark, config.output(), progress);
+    java.util.LinkedHashMap<String, Long> rows = new java.util.LinkedHashMap<>();
+
+    // NUTS reference data
+    Dataset<Row> regions = NutsData.regions(spark, config.nuts());
+    Dataset<Row> conversions = NutsData.conversions(spark, config.nuts());
+    failOnCorrupt(regions, "NUTS code list");
+    failOnCorrupt(conversions, "JRC conversion matrix");
+    rows.put(Tables.SILVER_NUTS_REGIONS, writer.write(Tables.SILVER_NUTS_REGIONS, regions.drop(CsvSources.CORRUPT), true));
+    rows.put(Tables.SILVER_NUTS_CONVERSION, writer.write(Tables.SILVER_NUTS_CONVERSION, conversions.drop(CsvSources.CORRUPT), false));
+    regions = writer.read(Tables.SILVER_NUTS_REGIONS).persist(StorageLevel.MEMORY_AND_DISK());
+    conversions = writer.read(Tables.SILVER_NUTS_CONVERSION).persist(StorageLevel.MEMORY_AND_DISK());
+    int keepVersion = settings.keepNutsVersion();
+
+    // Keep.eu bronze
+    Instant bronzeStart = Instant.now();
+    Map<Kind, Dataset<Row>> bronze = KeepBronze.read(spark, keepFiles, config.runId(), ingestedAt, progress::info);
+    progress.stage("read Keep.eu exports", keepFiles.size() + " file(s)", bronzeStart);
+    rows.put(Tables.BRONZE_KEEP_PROJECTS, writer.write(Tables.BRONZE_KEEP_PROJECTS, bronze.get(Kind.PROJECTS), false));
+    rows.put(Tables.BRONZE_KEEP_PARTNERS, writer.write(Tables.BRONZE_KEEP_PARTNERS, bronze.get(Kind.PARTNERS), false));
+    rows.put(Tables.BRONZE_KEEP_CALLS, writer.write(Tables.BRONZE_KEEP_CALLS, bronze.get(Kind.CALLS), false));
+
+    // Keep.eu silver and quarantine
+    List<String> nuts1 = codes(regions, keepVersion, 1);
+    List<String> nuts2 = codes(regions, keepVersion, 2);
+    List<String> nuts3 = codes(regions, keepVersion, 3);
+    Dataset<Row> bronzeProjects = writer.read(Tables.BRONZE_KEEP_PROJECTS);
+    Dataset<Row> bronzePartners = writer.read(Tables.BRONZE_KEEP_PARTNERS);
+    Dataset<Row> bronzeCalls = writer.read(Tables.BRONZE_KEEP_CALLS);
+    Dataset<Row> checkedProjects = KeepSilver.checkProjects(bronzeProjects).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> checkedPartners = KeepSilver.checkPartners(bronzePartners, nuts1, nuts2, nuts3).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> checkedCalls = KeepSilver.checkCalls(bronzeCalls).persist(StorageLevel.MEMORY_AND_DISK());
+
+    rows.put(Tables.QUARANTINE_KEEP_PROJECTS, writer.write(Tables.QUARANTINE_KEEP_PROJECTS,
+        quarantine(checkedProjects, bronzeProjects), true));
+    rows.put(Tables.QUARANTINE_KEEP_PARTNERS, writer.write(Tables.QUARANTINE_KEEP_PARTNERS,
+        quarantine(checkedPartners, bronzePartners), true));
+    rows.put(Tables.QUARANTINE_KEEP_CALLS, writer.write(Tables.QUARANTINE_KEEP_CALLS,
+        quarantine(checkedCalls, bronzeCalls), true));
+
+    Dataset<Row> participations = KeepSilver.participations(inSelectedPeriods(Validation.accepted(checkedPartners)));
+    rows.put(Tables.SILVER_PARTICIPATIONS, writer.write(Tables.SILVER_PARTICIPATIONS, participations, true));
+    participations = writer.read(Tables.SILVER_PARTICIPATIONS);
+    Dataset<Row> projectsFromExport = KeepSilver.projectsFromExport(inSelectedPeriods(Validation.accepted(checkedProjects)));
+    rows.put(Tables.SILVER_PROJECTS, writer.write(Tables.SILVER_PROJECTS,
+        KeepSilver.projects(projectsFromExport, participations), true));
+    Dataset<Row> projects = writer.read(Tables.SILVER_PROJECTS);
+    rows.put(Tables.SILVER_PROGRAMMES, writer.write(Tables.SILVER_PROGRAMMES,
+        KeepSilver.programmes(projects, participations, programmeRules), true));
+    rows.put(Tables.SILVER_CALLS, writer.write(Tables.SILVER_CALLS,
+        KeepSilver.calls(inSelectedPeriods(Validation.accepted(checkedCalls))), true));
+
+    // Eurostat
+    Instant eurostatStart = Instant.now();
+    Dataset<Row> observations = EurostatBronze.read(spark, eurostatFiles, config.runId(), ingestedAt)
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    progress.stage("read Eurostat files", eurostatFiles.size() + " file(s)", eurostatStart);
+    rows.put(Tables.BRONZE_EUROSTAT, writer.write(Tables.BRONZE_EUROSTAT,
+        Validation.accepted(observations).drop("raw_record"), false));
+    rows.put(Tables.QUARANTINE_EUROSTAT, writer.write(Tables.QUARANTINE_EUROSTAT, observations
+        .filter(col(Validation.REASON).isNotNull())
+        .select(col(Validation.REASON).as("reason"), col(Validation.DETAIL).as("reason_detail"),
+            col(CsvSources.SOURCE_FILE), col(CsvSources.SOURCE_ROW),
+            org.apache.spark.sql.functions.coalesce(col("raw_record"), col("raw_value")).as("raw_record"),
+            col("dataset"), col("geo"), col("year"), col("_ingested_at"), col("_run_id")), true));
+    Dataset<Row> bronzeEurostat = writer.read(Tables.BRONZE_EUROSTAT);
+    Instant indicatorStart = Instant.now();
+    RegionIndicators.Result indicatorResult = RegionIndicators.build(bronzeEurostat, indicators, regions, conversions,
+        keepVersion, settings.minRecodeCoverage(), progress::info);
+    progress.stage("detect NUTS versions of Eurostat files", indicatorResult.versionByFile().size() + " file(s)", indicatorStart);
+    rows.put(Tables.SILVER_REGION_INDICATORS, writer.write(Tables.SILVER_REGION_INDICATORS, indicatorResult.indicators(), true));
+    rows.put(Tables.NUTS_RECODE_REPORT, writer.write(Tables.NUTS_RECODE_REPORT, indicatorResult.report(), true));
+
+    // Audit, from the tables as written
+    Instant auditStart = Instant.now();
+    Dataset<Row> audit = keepAudit(Tables.BRONZE_KEEP_PROJECTS, bronzeProjects,
+            projects.filter(col("has_project_record")).select(explode(col("_source_records")).as("r"))
+                .select(col("r.file").as(CsvSources.SOURCE_FILE)),
+            writer.read(Tables.QUARANTINE_KEEP_PROJECTS), checkedProjects)
+        .unionByName(keepAudit(Tables.BRONZE_KEEP_PARTNERS, bronzePartners, participations,
+            writer.read(Tables.QUARANTINE_KEEP_PARTNERS), checkedPartners))
+        .unionByName(keepAudit(Tables.BRONZE_KEEP_CALLS, bronzeCalls, writer.read(Tables.SILVER_CALLS),
+            writer.read(Tables.QUARANTINE_KEEP_CALLS), checkedCalls))
+        .unionByName(IngestAudit.of(Tables.BRONZE_EUROSTAT, "observation", observations, bronzeEurostat,
+            writer.read(Tables.QUARANTINE_EUROSTAT), observations.limit(0), config.runId()));
+    rows.put(Tables.INGEST_AUDIT, writer.write(Tables.INGEST_AUDIT, audit, true));
+    List<Row> auditRows = writer.read(Tables.INGEST_AUDIT).orderBy("table", "source_file").collectAsList();
+    progress.stage("audit", auditRows.size() + " file(s)", auditStart);
+    printAudit(auditRows);
+    for (Dataset<Row> d : List.of(checkedProjects, checkedPartners, checkedCalls, observations, regions, conversions)) {
+      d.unpersist();
+    }
+    List<String> unbalanced = new ArrayList<>();
+    for (Row r : auditRows) {
+      if (!r.getAs("balanced").equals(Boolean.TRUE)) {
+        unbalanced.add(r.getAs("table") + " " + r.getAs("source_file"));
+      }
+    }
+    if (!unbalanced.isEmpty()) {
+      throw new IllegalStateException("rows read != accepted + quarantined + skipped for " + unbalanced
+          + "; see " + writer.deltaPath(Tables.INGEST_AUDIT));
+    }
+    return new Outcome(rows, auditRows);
+  }
+
+  private Dataset<Row> keepAudit(String table, Dataset<Row> bronze, Dataset<Row> acceptedLineage,
+      Dataset<Row> quarantine, Dataset<Row> checked) {
+    Dataset<Row> skipped = Validation.accepted(checked).filter(outsideSelectedPeriods());
+    return IngestAudit.of(table, "row", bronze, acceptedLineage, quarantine, skipped, config.runId());
+  }
+
+  private Column outsideSelectedPeriods() {
+    if (config.periods().isEmpty()) {
+      return lit(false);
+    }
+    return col("_period").isin(config.periods().toArray()).unary_$bang();
+  }
+
+  private Dataset<Row> inSelectedPeriods(Dataset<Row> accepted) {
+    return accepted.filter(outsideSelectedPeriods().unary_$bang());
+  }
+
+  private Dataset<Row> quarantine(Dataset<Row> checked, Dataset<Row> bronze) {
+    List<String> raw = new ArrayList<>();
+    for (String c : bronze.columns()) {
+      if (!c.startsWith("_")) {
+        raw.add(c);
+      }
+    }
+    return Validation.quarantined(checked, raw, List.of("_period", "_ingested_at", "_run_id"))
+        .withColumnRenamed("_period", "period");
+  }
+
+  private static List<String> codes(Dataset<Row> regions, int version, int level) {
+    return regions.filter(col("nuts_version").equalTo(version).and(col("level").equalTo(level)))
+        .select("nuts_id").as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+  }
+
+  private static void failOnCorrupt(Dataset<Row> rows, String what) {
+    List<Row> bad = rows.filter(col(CsvSources.CORRUPT).isNotNull()).limit(3).collectAsList();
+    if (!bad.isEmpty()) {
+      throw new InputException(what + ": " + bad.size() + "+ malformed rows, e.g. " + bad.get(0)
+          + ". Reference files must be clean CSV; restore the file from data/sample/nuts/.");
+    }
+  }
+
+  private void printAudit(List<Row> auditRows) {
+    progress.info("ingest audit (rows read = accepted + quarantined + skipped for another period):");
+    progress.info(String.format("  %-22s %-60s %10s %10s %10s %8s  %s", "table", "source file", "read", "accepted",
+        "quarantined", "skipped", "quarantined by reason"));
+    for (Row r : auditRows) {
+      String file = r.getAs("source_file");
+      if (file.length() > 60) {
+        file = "..." + file.substring(file.length() - 57);
+      }
+      Object reasons = r.getAs("quarantined_by_reason");
+      progress.info(String.format("  %-22s %-60s %,10d %,10d %,10d %,8d  %s%s", (String) r.getAs("table"), file,
+          (Long) r.getAs("rows_read"), (Long) r.getAs("rows_accepted"), (Long) r.getAs("rows_quarantined"),
+          (Long) r.getAs("rows_skipped_other_period"), reasons == null ? "" : reasons,
+          r.getAs("balanced").equals(Boolean.TRUE) ? "" : "  UNBALANCED"));
+    }
+  }
+}
