@@ -114,16 +114,25 @@ public final class IciAtlasCli implements Runnable {
     }
   }
 
-  public static void main(String[] args) {
+  /** Runs a command line; the exit code is 0 on success, 2 for bad options or inputs. */
+  public static int execute(String[] args, java.io.PrintWriter out, java.io.PrintWriter err) {
     CommandLine cli = new CommandLine(new IciAtlasCli());
+    cli.setOut(out);
+    cli.setErr(err);
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
       if (e instanceof InputException) {
         commandLine.getErr().println("ici-atlas: " + e.getMessage());
+        commandLine.getErr().flush();
         return 2;
       }
       throw e;
     });
-    int code = cli.execute(args);
-    System.exit(code);
+    return cli.execute(args);
+  }
+
+  public static void main(String[] args) {
+    java.io.PrintWriter out = new java.io.PrintWriter(System.out, true);
+    java.io.PrintWriter err = new java.io.PrintWriter(System.err, true);
+    System.exit(execute(args, out, err));
   }
 }

@@ -1,0 +1,39 @@
+package eu.iciatlas.common;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Where tests find the real data: the repository's bundled sample and ../shared/data (CI has it). */
+public final class TestData {
+  private TestData() {}
+
+  public static Path repoRoot() {
+    String root = System.getProperty("ici.repo.root");
+    Path p = root != null ? Path.of(root) : Path.of("").toAbsolutePath();
+    while (p != null && !Files.exists(p.resolve("data/sample"))) {
+      p = p.getParent();
+    }
+    if (p == null) {
+      throw new IllegalStateException("cannot find the repository root (data/sample)");
+    }
+    return p;
+  }
+
+  public static Path sample(String relative) {
+    return repoRoot().resolve("data/sample").resolve(relative);
+  }
+
+  /** A file of ../shared/data; fails (not skips) on CI, where ../shared is always there. */
+  public static Path shared(String relative) {
+    Path p = repoRoot().resolveSibling("shared").resolve("data").resolve(relative);
+    if (!Files.exists(p)) {
+      if (System.getenv("CI") != null) {
+        throw new IllegalStateException("CI must have " + p);
+      }
+      assumeTrue(false, "no " + p + " on this machine");
+    }
+    return p;
+  }
+}
