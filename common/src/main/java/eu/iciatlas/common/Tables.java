@@ -15,6 +15,19 @@ public final class Tables {
   public static final String SILVER_NUTS_CONVERSION = "silver_nuts_conversion";
   public static final String SILVER_REGION_INDICATORS = "silver_region_indicators";
 
+  public static final String SILVER_PROJECT_REGIONS = "silver_project_regions";
+
+  public static final String GOLD_ICI_SHARE = "gold_ici_share";
+  public static final String GOLD_ICI_SHARE_SUMMARY = "gold_ici_share_summary";
+  public static final String GOLD_SPECIALIZATION_SHARE = "gold_specialization_share";
+  public static final String GOLD_COUNTRY_SPECIALIZATION = "gold_country_specialization";
+  public static final String GOLD_CLUSTER_COMPARISON = "gold_cluster_comparison";
+  public static final String GOLD_REGION_PROFILE = "gold_region_profile";
+  public static final String GOLD_CORRELATIONS = "gold_correlations";
+  public static final String GOLD_HYPOTHESIS_TESTS = "gold_hypothesis_tests";
+  public static final String GOLD_REGION_LINKS = "gold_region_links";
+  public static final String GOLD_ORGANISATIONS = "gold_organisations";
+
   public static final String QUARANTINE_KEEP_PROJECTS = "quarantine_keep_projects";
   public static final String QUARANTINE_KEEP_PARTNERS = "quarantine_keep_partners";
   public static final String QUARANTINE_KEEP_CALLS = "quarantine_keep_calls";

@@ -21,14 +21,14 @@ import picocli.CommandLine.Option;
 /** Entry point of the application jar and of bin/ici-atlas: one verb per job. */
 @Command(name = "ici-atlas", mixinStandardHelpOptions = true, version = "ici-atlas 0.1.0",
     description = "International cluster initiatives in Interreg cooperation: Spark jobs over Keep.eu and Eurostat.",
-    subcommands = {IciAtlasCli.Run.class, IciAtlasCli.Ingest.class})
+    subcommands = {IciAtlasCli.Run.class, IciAtlasCli.Ingest.class, IciAtlasCli.Analyse.class})
 public final class IciAtlasCli implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "name a verb: run or ingest (see --help)");
+    throw new CommandLine.ParameterException(spec.commandLine(), "name a verb: run, ingest or analyse (see --help)");
   }
 
   /** Options every pipeline verb shares. */
@@ -99,17 +99,59 @@ public final class IciAtlasCli implements Runnable {
     }
   }
 
+  /** Options of the analysis stage. */
+  static final class AnalysisOptions {
+    @Option(names = "--regions", paramLabel = "NAME", defaultValue = "default",
+        description = "region definition: 'default' (each programme one region) or NAME for conf/regions/NAME.csv, e.g. baltic (default: ${DEFAULT-VALUE})")
+    String regions;
+  }
+
+  @Command(name = "analyse", mixinStandardHelpOptions = true,
+      description = "Classify projects and compute the gold tables from the silver tables already in --output.")
+  static final class Analyse implements Callable<Integer> {
+    @Option(names = "--output", required = true, paramLabel = "DIR", description = "output folder of an earlier ingest or run")
+    String output;
+
+    @Option(names = "--conf", paramLabel = "DIR", description = "configuration folder (default: conf/ of the repository, else the packaged defaults)")
+    Path conf;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "override a key of conf/pipeline.properties (repeatable)")
+    List<String> settings = new ArrayList<>();
+
+    @Option(names = "--period", paramLabel = "P", description = "limit the analysis to this programme period (repeatable)")
+    List<String> periods = new ArrayList<>();
+
+    @Mixin
+    AnalysisOptions analysis = new AnalysisOptions();
+
+    @Override
+    public Integer call() {
+      String home = System.getProperty("ici.home");
+      Path confDir = conf == null && home != null && Files.isDirectory(Path.of(home, "conf")) ? Path.of(home, "conf") : conf;
+      SparkSession spark = SparkSessions.getOrCreate("ici-atlas analyse");
+      new AnalyseJob(new AnalyseJob.Config(output, confDir, settings, analysis.regions, periods, true), spark,
+          Progress.toStderr()).run();
+      return 0;
+    }
+  }
+
   @Command(name = "run", mixinStandardHelpOptions = true,
       description = "Run the whole pipeline (ingestion, then the analysis stages) on the given inputs or the bundled sample.")
   static final class Run implements Callable<Integer> {
     @Mixin
     InputOptions options = new InputOptions();
 
+    @Mixin
+    AnalysisOptions analysis = new AnalysisOptions();
+
     @Override
     public Integer call() {
       IngestConfig config = options.toConfig();
       SparkSession spark = SparkSessions.getOrCreate("ici-atlas run");
-      new IngestJob(config, spark, Progress.toStderr()).run();
+      Progress progress = Progress.toStderr();
+      new IngestJob(config, spark, progress).run();
+      new AnalyseJob(new AnalyseJob.Config(config.output(), config.confDir(), config.settingOverrides(), analysis.regions,
+          config.periods(), false), spark, progress).run();
       return 0;
     }
   }

@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.lit;
 
 import eu.iciatlas.common.Progress;
 import eu.iciatlas.common.Tables;
+import eu.iciatlas.common.analysis.IciClassifier;
 import eu.iciatlas.common.config.ConfFiles;
 import eu.iciatlas.common.config.PipelineSettings;
 import eu.iciatlas.common.eurostat.EurostatBronze;
@@ -36,7 +37,8 @@ import org.apache.spark.storage.StorageLevel;
 
 /**
  * IngestJob: Keep.eu exports, Eurostat series and NUTS reference data into bronze, silver and
- * quarantine Delta tables, with an audit of every input row.
+ * quarantine Delta tables, with an audit of every input row; silver_projects carries the ICI
+ * classification (is_ici, ici_score, ici_reasons, specializations) so that the analysis can run on it.
  *
  * <p>Inputs: Keep.eu projects/partners/calls (';' CSV or XLSX, plain or .gz, 2019 or current header
  * set), Eurostat files (bulk TSV, API TSV, SDMX-CSV 1.0/2.0, long CSV), a NUTS folder (GISCO code
@@ -128,8 +130,9 @@ public final class IngestJob {
     rows.put(Tables.SILVER_PARTICIPATIONS, writer.write(Tables.SILVER_PARTICIPATIONS, participations, true));
     participations = writer.read(Tables.SILVER_PARTICIPATIONS);
     Dataset<Row> projectsFromExport = KeepSilver.projectsFromExport(inSelectedPeriods(Validation.accepted(checkedProjects)));
+    IciClassifier classifier = new IciClassifier(conf, settings);
     rows.put(Tables.SILVER_PROJECTS, writer.write(Tables.SILVER_PROJECTS,
-        KeepSilver.projects(projectsFromExport, participations), true));
+        classifier.classify(KeepSilver.projects(projectsFromExport, participations), participations), true));
     Dataset<Row> projects = writer.read(Tables.SILVER_PROJECTS);
     rows.put(Tables.SILVER_PROGRAMMES, writer.write(Tables.SILVER_PROGRAMMES,
         KeepSilver.programmes(projects, participations, programmeRules), true));

@@ -5,15 +5,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * conf/pipeline.properties (key=value, '#' comments) with optional --set key=value overrides.
  * Unknown keys and bad values fail at start, naming the key.
  */
-public record PipelineSettings(int keepNutsVersion, double minRecodeCoverage) {
+public record PipelineSettings(int keepNutsVersion, double minRecodeCoverage, double iciThreshold,
+    int specializationMinMatches, int bootstrapResamples, long bootstrapSeed) {
   public static final String KEEP_NUTS_VERSION = "keep.nuts.version";
   public static final String MIN_RECODE_COVERAGE = "nuts.recode.min.coverage";
-  private static final Set<String> KEYS = Set.of(KEEP_NUTS_VERSION, MIN_RECODE_COVERAGE);
+  public static final String ICI_THRESHOLD = "ici.threshold";
+  public static final String SPECIALIZATION_MIN_MATCHES = "specialization.min.matches";
+  public static final String BOOTSTRAP_RESAMPLES = "bootstrap.resamples";
+  public static final String BOOTSTRAP_SEED = "bootstrap.seed";
+  private static final Set<String> KEYS = new TreeSet<>(List.of(KEEP_NUTS_VERSION, MIN_RECODE_COVERAGE,
+      ICI_THRESHOLD, SPECIALIZATION_MIN_MATCHES, BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED));
 
   public static PipelineSettings load(ConfFiles conf) {
     return load(conf, List.of());
@@ -30,30 +37,34 @@ public record PipelineSettings(int keepNutsVersion, double minRecodeCoverage) {
     }
     for (String key : values.keySet()) {
       if (!KEYS.contains(key)) {
-        throw new InputException("pipeline setting '" + key + "' is unknown; known keys: " + new TreeMap<>(
-            Map.of(KEEP_NUTS_VERSION, "", MIN_RECODE_COVERAGE, "")).keySet());
+        throw new InputException("pipeline setting '" + key + "' is unknown; known keys: " + KEYS);
       }
     }
-    int version;
-    double coverage;
-    try {
-      version = Integer.parseInt(values.getOrDefault(KEEP_NUTS_VERSION, "2013"));
-    } catch (NumberFormatException e) {
-      throw new InputException(KEEP_NUTS_VERSION + " = '" + values.get(KEEP_NUTS_VERSION) + "' is not a NUTS version year");
-    }
-    try {
-      coverage = Double.parseDouble(values.getOrDefault(MIN_RECODE_COVERAGE, "0.95"));
-    } catch (NumberFormatException e) {
-      throw new InputException(MIN_RECODE_COVERAGE + " = '" + values.get(MIN_RECODE_COVERAGE) + "' is not a number");
-    }
+    double coverage = number(values, MIN_RECODE_COVERAGE, "0.95");
     if (coverage <= 0 || coverage > 1) {
       throw new InputException(MIN_RECODE_COVERAGE + " = " + coverage + " must be in (0, 1]");
     }
-    return new PipelineSettings(version, coverage);
+    int resamples = (int) number(values, BOOTSTRAP_RESAMPLES, "2000");
+    if (resamples < 100) {
+      throw new InputException(BOOTSTRAP_RESAMPLES + " = " + resamples + " must be at least 100");
+    }
+    return new PipelineSettings((int) number(values, KEEP_NUTS_VERSION, "2013"), coverage,
+        number(values, ICI_THRESHOLD, "3.5"), (int) number(values, SPECIALIZATION_MIN_MATCHES, "2"), resamples,
+        (long) number(values, BOOTSTRAP_SEED, "20150101"));
+  }
+
+  private static double number(Map<String, String> values, String key, String fallback) {
+    String v = values.getOrDefault(key, fallback);
+    try {
+      return Double.parseDouble(v);
+    } catch (NumberFormatException e) {
+      throw new InputException("pipeline setting " + key + " = '" + v + "' is not a number");
+    }
   }
 
   @Override
   public String toString() {
-    return KEEP_NUTS_VERSION + "=" + keepNutsVersion + ", " + MIN_RECODE_COVERAGE + "=" + minRecodeCoverage;
+    return KEEP_NUTS_VERSION + "=" + keepNutsVersion + ", " + MIN_RECODE_COVERAGE + "=" + minRecodeCoverage + ", "
+        + ICI_THRESHOLD + "=" + iciThreshold + ", " + SPECIALIZATION_MIN_MATCHES + "=" + specializationMinMatches;
   }
 }

@@ -1,0 +1,41 @@
+package eu.iciatlas.common.analysis;
+
+import eu.iciatlas.common.config.ConfFiles;
+import eu.iciatlas.common.io.InputException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/** The registry of established international clusters, conf/clusters.csv, as a small Dataset. */
+public final class ClusterRegistry {
+  private ClusterRegistry() {}
+
+  public static Dataset<Row> load(SparkSession spark, ConfFiles conf) {
+    String file = "clusters.csv";
+    List<Row> rows = new ArrayList<>();
+    List<Map<String, String>> table = conf.table(file);
+    for (int i = 0; i < table.size(); i++) {
+      Map<String, String> r = table.get(i);
+      List<String> specs = Arrays.asList(ConfFiles.required(r, "specializations", file, i).split("\\|"));
+      for (String s : specs) {
+        if (!IciClassifier.SPECIALIZATIONS.contains(s)) {
+          throw new InputException("configuration file " + file + ", row " + (i + 1) + ": specialization '" + s
+              + "' is not one of " + IciClassifier.SPECIALIZATIONS);
+        }
+      }
+      rows.add(RowFactory.create(ConfFiles.required(r, "cluster", file, i),
+          Arrays.asList(ConfFiles.required(r, "regions", file, i).split("\\|")), r.getOrDefault("type", ""), specs));
+    }
+    StructType schema = new StructType().add("cluster", DataTypes.StringType)
+        .add("cluster_regions", DataTypes.createArrayType(DataTypes.StringType)).add("cluster_type", DataTypes.StringType)
+        .add("cluster_specializations", DataTypes.createArrayType(DataTypes.StringType));
+    return spark.createDataFrame(rows, schema);
+  }
+}

@@ -1,0 +1,216 @@
+package eu.iciatlas.common.analysis;
+
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.array_compact;
+import static org.apache.spark.sql.functions.array_contains;
+import static org.apache.spark.sql.functions.array_distinct;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat_ws;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.countDistinct;
+import static org.apache.spark.sql.functions.element_at;
+import static org.apache.spark.sql.functions.filter;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.lower;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.regexp_count;
+import static org.apache.spark.sql.functions.regexp_extract_all;
+import static org.apache.spark.sql.functions.size;
+import static org.apache.spark.sql.functions.slice;
+import static org.apache.spark.sql.functions.sort_array;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.transform;
+import static org.apache.spark.sql.functions.when;
+
+import eu.iciatlas.common.Columns;
+import eu.iciatlas.common.config.ConfFiles;
+import eu.iciatlas.common.config.PipelineSettings;
+import eu.iciatlas.common.io.InputException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
+
+/**
+ * The explainable ICI classifier: weighted rules over themes, multilingual text and the
+ * partnership (conf/classifier/ici_rules.csv, partner_types.csv) and the specialization taxonomy
+ * (conf/classifier/specializations.csv). Built on Spark built-in functions only.
+ */
+public final class IciClassifier {
+  public static final List<String> SPECIALIZATIONS = List.of("cleantech", "life_science", "ict", "energy", "maritime",
+      "logistics", "tourism", "food", "forestry", "manufacturing", "construction", "creative", "nanotech", "research",
+      "other");
+  private static final Set<String> PARTNER_SIGNALS = Set.of("private_partner", "three_private_partners",
+      "business_support_partner", "research_with_private", "three_countries");
+
+  record Rule(String name, String kind, double weight, String pattern) {}
+
+  record Specialization(String code, String pattern, List<String> themes) {}
+
+  private final List<Rule> rules = new ArrayList<>();
+  private final List<Specialization> specializations = new ArrayList<>();
+  private final String businessSupportPattern;
+  private final String researchPattern;
+  private final double threshold;
+  private final int minMatches;
+
+  public IciClassifier(ConfFiles conf, PipelineSettings settings) {
+    this.threshold = settings.iciThreshold();
+    this.minMatches = settings.specializationMinMatches();
+    List<Map<String, String>> rows = conf.table("classifier/ici_rules.csv");
+    for (int i = 0; i < rows.size(); i++) {
+      Map<String, String> r = rows.get(i);
+      String kind = ConfFiles.required(r, "kind", "classifier/ici_rules.csv", i);
+      String pattern = ConfFiles.required(r, "pattern", "classifier/ici_rules.csv", i);
+      if (kind.equals("text")) {
+        compile(pattern, "classifier/ici_rules.csv", i);
+      } else if (kind.equals("partner") && !PARTNER_SIGNALS.contains(pattern)) {
+        throw new InputException("configuration file classifier/ici_rules.csv, row " + (i + 1) + ": partner signal '"
+            + pattern + "' is not one of " + PARTNER_SIGNALS);
+      } else if (!kind.equals("theme") && !kind.equals("partner")) {
+        throw new InputException("configuration file classifier/ici_rules.csv, row " + (i + 1) + ": kind '" + kind
+            + "' is not theme, text or partner");
+      }
+      double weight;
+      try {
+        weight = Double.parseDouble(ConfFiles.required(r, "weight", "classifier/ici_rules.csv", i));
+      } catch (NumberFormatException e) {
+        throw new InputException("configuration file classifier/ici_rules.csv, row " + (i + 1) + ": weight is not a number");
+      }
+      rules.add(new Rule(ConfFiles.required(r, "rule", "classifier/ici_rules.csv", i), kind, weight, pattern));
+    }
+    List<Map<String, String>> specs = conf.table("classifier/specializations.csv");
+    for (int i = 0; i < specs.size(); i++) {
+      Map<String, String> r = specs.get(i);
+      String code = ConfFiles.required(r, "code", "classifier/specializations.csv", i);
+      if (!SPECIALIZATIONS.contains(code)) {
+        throw new InputException("configuration file classifier/specializations.csv, row " + (i + 1) + ": code '" + code
+            + "' is not one of " + SPECIALIZATIONS);
+      }
+      String pattern = ConfFiles.required(r, "pattern", "classifier/specializations.csv", i);
+      compile(pattern, "classifier/specializations.csv", i);
+      String themes = r.getOrDefault("themes", "");
+      specializations.add(new Specialization(code, pattern, themes.isEmpty() ? List.of() : List.of(themes.split("\\|"))));
+    }
+    String support = null;
+    String research = null;
+    for (Map<String, String> r : conf.table("classifier/partner_types.csv")) {
+      if ("business_support".equals(r.get("type"))) {
+        support = r.get("pattern");
+      } else if ("research".equals(r.get("type"))) {
+        research = r.get("pattern");
+      }
+    }
+    if (support == null || research == null) {
+      throw new InputException("configuration file classifier/partner_types.csv needs the types business_support and research");
+    }
+    this.businessSupportPattern = support;
+    this.researchPattern = research;
+  }
+
+  private static void compile(String pattern, String file, int row) {
+    try {
+      Pattern.compile(pattern);
+    } catch (java.util.regex.PatternSyntaxException e) {
+      throw new InputException("configuration file " + file + ", row " + (row + 1) + ": bad regex: " + e.getMessage());
+    }
+  }
+
+  /** Per project: the partnership signals the partner rules use. */
+  public Dataset<Row> partnerSignals(Dataset<Row> participations) {
+    Column name = lower(coalesce(col("organisation"), lit("")));
+    Column isPrivate = col("legal_status").equalTo("private");
+    return participations.groupBy("project_id").agg(
+        count(lit(1)).as("partners"),
+        sum(when(isPrivate, 1).otherwise(0)).as("private_partners"),
+        max(when(name.rlike("(?i)" + businessSupportPattern), 1).otherwise(0)).as("has_business_support"),
+        max(when(name.rlike("(?i)" + researchPattern), 1).otherwise(0)).as("has_research"),
+        countDistinct(col("country_code")).as("partner_countries"));
+  }
+
+  /**
+   * Adds is_ici, ici_score, ici_reasons, classified_without_text, specializations
+   * (array of code, matches, evidence) and primary_specialization to silver projects.
+   */
+  public Dataset<Row> classify(Dataset<Row> projects, Dataset<Row> participations) {
+    Dataset<Row> signals = partnerSignals(participations);
+    Dataset<Row> base = projects.drop("is_ici", "ici_score", "ici_reasons", "classified_without_text", "specializations",
+            "primary_specialization", "partners", "private_partners", "has_business_support", "has_research",
+            "partner_countries")
+        .join(signals, Columns.names("project_id"), "left")
+        .withColumn("_text", lower(concat_ws(" ", col("acronym"), col("title"), col("title_lang2"), col("title_lang3"),
+            col("description_en"), col("description_1"), col("description_2"), col("expected_results_en"),
+            col("expected_results_1"), col("expected_results_2"))));
+    Column themes = coalesce(col("themes"), array().cast(DataTypes.createArrayType(DataTypes.StringType)));
+    Column privatePartners = coalesce(col("private_partners"), lit(0L));
+    List<Column> fired = new ArrayList<>();
+    Column score = lit(0.0);
+    for (Rule rule : rules) {
+      Column fires = switch (rule.kind()) {
+        case "theme" -> array_contains(themes, rule.pattern());
+        case "text" -> col("_text").rlike(rule.pattern());
+        default -> switch (rule.pattern()) {
+          case "private_partner" -> privatePartners.geq(1);
+          case "three_private_partners" -> privatePartners.geq(3);
+          case "business_support_partner" -> coalesce(col("has_business_support"), lit(0)).equalTo(1);
+          case "research_with_private" -> coalesce(col("has_research"), lit(0)).equalTo(1).and(privatePartners.geq(1));
+          default -> coalesce(col("partner_countries"), lit(0L)).geq(3);
+        };
+      };
+      fires = coalesce(fires, lit(false));
+      fired.add(when(fires, lit(String.format(Locale.ROOT, "%s(%+.1f)", rule.name(), rule.weight()))));
+      score = score.plus(when(fires, lit(rule.weight())).otherwise(lit(0.0)));
+    }
+    Dataset<Row> scored = base
+        .withColumn("ici_score", score)
+        .withColumn("ici_reasons", array_compact(array(fired.toArray(new Column[0]))))
+        .withColumn("is_ici", col("ici_score").geq(threshold))
+        .withColumn("classified_without_text", coalesce(col("has_text"), lit(false)).unary_$bang());
+
+    List<Column> specs = new ArrayList<>();
+    for (Specialization s : specializations) {
+      Column themeMatches = lit(0);
+      for (String t : s.themes()) {
+        themeMatches = themeMatches.plus(when(array_contains(themes, t), lit(2)).otherwise(lit(0)));
+      }
+      Column matches = coalesce(regexp_count(col("_text"), lit(s.pattern())), lit(0)).plus(themeMatches);
+      Column evidence = slice(array_distinct(coalesce(regexp_extract_all(col("_text"), lit(s.pattern()), lit(0)),
+          array().cast(DataTypes.createArrayType(DataTypes.StringType)))), 1, 3);
+      specs.add(struct(lit(s.code()).as("code"), matches.cast(DataTypes.IntegerType).as("matches"),
+          lit(SPECIALIZATIONS.indexOf(s.code())).as("rank"), evidence.as("evidence"),
+          concat_ws("|", filter(lit(s.themes().toArray(new String[0])).cast(DataTypes.createArrayType(DataTypes.StringType)),
+              t -> array_contains(themes, t))).as("themes")));
+    }
+    Column all = array(specs.toArray(new Column[0]));
+    Column assigned = filter(all, s -> s.getField("matches").geq(minMatches));
+    // the specialization regexes run once, and only for ICIs; the primary has most matches, taxonomy
+    // order breaking ties, and is research only when nothing else is assigned
+    Column assignedOnce = col("_assigned");
+    Column nonResearchOnce = filter(assignedOnce, s -> s.getField("code").notEqual("research"));
+    Column poolOnce = when(size(nonResearchOnce).gt(0), nonResearchOnce).otherwise(assignedOnce);
+    Column bestOnce = element_at(sort_array(transform(poolOnce, s -> struct(lit(0).minus(s.getField("matches")).as("neg"),
+        s.getField("rank").as("rank"), s.getField("code").as("code"))), true), 1);
+    return scored
+        .withColumn("_assigned", when(col("is_ici"), assigned))
+        .withColumn("specializations", transform(assignedOnce, s -> struct(s.getField("code").as("code"),
+            s.getField("matches").as("matches"), s.getField("evidence").as("evidence"), s.getField("themes").as("themes"))))
+        .withColumn("primary_specialization", when(col("is_ici"),
+            when(size(assignedOnce).gt(0), bestOnce.getField("code")).otherwise(lit("other"))))
+        .drop("_text", "_assigned");
+  }
+
+  /** Codes of an ICI's specializations, 'other' when none was assigned (for the gold tables). */
+  public static Column specializationCodes() {
+    return when(col("is_ici"), when(size(col("specializations")).gt(0),
+        transform(col("specializations"), s -> s.getField("code"))).otherwise(array(lit("other"))));
+  }
+
+}

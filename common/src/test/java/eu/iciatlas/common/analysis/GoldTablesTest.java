@@ -1,0 +1,127 @@
+package eu.iciatlas.common.analysis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import eu.iciatlas.common.DatasetAssert;
+import eu.iciatlas.common.SparkTestSession;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A hand-made world: region R1 has projects P1 (ICI: energy, ict), P2 (ICI: energy) and P3 (no
+ * ICI); region R2 has P4 (no ICI, no text) and P5 (no ICI); P6 is in no region. Every expected
+ * number below is counted by hand from these rows.
+ */
+class GoldTablesTest {
+  private final SparkSession spark = SparkTestSession.get();
+
+  private static final StructType SPEC = new StructType().add("code", DataTypes.StringType).add("matches", DataTypes.IntegerType)
+      .add("evidence", DataTypes.createArrayType(DataTypes.StringType)).add("themes", DataTypes.StringType);
+
+  private Dataset<Row> projects() {
+    StructType schema = new StructType().add("project_id", DataTypes.StringType).add("period", DataTypes.StringType)
+        .add("is_ici", DataTypes.BooleanType).add("has_text", DataTypes.BooleanType)
+        .add("specializations", DataTypes.createArrayType(SPEC)).add("primary_specialization", DataTypes.StringType);
+    Row energy = RowFactory.create("energy", 3, List.of("wind energy"), "");
+    Row ict = RowFactory.create("ict", 2, List.of("digital"), "");
+    return spark.createDataFrame(List.of(
+        RowFactory.create("P1", "2014-2020", true, true, List.of(energy, ict), "energy"),
+        RowFactory.create("P2", "2014-2020", true, true, List.of(energy), "energy"),
+        RowFactory.create("P3", "2014-2020", false, true, null, null),
+        RowFactory.create("P4", "2014-2020", false, false, null, null),
+        RowFactory.create("P5", "2014-2020", false, true, null, null),
+        RowFactory.create("P6", "2014-2020", true, true, List.of(ict), "ict")), schema);
+  }
+
+  private Dataset<Row> projectRegions() {
+    StructType schema = new StructType().add("project_id", DataTypes.StringType).add("period", DataTypes.StringType)
+        .add("region_id", DataTypes.StringType).add("region_name", DataTypes.StringType).add("region_kind", DataTypes.StringType);
+    return spark.createDataFrame(List.of(
+        RowFactory.create("P1", "2014-2020", "R1", "Region 1", "cross_border"),
+        RowFactory.create("P2", "2014-2020", "R1", "Region 1", "cross_border"),
+        RowFactory.create("P3", "2014-2020", "R1", "Region 1", "cross_border"),
+        RowFactory.create("P4", "2014-2020", "R2", "Region 2", "cross_border"),
+        RowFactory.create("P5", "2014-2020", "R2", "Region 2", "cross_border"),
+        RowFactory.create("P6", "2014-2020", null, null, null)), schema);
+  }
+
+  private Dataset<Row> participations() {
+    StructType schema = new StructType().add("project_id", DataTypes.StringType).add("period", DataTypes.StringType)
+        .add("organisation", DataTypes.StringType).add("town", DataTypes.StringType)
+        .add("country_code", DataTypes.StringType).add("nuts2", DataTypes.StringType);
+    return spark.createDataFrame(List.of(
+        RowFactory.create("P1", "2014-2020", "Lund University", "Lund", "SE", "SE22"),
+        RowFactory.create("P1", "2014-2020", "Region Hovedstaden", "Hillerød", "DK", "DK01"),
+        RowFactory.create("P2", "2014-2020", "LUND UNIVERSITY.", "Lund ", "SE", "SE22"),
+        RowFactory.create("P2", "2014-2020", "Copenhagen Business School", "Frederiksberg", "DK", "DK01"),
+        RowFactory.create("P3", "2014-2020", "Region Hovedstaden", "Hillerød", "DK", "DK01"),
+        RowFactory.create("P4", "2014-2020", "Aalborg Kommune", "Aalborg", "DK", "DK05"),
+        RowFactory.create("P5", "2014-2020", "Saint Petersburg Committee", "Saint Petersburg", "RU", null)), schema);
+  }
+
+  @Test
+  void iciShareKeepsExactNumeratorsAndDenominators() {
+    Dataset<Row> share = GoldTables.iciShare(projects(), projectRegions(), participations());
+    DatasetAssert.assertRows(List.of(
+            Arrays.asList("R1", 3L, 2L, 2.0 / 3, 3L, 0L, 2L),
+            Arrays.asList("R2", 2L, 0L, 0.0, 1L, 0L, 0L)),
+        share, "region_id", "projects", "ici_projects", "share", "projects_with_text", "ici_projects_without_text",
+        "projects_with_more_than_lead_partner");
+    DatasetAssert.assertRows(List.of(Arrays.asList(2L, 1L, 1.0 / 3, 2.0 / 5, 2L, 5L)),
+        GoldTables.iciShareSummary(share), "regions", "regions_with_ici", "mean_regional_share", "pooled_share",
+        "ici_projects", "projects");
+  }
+
+  @Test
+  void specializationAndCountryTablesCountRegions() {
+    Dataset<Row> share = GoldTables.iciShare(projects(), projectRegions(), participations());
+    DatasetAssert.assertRows(List.of(
+            Arrays.asList("energy", 1L, 2L, 0.5, 1.0),
+            Arrays.asList("ict", 1L, 1L, 0.5, 1.0)),
+        GoldTables.specializationShare(projects(), projectRegions(), share),
+        "specialization", "regions_with_specialization", "ici_projects", "share_of_regions", "share_of_regions_with_ici");
+    // DK takes part in R1 and R2, SE in R1, RU in R2; only R1 has ICIs (energy, ict)
+    DatasetAssert.assertRows(List.of(
+            Arrays.asList("DK", "energy", 1L, 2L, 2L), Arrays.asList("DK", "ict", 1L, 2L, 2L),
+            Arrays.asList("SE", "energy", 1L, 2L, 1L), Arrays.asList("SE", "ict", 1L, 2L, 1L)),
+        GoldTables.countrySpecialization(projects(), projectRegions(), participations()),
+        "country_code", "specialization", "regions", "country_specializations", "country_regions");
+  }
+
+  @Test
+  void clusterComparisonMatchesRegistryAndIcisBySpecialization() {
+    StructType schema = new StructType().add("cluster", DataTypes.StringType)
+        .add("cluster_regions", DataTypes.createArrayType(DataTypes.StringType)).add("cluster_type", DataTypes.StringType)
+        .add("cluster_specializations", DataTypes.createArrayType(DataTypes.StringType));
+    Dataset<Row> clusters = spark.createDataFrame(List.of(
+        RowFactory.create("Wind Alliance", List.of("R1"), "cross-border", List.of("energy", "maritime")),
+        RowFactory.create("BioRegion", List.of("*"), "transnational", List.of("life_science"))), schema);
+    Dataset<Row> cmp = GoldTables.clusterComparison(projects(), projectRegions(), clusters);
+    DatasetAssert.assertRows(List.of(
+            Arrays.asList("R1", "energy", 2L, 1, true), Arrays.asList("R1", "ict", 1L, 0, false),
+            Arrays.asList("R1", "maritime", 0L, 1, false), Arrays.asList("R1", "life_science", 0L, 1, false),
+            Arrays.asList("R2", "life_science", 0L, 1, false)),
+        cmp, "region_id", "specialization", "ici_projects", "established_cluster_count", "overlap");
+    DatasetAssert.assertRows(List.of(Arrays.asList("R1", true), Arrays.asList("R2", false)),
+        GoldTables.regionsWithClusters(projectRegions(), clusters), "region_id", "has_established_cluster");
+  }
+
+  @Test
+  void linksAndOrganisationsComeFromSharedProjects() {
+    DatasetAssert.assertRows(List.of(Arrays.asList("DK01", "SE22", 2L, 2L)),
+        GoldTables.regionLinks(projects(), participations()), "nuts2_a", "nuts2_b", "shared_projects", "shared_ici_projects");
+    Dataset<Row> orgs = GoldTables.organisations(projects(), participations());
+    assertEquals(5, orgs.count(), "7 participations, 5 organisations: 'Lund University' in Lund and 'LUND UNIVERSITY.' in 'Lund ' are one organisation");
+    DatasetAssert.assertRows(List.of(Arrays.asList(2L, 2L, 2L, 1L)),
+        orgs.filter("country_code = 'SE'"), "projects", "ici_projects", "degree", "partner_countries");
+    DatasetAssert.assertRows(List.of(Arrays.asList(2L, 1L, 1L, 1L)),
+        orgs.filter("organisation = 'Region Hovedstaden'"), "projects", "ici_projects", "degree", "partner_countries");
+  }
+}

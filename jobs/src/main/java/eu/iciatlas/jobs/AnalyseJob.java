@@ -1,0 +1,126 @@
+package eu.iciatlas.jobs;
+
+import static org.apache.spark.sql.functions.col;
+
+import eu.iciatlas.common.Progress;
+import eu.iciatlas.common.Tables;
+import eu.iciatlas.common.analysis.ClusterRegistry;
+import eu.iciatlas.common.analysis.GoldTables;
+import eu.iciatlas.common.analysis.IciClassifier;
+import eu.iciatlas.common.analysis.RegionDefinition;
+import eu.iciatlas.common.analysis.StatisticsTables;
+import eu.iciatlas.common.config.ConfFiles;
+import eu.iciatlas.common.config.PipelineSettings;
+import eu.iciatlas.common.io.InputException;
+import eu.iciatlas.common.output.TableWriter;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * AnalyseJob: the method of METHOD.md over the silver tables of an output folder.
+ *
+ * <p>Inputs: silver_projects, silver_participations, silver_programmes, silver_region_indicators
+ * under {@code DIR/delta/}. Outputs: silver_project_regions (project -> region, with the rule
+ * used), the gold tables gold_ici_share, gold_ici_share_summary, gold_specialization_share,
+ * gold_country_specialization, gold_cluster_comparison, gold_region_profile, gold_correlations,
+ * gold_hypothesis_tests, gold_region_links, gold_organisations (Delta, and CSV under DIR/bi/),
+ * and, when asked to reclassify, silver_projects with a fresh classification. Each table is
+ * overwritten in one commit. Configuration: conf/regions/&lt;name&gt;.csv, conf/classifier/,
+ * conf/clusters.csv, conf/pipeline.properties.
+ */
+public final class AnalyseJob {
+  public record Config(String output, Path confDir, List<String> settingOverrides, String regions, List<String> periods,
+      boolean reclassify) {}
+
+  private final Config config;
+  private final SparkSession spark;
+  private final Progress progress;
+
+  public AnalyseJob(Config config, SparkSession spark, Progress progress) {
+    this.config = config;
+    this.spark = spark;
+    this.progress = progress;
+  }
+
+  public Map<String, Long> run() {
+    ConfFiles conf = new ConfFiles(config.confDir());
+    PipelineSettings settings = PipelineSettings.load(conf, config.settingOverrides());
+    RegionDefinition regions = new RegionDefinition(conf, config.regions());
+    TableWriter writer = new TableWriter(spark, config.output(), progress);
+    requireTables(writer, Tables.SILVER_PROJECTS, Tables.SILVER_PARTICIPATIONS, Tables.SILVER_PROGRAMMES,
+        Tables.SILVER_REGION_INDICATORS);
+    Map<String, Long> rows = new LinkedHashMap<>();
+    Dataset<Row> participations = periods(writer.read(Tables.SILVER_PARTICIPATIONS)).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> projects = periods(writer.read(Tables.SILVER_PROJECTS));
+    if (config.reclassify()) {
+      IciClassifier classifier = new IciClassifier(conf, settings);
+      rows.put(Tables.SILVER_PROJECTS, writer.write(Tables.SILVER_PROJECTS,
+          classifier.classify(writer.read(Tables.SILVER_PROJECTS), writer.read(Tables.SILVER_PARTICIPATIONS)), true));
+      projects = periods(writer.read(Tables.SILVER_PROJECTS));
+    }
+    projects = projects.persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> programmes = writer.read(Tables.SILVER_PROGRAMMES);
+    Instant start = Instant.now();
+    rows.put(Tables.SILVER_PROJECT_REGIONS, writer.write(Tables.SILVER_PROJECT_REGIONS,
+        regions.assign(spark, projects, participations, programmes), true));
+    Dataset<Row> projectRegions = writer.read(Tables.SILVER_PROJECT_REGIONS);
+    progress.stage("assign projects to regions", "definition " + regions.name(), start);
+
+    rows.put(Tables.GOLD_ICI_SHARE, writer.write(Tables.GOLD_ICI_SHARE,
+        GoldTables.iciShare(projects, projectRegions, participations), true));
+    Dataset<Row> iciShare = writer.read(Tables.GOLD_ICI_SHARE);
+    rows.put(Tables.GOLD_ICI_SHARE_SUMMARY, writer.write(Tables.GOLD_ICI_SHARE_SUMMARY,
+        GoldTables.iciShareSummary(iciShare), true));
+    rows.put(Tables.GOLD_SPECIALIZATION_SHARE, writer.write(Tables.GOLD_SPECIALIZATION_SHARE,
+        GoldTables.specializationShare(projects, projectRegions, iciShare), true));
+    rows.put(Tables.GOLD_COUNTRY_SPECIALIZATION, writer.write(Tables.GOLD_COUNTRY_SPECIALIZATION,
+        GoldTables.countrySpecialization(projects, projectRegions, participations), true));
+    Dataset<Row> clusters = ClusterRegistry.load(spark, conf);
+    rows.put(Tables.GOLD_CLUSTER_COMPARISON, writer.write(Tables.GOLD_CLUSTER_COMPARISON,
+        GoldTables.clusterComparison(projects, projectRegions, clusters), true));
+    rows.put(Tables.GOLD_REGION_PROFILE, writer.write(Tables.GOLD_REGION_PROFILE,
+        GoldTables.regionProfile(projects, participations, writer.read(Tables.SILVER_REGION_INDICATORS)), true));
+    Dataset<Row> nutsProfile = writer.read(Tables.GOLD_REGION_PROFILE);
+    Instant statsStart = Instant.now();
+    Dataset<Row> regionProfile = StatisticsTables.regionLevelProfile(iciShare, projectRegions, participations, nutsProfile);
+    rows.put(Tables.GOLD_CORRELATIONS, writer.write(Tables.GOLD_CORRELATIONS, StatisticsTables.correlations(spark,
+        nutsProfile, regionProfile, settings.bootstrapResamples(), settings.bootstrapSeed()), true));
+    rows.put(Tables.GOLD_HYPOTHESIS_TESTS, writer.write(Tables.GOLD_HYPOTHESIS_TESTS, StatisticsTables.hypothesisTests(spark,
+        iciShare, GoldTables.regionsWithClusters(projectRegions, clusters)), true));
+    progress.stage("statistics", "", statsStart);
+    rows.put(Tables.GOLD_REGION_LINKS, writer.write(Tables.GOLD_REGION_LINKS,
+        GoldTables.regionLinks(projects, participations), true));
+    rows.put(Tables.GOLD_ORGANISATIONS, writer.write(Tables.GOLD_ORGANISATIONS,
+        GoldTables.organisations(projects, participations), true));
+    projects.unpersist();
+    participations.unpersist();
+    return rows;
+  }
+
+  private Dataset<Row> periods(Dataset<Row> rows) {
+    return config.periods().isEmpty() ? rows : rows.filter(col("period").isin(config.periods().toArray()));
+  }
+
+  private void requireTables(TableWriter writer, String... tables) {
+    for (String t : tables) {
+      try {
+        org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(writer.deltaPath(t), "_delta_log");
+        FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
+        if (!fs.exists(p)) {
+          throw new InputException("--output " + config.output() + ": no Delta table " + t
+              + ". Run 'ici-atlas ingest' (or 'run') into this folder first.");
+        }
+      } catch (java.io.IOException e) {
+        throw new InputException("--output " + config.output() + ": cannot read " + t + ": " + e.getMessage(), e);
+      }
+    }
+  }
+}
