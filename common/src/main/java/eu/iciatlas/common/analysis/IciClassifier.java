@@ -146,7 +146,7 @@ public final class IciClassifier {
             "primary_specialization", "partners", "private_partners", "has_business_support", "has_research",
             "partner_countries")
         .join(signals, Columns.names("project_id"), "left")
-        .withColumn("_text", lower(concat_ws(" ", col("acronym"), col("title"), col("title_lang2"), col("title_lang3"),
+        .withColumn("_text", lower(concat_ws(" ", splitCamelCase(col("acronym")), col("title"), col("title_lang2"), col("title_lang3"),
             col("description_en"), col("description_1"), col("description_2"), col("expected_results_en"),
             col("expected_results_1"), col("expected_results_2"))));
     Column themes = coalesce(col("themes"), array().cast(DataTypes.createArrayType(DataTypes.StringType)));
@@ -205,6 +205,11 @@ public final class IciClassifier {
         .withColumn("primary_specialization", when(col("is_ici"),
             when(size(assignedOnce).gt(0), bestOnce.getField("code")).otherwise(lit("other"))))
         .drop("_text", "_assigned");
+  }
+
+  /** "EstRuClusterDevelopment" -> "Est Ru Cluster Development", so that words in acronyms are words. */
+  static Column splitCamelCase(Column acronym) {
+    return org.apache.spark.sql.functions.regexp_replace(acronym, "(\\p{Ll})(\\p{Lu})", "$1 $2");
   }
 
   /** Codes of an ICI's specializations, 'other' when none was assigned (for the gold tables). */

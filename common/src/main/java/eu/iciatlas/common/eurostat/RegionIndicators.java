@@ -92,7 +92,8 @@ public final class RegionIndicators {
     // One value per indicator, region and year: the first definition row with a value wins.
     Column rank = row_number().over(Window.partitionBy("indicator", "nuts2", "year")
         .orderBy(col("definition_order"), col("source_version")));
-    Dataset<Row> ranked = all.withColumn("_rank", rank);
+    // both outputs come from the same recoding: computed once
+    Dataset<Row> ranked = all.withColumn("_rank", rank).persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> indicators = ranked.filter(col("_rank").equalTo(1)).select(
         lit(target).as("nuts_version"), col("nuts2"), col("year"), col("indicator"), col("value"), col("unit"),
         col("source_dataset"), col("source_version").as("source_nuts_version"), col("method").as("recode_method"),

@@ -12,6 +12,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -19,13 +20,17 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
-/** The ingestion job on the bundled real sample, run twice into the same output. */
+/**
+ * The whole pipeline on the bundled real sample: ingestion twice into the same output (rerun
+ * identity), then the analysis with the Baltic region definition.
+ */
 @Tag("pipeline")
-class IngestJobPipelineTest {
+class PipelineTest {
   private static final SparkSession spark = SparkTestSession.get();
   private static Path output;
   private static IngestJob.Outcome first;
   private static IngestJob.Outcome second;
+  private static Map<String, Long> gold;
 
   private static IngestConfig config(String runId) {
     return new IngestConfig(List.of(TestData.sample("keep").toString()), List.of(TestData.sample("eurostat").toString()),
@@ -38,6 +43,8 @@ class IngestJobPipelineTest {
     Progress progress = new Progress(new PrintStream(System.err, true));
     first = new IngestJob(config("run-1"), spark, progress).run();
     second = new IngestJob(config("run-2"), spark, progress).run();
+    gold = new AnalyseJob(new AnalyseJob.Config(output.toString(), TestData.repoRoot().resolve("conf"), List.of(),
+        "baltic", List.of(), false), spark, progress).run();
   }
 
   private static Dataset<Row> table(String name, long version) {
@@ -131,5 +138,69 @@ class IngestJobPipelineTest {
     }
     String header = Files.readAllLines(output.resolve("bi").resolve(Tables.SILVER_PROGRAMMES + ".csv")).get(0);
     assertTrue(header.startsWith("programme_key,programme,period,project_count"), header);
+  }
+
+  /**
+   * The classifier against the 180 hand-labelled 2014-2020 projects of data/evaluation/: it must
+   * not fall below the figures reported in README.md, and must beat the theme-only baseline.
+   */
+  @Test
+  void classifierKeepsItsReportedQualityOnTheEvaluationSet() {
+    Dataset<Row> labels = spark.read().option("header", "true").option("multiLine", "true").option("escape", "\"")
+        .csv(TestData.repoRoot().resolve("data/evaluation/ici_labels_2014_2020.csv").toString());
+    assertEquals(180, labels.count());
+    List<Row> joined = labels.withColumnRenamed("is_ici", "label")
+        .join(table(Tables.SILVER_PROJECTS, 0).select("project_id", "is_ici"), "project_id")
+        .select(col("is_ici").as("predicted"), col("sample_stratum").equalTo("theme_clustering").as("baseline"),
+            col("label").equalTo("1").as("truth"))
+        .collectAsList();
+    assertEquals(180, joined.size(), "every labelled project is in silver_projects");
+    double[] classifier = scores(joined, 0);
+    double[] baseline = scores(joined, 1);
+    System.err.printf("evaluation: classifier P=%.3f R=%.3f F1=%.3f; theme baseline P=%.3f R=%.3f F1=%.3f%n",
+        classifier[0], classifier[1], classifier[2], baseline[0], baseline[1], baseline[2]);
+    assertTrue(classifier[0] >= 0.85, "precision " + classifier[0]);
+    assertTrue(classifier[1] >= 0.85, "recall " + classifier[1]);
+    assertTrue(classifier[2] >= 0.85, "F1 " + classifier[2]);
+    assertTrue(classifier[2] > baseline[2] + 0.05, "the classifier must beat the theme-only baseline: " + baseline[2]);
+  }
+
+  private static double[] scores(List<Row> rows, int predictedColumn) {
+    int tp = 0;
+    int fp = 0;
+    int fn = 0;
+    for (Row r : rows) {
+      boolean predicted = r.getBoolean(predictedColumn);
+      boolean truth = r.getBoolean(2);
+      tp += predicted && truth ? 1 : 0;
+      fp += predicted && !truth ? 1 : 0;
+      fn += !predicted && truth ? 1 : 0;
+    }
+    double p = tp / (double) (tp + fp);
+    double r = tp / (double) (tp + fn);
+    return new double[] {p, r, 2 * p * r / (p + r)};
+  }
+
+  @Test
+  void theBalticAnalysisProducesEveryGoldTable() {
+    for (String t : List.of(Tables.SILVER_PROJECT_REGIONS, Tables.GOLD_ICI_SHARE, Tables.GOLD_ICI_SHARE_SUMMARY,
+        Tables.GOLD_SPECIALIZATION_SHARE, Tables.GOLD_COUNTRY_SPECIALIZATION, Tables.GOLD_CLUSTER_COMPARISON,
+        Tables.GOLD_REGION_PROFILE, Tables.GOLD_CORRELATIONS, Tables.GOLD_HYPOTHESIS_TESTS, Tables.GOLD_REGION_LINKS,
+        Tables.GOLD_ORGANISATIONS)) {
+      assertTrue(gold.get(t) > 0, t + " has rows");
+      assertTrue(Files.exists(output.resolve("bi").resolve(t + ".csv")), t + ".csv");
+    }
+    Dataset<Row> share = table(Tables.GOLD_ICI_SHARE, 0);
+    Row jutland = share.filter("region_id = 'jutland' and period = '2007-2013'").first();
+    assertEquals(72L, jutland.<Long>getAs("projects"), "METHOD.md: 72 projects of Syddanmark-Schleswig-K.E.R.N.");
+    assertTrue(jutland.<String>getAs("completeness_note").contains("no text"), "2007-2013 shares say they rest on no text");
+    Row finlandRussia = share.filter("region_id = 'finland_russia' and period = '2007-2013'").first();
+    assertEquals(55L, finlandRussia.<Long>getAs("projects"), "Keep.eu lists 55 projects (the paper counted 36)");
+    assertEquals(13, share.filter("period = '2014-2020' and region_kind = 'cross_border'").count(),
+        "13 Baltic CBRs have closed 2014-2020 projects in the sample");
+    Dataset<Row> assignment = table(Tables.SILVER_PROJECT_REGIONS, 0);
+    assertEquals(table(Tables.SILVER_PROJECTS, 1).count(), assignment.count(), "every project is in silver_project_regions");
+    Row first = table(Tables.GOLD_CORRELATIONS, 0).orderBy("level", "indicator_order").first();
+    assertEquals("urban_population_share", first.getAs("indicator"), "urbanization first");
   }
 }
