@@ -91,8 +91,13 @@ public final class AnalyseJob {
     Dataset<Row> nutsProfile = writer.read(Tables.GOLD_REGION_PROFILE);
     Instant statsStart = Instant.now();
     Dataset<Row> regionProfile = StatisticsTables.regionLevelProfile(iciShare, projectRegions, participations, nutsProfile);
+    // NUTS 2 correlations count only the projects of the definition's regions (all projects for "default")
+    Dataset<Row> inDefinition = projectRegions.filter(col("region_id").isNotNull()).select("project_id");
+    Dataset<Row> scopedProfile = regions.isDefault() ? nutsProfile : GoldTables.regionProfile(projects,
+        participations.join(inDefinition, eu.iciatlas.common.Columns.names("project_id"), "left_semi"),
+        writer.read(Tables.SILVER_REGION_INDICATORS));
     rows.put(Tables.GOLD_CORRELATIONS, writer.write(Tables.GOLD_CORRELATIONS, StatisticsTables.correlations(spark,
-        nutsProfile, regionProfile, settings.bootstrapResamples(), settings.bootstrapSeed()), true));
+        scopedProfile, regionProfile, settings.bootstrapResamples(), settings.bootstrapSeed()), true));
     rows.put(Tables.GOLD_HYPOTHESIS_TESTS, writer.write(Tables.GOLD_HYPOTHESIS_TESTS, StatisticsTables.hypothesisTests(spark,
         iciShare, GoldTables.regionsWithClusters(projectRegions, clusters)), true));
     progress.stage("statistics", "", statsStart);
