@@ -13,6 +13,7 @@ import eu.iciatlas.common.config.ConfFiles;
 import eu.iciatlas.common.config.PipelineSettings;
 import eu.iciatlas.common.io.InputException;
 import eu.iciatlas.common.output.TableWriter;
+import eu.iciatlas.common.output.TableWriter.Scope;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -33,7 +34,8 @@ import org.apache.spark.storage.StorageLevel;
  * gold_country_specialization, gold_cluster_comparison, gold_region_profile, gold_correlations,
  * gold_hypothesis_tests, gold_region_links, gold_organisations (Delta, and CSV under DIR/bi/),
  * and, when asked to reclassify, silver_projects with a fresh classification. Each table is
- * overwritten in one commit. Configuration: conf/regions/&lt;name&gt;.csv, conf/classifier/,
+ * written in one commit that replaces exactly the analysed periods (Delta replaceWhere on period;
+ * all periods of silver_projects unless --period is given). Configuration: conf/regions/&lt;name&gt;.csv, conf/classifier/,
  * conf/clusters.csv, conf/pipeline.properties.
  */
 public final class AnalyseJob {
@@ -58,37 +60,45 @@ public final class AnalyseJob {
     requireTables(writer, Tables.SILVER_PROJECTS, Tables.SILVER_PARTICIPATIONS, Tables.SILVER_PROGRAMMES,
         Tables.SILVER_REGION_INDICATORS);
     Map<String, Long> rows = new LinkedHashMap<>();
+    List<String> periods = config.periods().isEmpty()
+        ? writer.read(Tables.SILVER_PROJECTS).select("period").distinct().orderBy("period")
+            .as(org.apache.spark.sql.Encoders.STRING()).collectAsList()
+        : config.periods();
+    Scope scope = Scope.periods("period", periods, false);
+    selected = periods;
+    progress.info("analysis of periods " + periods + " with region definition " + regions.name());
     Dataset<Row> participations = periods(writer.read(Tables.SILVER_PARTICIPATIONS)).persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> projects = periods(writer.read(Tables.SILVER_PROJECTS));
     if (config.reclassify()) {
       IciClassifier classifier = new IciClassifier(conf, settings);
       rows.put(Tables.SILVER_PROJECTS, writer.write(Tables.SILVER_PROJECTS,
-          classifier.classify(writer.read(Tables.SILVER_PROJECTS), writer.read(Tables.SILVER_PARTICIPATIONS)), true));
+          classifier.classify(periods(writer.read(Tables.SILVER_PROJECTS)),
+          periods(writer.read(Tables.SILVER_PARTICIPATIONS))), true, scope));
       projects = periods(writer.read(Tables.SILVER_PROJECTS));
     }
     projects = projects.persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> programmes = writer.read(Tables.SILVER_PROGRAMMES);
     Instant start = Instant.now();
     rows.put(Tables.SILVER_PROJECT_REGIONS, writer.write(Tables.SILVER_PROJECT_REGIONS,
-        regions.assign(spark, projects, participations, programmes), true));
-    Dataset<Row> projectRegions = writer.read(Tables.SILVER_PROJECT_REGIONS);
+        regions.assign(spark, projects, participations, programmes), true, scope));
+    Dataset<Row> projectRegions = periods(writer.read(Tables.SILVER_PROJECT_REGIONS));
     progress.stage("assign projects to regions", "definition " + regions.name(), start);
 
     rows.put(Tables.GOLD_ICI_SHARE, writer.write(Tables.GOLD_ICI_SHARE,
-        GoldTables.iciShare(projects, projectRegions, participations), true));
-    Dataset<Row> iciShare = writer.read(Tables.GOLD_ICI_SHARE);
+        GoldTables.iciShare(projects, projectRegions, participations), true, scope));
+    Dataset<Row> iciShare = periods(writer.read(Tables.GOLD_ICI_SHARE));
     rows.put(Tables.GOLD_ICI_SHARE_SUMMARY, writer.write(Tables.GOLD_ICI_SHARE_SUMMARY,
-        GoldTables.iciShareSummary(iciShare), true));
+        GoldTables.iciShareSummary(iciShare), true, scope));
     rows.put(Tables.GOLD_SPECIALIZATION_SHARE, writer.write(Tables.GOLD_SPECIALIZATION_SHARE,
-        GoldTables.specializationShare(projects, projectRegions, iciShare), true));
+        GoldTables.specializationShare(projects, projectRegions, iciShare), true, scope));
     rows.put(Tables.GOLD_COUNTRY_SPECIALIZATION, writer.write(Tables.GOLD_COUNTRY_SPECIALIZATION,
-        GoldTables.countrySpecialization(projects, projectRegions, participations), true));
+        GoldTables.countrySpecialization(projects, projectRegions, participations), true, scope));
     Dataset<Row> clusters = ClusterRegistry.load(spark, conf);
     rows.put(Tables.GOLD_CLUSTER_COMPARISON, writer.write(Tables.GOLD_CLUSTER_COMPARISON,
-        GoldTables.clusterComparison(projects, projectRegions, clusters), true));
+        GoldTables.clusterComparison(projects, projectRegions, clusters), true, scope));
     rows.put(Tables.GOLD_REGION_PROFILE, writer.write(Tables.GOLD_REGION_PROFILE,
-        GoldTables.regionProfile(projects, participations, writer.read(Tables.SILVER_REGION_INDICATORS)), true));
-    Dataset<Row> nutsProfile = writer.read(Tables.GOLD_REGION_PROFILE);
+        GoldTables.regionProfile(projects, participations, writer.read(Tables.SILVER_REGION_INDICATORS)), true, scope));
+    Dataset<Row> nutsProfile = periods(writer.read(Tables.GOLD_REGION_PROFILE));
     Instant statsStart = Instant.now();
     Dataset<Row> regionProfile = StatisticsTables.regionLevelProfile(iciShare, projectRegions, participations, nutsProfile);
     // NUTS 2 correlations count only the projects of the definition's regions (all projects for "default")
@@ -97,21 +107,24 @@ public final class AnalyseJob {
         participations.join(inDefinition, eu.iciatlas.common.Columns.names("project_id"), "left_semi"),
         writer.read(Tables.SILVER_REGION_INDICATORS));
     rows.put(Tables.GOLD_CORRELATIONS, writer.write(Tables.GOLD_CORRELATIONS, StatisticsTables.correlations(spark,
-        scopedProfile, regionProfile, settings.bootstrapResamples(), settings.bootstrapSeed()), true));
-    rows.put(Tables.GOLD_HYPOTHESIS_TESTS, writer.write(Tables.GOLD_HYPOTHESIS_TESTS, StatisticsTables.hypothesisTests(spark,
-        iciShare, GoldTables.regionsWithClusters(projectRegions, clusters)), true));
+        scopedProfile, regionProfile, settings.bootstrapResamples(), settings.bootstrapSeed()), true, scope));
+    rows.put(Tables.GOLD_HYPOTHESIS_TESTS, writer.write(Tables.GOLD_HYPOTHESIS_TESTS,
+        StatisticsTables.hypothesisTests(spark,
+        iciShare, GoldTables.regionsWithClusters(projectRegions, clusters)), true, scope));
     progress.stage("statistics", "", statsStart);
     rows.put(Tables.GOLD_REGION_LINKS, writer.write(Tables.GOLD_REGION_LINKS,
-        GoldTables.regionLinks(projects, participations), true));
+        GoldTables.regionLinks(projects, participations), true, scope));
     rows.put(Tables.GOLD_ORGANISATIONS, writer.write(Tables.GOLD_ORGANISATIONS,
-        GoldTables.organisations(projects, participations), true));
+        GoldTables.organisations(projects, participations), true, scope));
     projects.unpersist();
     participations.unpersist();
     return rows;
   }
 
+  private List<String> selected = List.of();
+
   private Dataset<Row> periods(Dataset<Row> rows) {
-    return config.periods().isEmpty() ? rows : rows.filter(col("period").isin(config.periods().toArray()));
+    return rows.filter(col("period").isin(selected.toArray()));
   }
 
   private void requireTables(TableWriter writer, String... tables) {

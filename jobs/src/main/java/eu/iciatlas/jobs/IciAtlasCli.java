@@ -149,9 +149,9 @@ public final class IciAtlasCli implements Runnable {
       IngestConfig config = options.toConfig();
       SparkSession spark = SparkSessions.getOrCreate("ici-atlas run");
       Progress progress = Progress.toStderr();
-      new IngestJob(config, spark, progress).run();
+      IngestJob.Outcome ingested = new IngestJob(config, spark, progress).run();
       new AnalyseJob(new AnalyseJob.Config(config.output(), config.confDir(), config.settingOverrides(), analysis.regions,
-          config.periods(), false), spark, progress).run();
+          ingested.periods(), false), spark, progress).run();
       return 0;
     }
   }

@@ -17,10 +17,12 @@ import eu.iciatlas.common.io.InputException;
 import eu.iciatlas.common.io.InputFiles;
 import eu.iciatlas.common.keep.KeepBronze;
 import eu.iciatlas.common.keep.KeepColumns.Kind;
+import eu.iciatlas.common.keep.KeepNormalise;
 import eu.iciatlas.common.keep.KeepSilver;
 import eu.iciatlas.common.keep.ProgrammeRules;
 import eu.iciatlas.common.nuts.NutsData;
 import eu.iciatlas.common.output.TableWriter;
+import eu.iciatlas.common.output.TableWriter.Scope;
 import eu.iciatlas.common.quality.IngestAudit;
 import eu.iciatlas.common.quality.Validation;
 import java.sql.Timestamp;
@@ -58,7 +60,7 @@ public final class IngestJob {
   private final Progress progress;
 
   /** What a run wrote, for the caller and for tests. */
-  public record Outcome(Map<String, Long> rowsPerTable, List<Row> audit) {}
+  public record Outcome(Map<String, Long> rowsPerTable, List<Row> audit, List<String> periods) {}
 
   public IngestJob(IngestConfig config, SparkSession spark, Progress progress) {
     this.config = config;
@@ -100,44 +102,58 @@ public final class IngestJob {
     conversions = writer.read(Tables.SILVER_NUTS_CONVERSION).persist(StorageLevel.MEMORY_AND_DISK());
     int keepVersion = settings.keepNutsVersion();
 
-    // Keep.eu bronze
+    // Keep.eu bronze: the periods of this run are replaced, the others stay as they were
     Instant bronzeStart = Instant.now();
-    Map<Kind, Dataset<Row>> bronze = KeepBronze.read(spark, keepFiles, config.runId(), ingestedAt, progress::info);
-    progress.stage("read Keep.eu exports", keepFiles.size() + " file(s)", bronzeStart);
-    rows.put(Tables.BRONZE_KEEP_PROJECTS, writer.write(Tables.BRONZE_KEEP_PROJECTS, bronze.get(Kind.PROJECTS), false));
-    rows.put(Tables.BRONZE_KEEP_PARTNERS, writer.write(Tables.BRONZE_KEEP_PARTNERS, bronze.get(Kind.PARTNERS), false));
-    rows.put(Tables.BRONZE_KEEP_CALLS, writer.write(Tables.BRONZE_KEEP_CALLS, bronze.get(Kind.CALLS), false));
+    Map<Kind, Dataset<Row>> delivered = KeepBronze.read(spark, keepFiles, config.runId(), ingestedAt, progress::info);
+    for (Kind kind : Kind.values()) {
+      delivered.put(kind, delivered.get(kind).withColumn("_period",
+          KeepNormalise.periodFromProgramme(KeepNormalise.programme(col("programme")))));
+    }
+    List<String> runPeriods = runPeriods(delivered);
+    progress.stage("read Keep.eu exports", keepFiles.size() + " file(s), periods " + runPeriods, bronzeStart);
+    Scope bronzeScope = Scope.periods("_period", runPeriods, true);
+    Column inRun = col("_period").isin(runPeriods.toArray()).or(col("_period").isNull());
+    rows.put(Tables.BRONZE_KEEP_PROJECTS, writer.write(Tables.BRONZE_KEEP_PROJECTS,
+        delivered.get(Kind.PROJECTS).filter(inRun), false, bronzeScope));
+    rows.put(Tables.BRONZE_KEEP_PARTNERS, writer.write(Tables.BRONZE_KEEP_PARTNERS,
+        delivered.get(Kind.PARTNERS).filter(inRun), false, bronzeScope));
+    rows.put(Tables.BRONZE_KEEP_CALLS, writer.write(Tables.BRONZE_KEEP_CALLS,
+        delivered.get(Kind.CALLS).filter(inRun), false, bronzeScope));
 
-    // Keep.eu silver and quarantine
+    // Keep.eu silver and quarantine, from this run's bronze rows
     List<String> nuts1 = codes(regions, keepVersion, 1);
     List<String> nuts2 = codes(regions, keepVersion, 2);
     List<String> nuts3 = codes(regions, keepVersion, 3);
-    Dataset<Row> bronzeProjects = writer.read(Tables.BRONZE_KEEP_PROJECTS);
-    Dataset<Row> bronzePartners = writer.read(Tables.BRONZE_KEEP_PARTNERS);
-    Dataset<Row> bronzeCalls = writer.read(Tables.BRONZE_KEEP_CALLS);
+    Column thisRun = col("_run_id").equalTo(config.runId());
+    Dataset<Row> bronzeProjects = writer.read(Tables.BRONZE_KEEP_PROJECTS).filter(thisRun).drop("_period");
+    Dataset<Row> bronzePartners = writer.read(Tables.BRONZE_KEEP_PARTNERS).filter(thisRun).drop("_period");
+    Dataset<Row> bronzeCalls = writer.read(Tables.BRONZE_KEEP_CALLS).filter(thisRun).drop("_period");
     Dataset<Row> checkedProjects = KeepSilver.checkProjects(bronzeProjects).persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> checkedPartners = KeepSilver.checkPartners(bronzePartners, nuts1, nuts2, nuts3).persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> checkedCalls = KeepSilver.checkCalls(bronzeCalls).persist(StorageLevel.MEMORY_AND_DISK());
 
+    Scope silverScope = Scope.periods("period", runPeriods, false);
+    Scope quarantineScope = Scope.periods("period", runPeriods, true);
     rows.put(Tables.QUARANTINE_KEEP_PROJECTS, writer.write(Tables.QUARANTINE_KEEP_PROJECTS,
-        quarantine(checkedProjects, bronzeProjects), true));
+        quarantine(checkedProjects, bronzeProjects), true, quarantineScope));
     rows.put(Tables.QUARANTINE_KEEP_PARTNERS, writer.write(Tables.QUARANTINE_KEEP_PARTNERS,
-        quarantine(checkedPartners, bronzePartners), true));
+        quarantine(checkedPartners, bronzePartners), true, quarantineScope));
     rows.put(Tables.QUARANTINE_KEEP_CALLS, writer.write(Tables.QUARANTINE_KEEP_CALLS,
-        quarantine(checkedCalls, bronzeCalls), true));
+        quarantine(checkedCalls, bronzeCalls), true, quarantineScope));
 
-    Dataset<Row> participations = KeepSilver.participations(inSelectedPeriods(Validation.accepted(checkedPartners)));
-    rows.put(Tables.SILVER_PARTICIPATIONS, writer.write(Tables.SILVER_PARTICIPATIONS, participations, true));
-    participations = writer.read(Tables.SILVER_PARTICIPATIONS);
-    Dataset<Row> projectsFromExport = KeepSilver.projectsFromExport(inSelectedPeriods(Validation.accepted(checkedProjects)));
+    Column runPeriod = col("period").isin(runPeriods.toArray());
+    Dataset<Row> participations = KeepSilver.participations(Validation.accepted(checkedPartners));
+    rows.put(Tables.SILVER_PARTICIPATIONS, writer.write(Tables.SILVER_PARTICIPATIONS, participations, true, silverScope));
+    participations = writer.read(Tables.SILVER_PARTICIPATIONS).filter(runPeriod);
+    Dataset<Row> projectsFromExport = KeepSilver.projectsFromExport(Validation.accepted(checkedProjects));
     IciClassifier classifier = new IciClassifier(conf, settings);
     rows.put(Tables.SILVER_PROJECTS, writer.write(Tables.SILVER_PROJECTS,
-        classifier.classify(KeepSilver.projects(projectsFromExport, participations), participations), true));
-    Dataset<Row> projects = writer.read(Tables.SILVER_PROJECTS);
+        classifier.classify(KeepSilver.projects(projectsFromExport, participations), participations), true, silverScope));
+    Dataset<Row> projects = writer.read(Tables.SILVER_PROJECTS).filter(runPeriod);
     rows.put(Tables.SILVER_PROGRAMMES, writer.write(Tables.SILVER_PROGRAMMES,
-        KeepSilver.programmes(projects, participations, programmeRules), true));
+        KeepSilver.programmes(projects, participations, programmeRules), true, silverScope));
     rows.put(Tables.SILVER_CALLS, writer.write(Tables.SILVER_CALLS,
-        KeepSilver.calls(inSelectedPeriods(Validation.accepted(checkedCalls))), true));
+        KeepSilver.calls(Validation.accepted(checkedCalls)), true, silverScope));
 
     // Eurostat
     Instant eurostatStart = Instant.now();
@@ -165,15 +181,16 @@ public final class IngestJob {
     Dataset<Row> audit = keepAudit(Tables.BRONZE_KEEP_PROJECTS, bronzeProjects,
             projects.filter(col("has_project_record")).select(explode(col("_source_records")).as("r"))
                 .select(col("r.file").as(CsvSources.SOURCE_FILE)),
-            writer.read(Tables.QUARANTINE_KEEP_PROJECTS), checkedProjects)
+            writer.read(Tables.QUARANTINE_KEEP_PROJECTS).filter(thisRun), delivered.get(Kind.PROJECTS).filter(inRun.unary_$bang()))
         .unionByName(keepAudit(Tables.BRONZE_KEEP_PARTNERS, bronzePartners, participations,
-            writer.read(Tables.QUARANTINE_KEEP_PARTNERS), checkedPartners))
-        .unionByName(keepAudit(Tables.BRONZE_KEEP_CALLS, bronzeCalls, writer.read(Tables.SILVER_CALLS),
-            writer.read(Tables.QUARANTINE_KEEP_CALLS), checkedCalls))
+            writer.read(Tables.QUARANTINE_KEEP_PARTNERS).filter(thisRun), delivered.get(Kind.PARTNERS).filter(inRun.unary_$bang())))
+        .unionByName(keepAudit(Tables.BRONZE_KEEP_CALLS, bronzeCalls, writer.read(Tables.SILVER_CALLS).filter(runPeriod),
+            writer.read(Tables.QUARANTINE_KEEP_CALLS).filter(thisRun), delivered.get(Kind.CALLS).filter(inRun.unary_$bang())))
         .unionByName(IngestAudit.of(Tables.BRONZE_EUROSTAT, "observation", observations, bronzeEurostat,
             writer.read(Tables.QUARANTINE_EUROSTAT), observations.limit(0), config.runId()));
-    rows.put(Tables.INGEST_AUDIT, writer.write(Tables.INGEST_AUDIT, audit, true));
-    List<Row> auditRows = writer.read(Tables.INGEST_AUDIT).orderBy("table", "source_file").collectAsList();
+    rows.put(Tables.INGEST_AUDIT, writer.write(Tables.INGEST_AUDIT, audit, true, Scope.equalTo("run_id", config.runId())));
+    List<Row> auditRows = writer.read(Tables.INGEST_AUDIT).filter(col("run_id").equalTo(config.runId()))
+        .orderBy("table", "source_file").collectAsList();
     progress.stage("audit", auditRows.size() + " file(s)", auditStart);
     printAudit(auditRows);
     for (Dataset<Row> d : List.of(checkedProjects, checkedPartners, checkedCalls, observations, regions, conversions)) {
@@ -189,24 +206,27 @@ public final class IngestJob {
       throw new IllegalStateException("rows read != accepted + quarantined + skipped for " + unbalanced
           + "; see " + writer.deltaPath(Tables.INGEST_AUDIT));
     }
-    return new Outcome(rows, auditRows);
+    return new Outcome(rows, auditRows, runPeriods);
   }
 
+  /** Rows read = this run's bronze rows + the delivered rows of periods the run was not asked for. */
   private Dataset<Row> keepAudit(String table, Dataset<Row> bronze, Dataset<Row> acceptedLineage,
-      Dataset<Row> quarantine, Dataset<Row> checked) {
-    Dataset<Row> skipped = Validation.accepted(checked).filter(outsideSelectedPeriods());
-    return IngestAudit.of(table, "row", bronze, acceptedLineage, quarantine, skipped, config.runId());
+      Dataset<Row> quarantine, Dataset<Row> skipped) {
+    Dataset<Row> read = bronze.select(CsvSources.SOURCE_FILE).unionByName(skipped.select(CsvSources.SOURCE_FILE));
+    return IngestAudit.of(table, "row", read, acceptedLineage, quarantine, skipped, config.runId());
   }
 
-  private Column outsideSelectedPeriods() {
-    if (config.periods().isEmpty()) {
-      return lit(false);
+  /** --period if given, else every period found in the delivered Keep.eu rows. */
+  private List<String> runPeriods(Map<Kind, Dataset<Row>> delivered) {
+    if (!config.periods().isEmpty()) {
+      return new ArrayList<>(new java.util.TreeSet<>(config.periods()));
     }
-    return col("_period").isin(config.periods().toArray()).unary_$bang();
-  }
-
-  private Dataset<Row> inSelectedPeriods(Dataset<Row> accepted) {
-    return accepted.filter(outsideSelectedPeriods().unary_$bang());
+    Dataset<Row> periods = null;
+    for (Dataset<Row> d : delivered.values()) {
+      Dataset<Row> p = d.select("_period").filter(col("_period").isNotNull());
+      periods = periods == null ? p : periods.union(p);
+    }
+    return periods.distinct().orderBy("_period").as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
   }
 
   private Dataset<Row> quarantine(Dataset<Row> checked, Dataset<Row> bronze) {
@@ -242,10 +262,12 @@ public final class IngestJob {
       if (file.length() > 60) {
         file = "..." + file.substring(file.length() - 57);
       }
-      Object reasons = r.getAs("quarantined_by_reason");
+      scala.collection.Map<String, Long> byReason = r.getAs("quarantined_by_reason");
+      String reasons = byReason == null ? "" : new java.util.TreeMap<>(scala.jdk.javaapi.CollectionConverters.asJava(byReason))
+          .toString().replaceAll("[{}]", "").replace("=", " ");
       progress.info(String.format("  %-22s %-60s %,10d %,10d %,10d %,8d  %s%s", (String) r.getAs("table"), file,
           (Long) r.getAs("rows_read"), (Long) r.getAs("rows_accepted"), (Long) r.getAs("rows_quarantined"),
-          (Long) r.getAs("rows_skipped_other_period"), reasons == null ? "" : reasons,
+          (Long) r.getAs("rows_skipped_other_period"), reasons,
           r.getAs("balanced").equals(Boolean.TRUE) ? "" : "  UNBALANCED"));
     }
   }

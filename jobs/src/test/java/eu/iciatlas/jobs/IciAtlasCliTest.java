@@ -27,6 +27,27 @@ class IciAtlasCliTest {
       assertEquals(0, r.code());
       assertTrue(r.out().contains("--keep") && r.out().contains("--period") && r.out().contains("--output"), r.out());
     }
+    Result analyse = run("analyse", "--help");
+    assertEquals(0, analyse.code());
+    assertTrue(analyse.out().contains("--regions") && analyse.out().contains("--output"), analyse.out());
+  }
+
+  @Test
+  void analyseOnAFolderWithoutSilverTablesSaysWhatToRunFirst(@TempDir Path dir) {
+    SparkTestSession.get();
+    Result r = run("analyse", "--output", dir.toString(), "--conf",
+        eu.iciatlas.common.TestData.repoRoot().resolve("conf").toString());
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("no Delta table silver_projects") && r.err().contains("ingest"), r.err());
+  }
+
+  @Test
+  void anUnknownRegionDefinitionFailsNamingTheFile(@TempDir Path dir) {
+    SparkTestSession.get();
+    Result r = run("analyse", "--output", dir.toString(), "--regions", "atlantis", "--conf",
+        eu.iciatlas.common.TestData.repoRoot().resolve("conf").toString());
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("regions/atlantis.csv"), r.err());
   }
 
   @Test

@@ -140,8 +140,7 @@ public final class EurostatBronze {
             lit(dataset).as("dataset"),
             lit(first.contains("TIME_PERIOD") ? "api_tsv" : "bulk_tsv").as("source_format"),
             unit.as("unit"),
-            map_from_arrays(array(otherDimNames.toArray(new Column[0])), array(otherDimValues.toArray(new Column[0])))
-                .as("dimensions"),
+            dimensions(otherDimNames, otherDimValues).as("dimensions"),
             geo.as("geo"),
             col("_obs.year").as("year"),
             col("_obs.cell").as("raw_value"),
@@ -198,7 +197,7 @@ public final class EurostatBronze {
     Dataset<Row> parsed = rows.select(
         dataset.as("dataset"), lit(format).as("source_format"),
         unitIdx < 0 ? lit(null).cast(DataTypes.StringType).as("unit") : trim(col("c" + unitIdx)).as("unit"),
-        map_from_arrays(array(dimNames.toArray(new Column[0])), array(dimValues.toArray(new Column[0]))).as("dimensions"),
+        dimensions(dimNames, dimValues).as("dimensions"),
         trim(col("c" + geo)).as("geo"),
         when(yearText.notEqual(""), yearText.cast(DataTypes.IntegerType)).as("year"),
         rawValue.as("raw_value"),
@@ -218,6 +217,12 @@ public final class EurostatBronze {
     return Validation.check(parsed, rules)
         .withColumn("raw_record", when(col(Validation.REASON).equalTo(MALFORMED_RECORD), col(CsvSources.CORRUPT)))
         .drop(CsvSources.CORRUPT, "_time");
+  }
+
+  /** Dimension name -> code; typed map<string,string> even when a file has no dimension but geo. */
+  private static Column dimensions(List<Column> names, List<Column> values) {
+    org.apache.spark.sql.types.ArrayType strings = DataTypes.createArrayType(DataTypes.StringType);
+    return map_from_arrays(array(names.toArray(new Column[0])).cast(strings), array(values.toArray(new Column[0])).cast(strings));
   }
 
   private static int indexOfAny(List<String> names, String... candidates) {

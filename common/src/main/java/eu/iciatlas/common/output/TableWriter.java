@@ -46,16 +46,53 @@ public final class TableWriter {
     return spark.read().format("delta").load(deltaPath(table));
   }
 
-  /** Writes the table and returns the number of rows Delta committed. */
+  /**
+   * Which rows of a table a write replaces: the whole table, or only the rows matching a predicate
+   * (Delta replaceWhere), so that a run for some programme periods leaves the other periods as they were.
+   */
+  public record Scope(String predicate) {
+    public static final Scope WHOLE_TABLE = new Scope(null);
+
+    /** Rows whose {@code column} is one of {@code periods} (and, if asked, rows without a period). */
+    public static Scope periods(String column, java.util.Collection<String> periods, boolean withoutPeriodToo) {
+      for (String p : periods) {
+        if (!p.matches("\\d{4}-\\d{4}")) {
+          throw new IllegalArgumentException("not a programme period: " + p);
+        }
+      }
+      String in = periods.isEmpty() ? "1 = 0"
+          : column + " IN (" + String.join(", ", periods.stream().sorted().map(p -> "'" + p + "'").toList()) + ")";
+      return new Scope(withoutPeriodToo ? "(" + in + " OR " + column + " IS NULL)" : in);
+    }
+
+    public static Scope equalTo(String column, String value) {
+      return new Scope(column + " = '" + value.replace("'", "''") + "'");
+    }
+  }
+
+  /** Writes the whole table and returns the number of rows Delta committed. */
   public long write(String table, Dataset<Row> rows, boolean exportCsv) {
+    return write(table, rows, exportCsv, Scope.WHOLE_TABLE);
+  }
+
+  /** Writes the rows of {@code scope} in one commit and returns the number of rows Delta committed. */
+  public long write(String table, Dataset<Row> rows, boolean exportCsv, Scope scope) {
     Instant start = Instant.now();
-    rows.write().format("delta").mode("overwrite").option("overwriteSchema", "true").save(deltaPath(table));
+    if (scope.predicate() == null || !exists(table)) {
+      rows.write().format("delta").mode("overwrite").option("overwriteSchema", "true").save(deltaPath(table));
+    } else {
+      rows.write().format("delta").mode("overwrite").option("replaceWhere", scope.predicate()).save(deltaPath(table));
+    }
     long count = committedRows(table);
     if (exportCsv) {
       exportCsv(table);
     }
     progress.stage("write " + table, String.format("%,d rows", count), start);
     return count;
+  }
+
+  public boolean exists(String table) {
+    return DeltaTable.isDeltaTable(spark, deltaPath(table));
   }
 
   /** numOutputRows of the table's latest commit: no extra scan of the data. */

@@ -119,6 +119,15 @@ class EurostatBronzeTest {
   }
 
   @Test
+  void aFileWithGeoAsItsOnlyDimensionWritesToDeltaAlone(@TempDir Path dir) {
+    Path tgs = TestData.sample("eurostat/tgs00001.tsv.gz");
+    Dataset<Row> rows = Validation.accepted(read(tgs)).drop("raw_record");
+    assertEquals("map<string,string>", rows.schema().apply("dimensions").dataType().simpleString());
+    rows.write().format("delta").save(dir.resolve("t").toString());
+    assertEquals(3170, spark.read().format("delta").load(dir.resolve("t").toString()).count());
+  }
+
+  @Test
   void aTsvWithoutGeoFailsNamingTheFile(@TempDir Path dir) throws Exception {
     Path f = dir.resolve("x.tsv");
     Files.writeString(f, "unit,sex\\time\t2014\nTHS,F\t1\n");

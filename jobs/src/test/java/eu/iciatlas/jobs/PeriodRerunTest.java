@@ -1,0 +1,62 @@
+package eu.iciatlas.jobs;
+
+import static org.apache.spark.sql.functions.col;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import eu.iciatlas.common.Progress;
+import eu.iciatlas.common.SparkTestSession;
+import eu.iciatlas.common.Tables;
+import eu.iciatlas.common.TestData;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/** --period runs replace exactly their periods: 2014-2020 first, then 2007-2013 added beside it. */
+@Tag("pipeline")
+class PeriodRerunTest {
+  private final SparkSession spark = SparkTestSession.get();
+
+  private IngestJob.Outcome ingest(Path output, String period, String runId) {
+    IngestConfig config = new IngestConfig(List.of(TestData.sample("keep").toString()),
+        List.of(TestData.sample("eurostat/tgs00001.tsv.gz").toString()), TestData.sample("nuts").toString(),
+        List.of(period), output.toString(), TestData.repoRoot().resolve("conf"), List.of(), runId);
+    return new IngestJob(config, spark, new Progress(new PrintStream(System.err, true))).run();
+  }
+
+  private Dataset<Row> table(Path output, String name) {
+    return spark.read().format("delta").load(output.resolve("delta").resolve(name).toString());
+  }
+
+  @Test
+  void aPeriodRunLeavesTheOtherPeriodsUntouched() throws Exception {
+    Path output = Files.createTempDirectory("ici-periods");
+    IngestJob.Outcome first = ingest(output, "2014-2020", "run-2014");
+    assertEquals(List.of("2014-2020"), first.periods());
+    Row partnersAudit = first.audit().stream()
+        .filter(r -> r.<String>getAs("source_file").endsWith("keep_partners_2000_2013.csv.gz")).findFirst().orElseThrow();
+    assertEquals(27_832L, partnersAudit.<Long>getAs("rows_skipped_other_period"), "the 2000-2013 file is skipped, and counted");
+    assertTrue(partnersAudit.<Boolean>getAs("balanced"));
+    assertEquals(List.of("2014-2020"), periods(output, Tables.SILVER_PROJECTS));
+    List<Row> projects2014 = table(output, Tables.SILVER_PROJECTS).drop("_source_records").orderBy("project_id").collectAsList();
+
+    IngestJob.Outcome second = ingest(output, "2007-2013", "run-2007");
+    assertEquals(List.of("2007-2013", "2014-2020"), periods(output, Tables.SILVER_PROJECTS));
+    assertEquals(projects2014, table(output, Tables.SILVER_PROJECTS).filter(col("period").equalTo("2014-2020"))
+        .drop("_source_records").orderBy("project_id").collectAsList(), "2014-2020 rows are untouched");
+    assertEquals(8_621L + 0, table(output, Tables.BRONZE_KEEP_PARTNERS).filter(col("_run_id").equalTo("run-2014")).count());
+    assertTrue(second.rowsPerTable().get(Tables.SILVER_PROJECTS) > 0);
+    assertEquals(2, table(output, Tables.INGEST_AUDIT).select("run_id").distinct().count(), "the audit keeps every run");
+  }
+
+  private List<String> periods(Path output, String name) {
+    return table(output, name).select("period").distinct().orderBy("period")
+        .as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+  }
+}
