@@ -34,6 +34,7 @@ public final class Tables {
   public static final String QUARANTINE_EUROSTAT = "quarantine_eurostat";
 
   public static final String INGEST_AUDIT = "ingest_audit";
+  public static final String RUN_MANIFEST = "run_manifest";
   public static final String NUTS_RECODE_REPORT = "nuts_recode_report";
 
   private Tables() {}

@@ -60,6 +60,11 @@ public final class IciAtlasCli implements Runnable {
     @Option(names = "--run-id", paramLabel = "ID", description = "identifier of this run (default: UTC time + random suffix)")
     String runId;
 
+    static String newRunId() {
+      return ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'"))
+          + "-" + UUID.randomUUID().toString().substring(0, 6);
+    }
+
     IngestConfig toConfig() {
       String home = System.getProperty("ici.home");
       List<String> keepPaths = keep;
@@ -77,9 +82,7 @@ public final class IciAtlasCli implements Runnable {
         throw new InputException("--keep, --eurostat and --nuts are required outside bin/ici-atlas"
             + " (which defaults them to the bundled sample)");
       }
-      String id = runId != null ? runId
-          : ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'"))
-              + "-" + UUID.randomUUID().toString().substring(0, 6);
+      String id = runId != null ? runId : newRunId();
       return new IngestConfig(keepPaths, eurostatPaths, nutsPath, periods, output, confDir, settings, id);
     }
   }
@@ -94,7 +97,9 @@ public final class IciAtlasCli implements Runnable {
     public Integer call() {
       IngestConfig config = options.toConfig();
       SparkSession spark = SparkSessions.getOrCreate("ici-atlas ingest");
-      new IngestJob(config, spark, Progress.toStderr()).run();
+      Progress progress = Progress.toStderr();
+      GuardedRun.execute(spark, config.output(), config.runId(), commandLine, config, config.confDir(),
+          config.settingOverrides(), "-", progress, () -> new IngestJob(config, spark, progress).run().rowsPerTable());
       return 0;
     }
   }
@@ -121,6 +126,9 @@ public final class IciAtlasCli implements Runnable {
     @Option(names = "--period", paramLabel = "P", description = "limit the analysis to this programme period (repeatable)")
     List<String> periods = new ArrayList<>();
 
+    @Option(names = "--run-id", paramLabel = "ID", description = "identifier of this run (default: UTC time + random suffix)")
+    String runId;
+
     @Mixin
     AnalysisOptions analysis = new AnalysisOptions();
 
@@ -129,8 +137,11 @@ public final class IciAtlasCli implements Runnable {
       String home = System.getProperty("ici.home");
       Path confDir = conf == null && home != null && Files.isDirectory(Path.of(home, "conf")) ? Path.of(home, "conf") : conf;
       SparkSession spark = SparkSessions.getOrCreate("ici-atlas analyse");
-      new AnalyseJob(new AnalyseJob.Config(output, confDir, settings, analysis.regions, periods, true), spark,
-          Progress.toStderr()).run();
+      Progress progress = Progress.toStderr();
+      String id = runId != null ? runId : InputOptions.newRunId();
+      GuardedRun.execute(spark, output, id, commandLine, null, confDir, settings, analysis.regions, progress,
+          () -> new AnalyseJob(new AnalyseJob.Config(output, confDir, settings, analysis.regions, periods, true), spark,
+              progress).run());
       return 0;
     }
   }
@@ -149,15 +160,24 @@ public final class IciAtlasCli implements Runnable {
       IngestConfig config = options.toConfig();
       SparkSession spark = SparkSessions.getOrCreate("ici-atlas run");
       Progress progress = Progress.toStderr();
-      IngestJob.Outcome ingested = new IngestJob(config, spark, progress).run();
-      new AnalyseJob(new AnalyseJob.Config(config.output(), config.confDir(), config.settingOverrides(), analysis.regions,
-          ingested.periods(), false), spark, progress).run();
+      GuardedRun.execute(spark, config.output(), config.runId(), commandLine, config, config.confDir(),
+          config.settingOverrides(), analysis.regions, progress, () -> {
+            IngestJob.Outcome ingested = new IngestJob(config, spark, progress).run();
+            java.util.Map<String, Long> rows = new java.util.LinkedHashMap<>(ingested.rowsPerTable());
+            rows.putAll(new AnalyseJob(new AnalyseJob.Config(config.output(), config.confDir(), config.settingOverrides(),
+                analysis.regions, ingested.periods(), false), spark, progress).run());
+            return rows;
+          });
       return 0;
     }
   }
 
+  /** The command line of this process, for run_manifest. */
+  static String commandLine = "";
+
   /** Runs a command line; the exit code is 0 on success, 2 for bad options or inputs. */
   public static int execute(String[] args, java.io.PrintWriter out, java.io.PrintWriter err) {
+    commandLine = "ici-atlas " + String.join(" ", args);
     CommandLine cli = new CommandLine(new IciAtlasCli());
     cli.setOut(out);
     cli.setErr(err);

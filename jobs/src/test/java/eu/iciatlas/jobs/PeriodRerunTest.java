@@ -53,6 +53,27 @@ class PeriodRerunTest {
     assertEquals(8_621L + 0, table(output, Tables.BRONZE_KEEP_PARTNERS).filter(col("_run_id").equalTo("run-2014")).count());
     assertTrue(second.rowsPerTable().get(Tables.SILVER_PROJECTS) > 0);
     assertEquals(2, table(output, Tables.INGEST_AUDIT).select("run_id").distinct().count(), "the audit keeps every run");
+
+    // A run that fails halfway (a quarterly Eurostat file is refused after the Keep.eu tables were
+    // written) leaves every table as it was and says so in run_manifest.
+    List<Row> projectsBefore = table(output, Tables.SILVER_PROJECTS).drop("_source_records").orderBy("project_id").collectAsList();
+    long bronzeBefore = table(output, Tables.BRONZE_KEEP_PARTNERS).count();
+    Path quarterly = output.resolve("quarterly.tsv");
+    Files.writeString(quarterly, "unit,geo\\time\t2014Q1 \nTHS,EE00\t1 \n");
+    java.io.StringWriter err = new java.io.StringWriter();
+    int code = IciAtlasCli.execute(new String[] {"ingest", "--output", output.toString(), "--period", "2014-2020",
+        "--keep", TestData.sample("keep").toString(), "--eurostat", quarterly.toString(),
+        "--nuts", TestData.sample("nuts").toString(), "--conf", TestData.repoRoot().resolve("conf").toString(),
+        "--run-id", "run-fails"}, new java.io.PrintWriter(new java.io.StringWriter()), new java.io.PrintWriter(err, true));
+    assertEquals(2, code);
+    assertTrue(err.toString().contains("quarterly.tsv") && err.toString().contains("Only annual"), err.toString());
+    assertEquals(projectsBefore, table(output, Tables.SILVER_PROJECTS).drop("_source_records").orderBy("project_id")
+        .collectAsList(), "silver_projects is back at its version before the failed run");
+    assertEquals(bronzeBefore, table(output, Tables.BRONZE_KEEP_PARTNERS).count());
+    Row failed = table(output, Tables.RUN_MANIFEST).filter(col("run_id").equalTo("run-fails")).first();
+    assertEquals("failed", failed.getAs("outcome"));
+    List<String> restored = failed.getList(failed.fieldIndex("restored_tables"));
+    assertTrue(restored.stream().anyMatch(t -> t.startsWith(Tables.SILVER_PROJECTS + " (restored to version")), restored.toString());
   }
 
   private List<String> periods(Path output, String name) {

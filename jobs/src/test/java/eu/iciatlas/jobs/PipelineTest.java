@@ -189,6 +189,10 @@ class PipelineTest {
         Tables.GOLD_ORGANISATIONS)) {
       assertTrue(gold.get(t) > 0, t + " has rows");
       assertTrue(Files.exists(output.resolve("bi").resolve(t + ".csv")), t + ".csv");
+      if (t.startsWith("gold_")) {
+        assertEquals(table(t, 0).count(), spark.read().parquet(output.resolve("bi/parquet").resolve(t).toString()).count(),
+            t + " as Parquet");
+      }
     }
     Dataset<Row> share = table(Tables.GOLD_ICI_SHARE, 0);
     Row jutland = share.filter("region_id = 'jutland' and period = '2007-2013'").first();

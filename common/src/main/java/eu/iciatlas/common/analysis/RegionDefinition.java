@@ -50,7 +50,13 @@ public final class RegionDefinition {
       return;
     }
     String file = "regions/" + name + ".csv";
-    List<Map<String, String>> table = conf.table(file);
+    List<Map<String, String>> table;
+    try {
+      table = conf.table(file);
+    } catch (InputException e) {
+      throw new InputException("--regions " + name + ": no region definition " + file + " in " + conf.describe()
+          + ". Use 'default' (one region per programme), 'baltic', or add conf/" + file + ".");
+    }
     if (table.isEmpty()) {
       throw new InputException("--regions " + name + ": " + file + " has no rows");
     }

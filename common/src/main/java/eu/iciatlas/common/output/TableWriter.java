@@ -1,7 +1,10 @@
 package eu.iciatlas.common.output;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.concat_ws;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.to_json;
 
 import eu.iciatlas.common.Progress;
@@ -25,7 +28,8 @@ import org.apache.spark.sql.types.StructField;
 /**
  * Writes a table as Delta under {@code DIR/delta/<table>} in one overwrite commit, and, for BI,
  * the same rows as one CSV file with a header under {@code DIR/bi/<table>.csv} (arrays joined with
- * '|', maps and structs as JSON, rows sorted so a rerun gives the same file).
+ * '|', maps and structs as JSON, formula-like text neutralised, rows sorted so a rerun gives the
+ * same file).
  */
 public final class TableWriter {
   private final SparkSession spark;
@@ -86,6 +90,10 @@ public final class TableWriter {
     long count = committedRows(table);
     if (exportCsv) {
       exportCsv(table);
+      if (table.startsWith("gold_")) {
+        // gold tables also as Parquet for BI tools that read it (typed, nested columns kept)
+        read(table).coalesce(1).write().mode("overwrite").parquet(new Path(new Path(outputDir, "bi"), "parquet/" + table).toString());
+      }
     }
     progress.stage("write " + table, String.format("%,d rows", count), start);
     return count;
@@ -143,6 +151,19 @@ public final class TableWriter {
         cols.add(col(f.name()));
       }
     }
-    return rows.select(cols.toArray(new Column[0]));
+    Dataset<Row> flat = rows.select(cols.toArray(new Column[0]));
+    List<Column> safe = new ArrayList<>();
+    for (StructField f : flat.schema().fields()) {
+      safe.add(f.dataType().equals(DataTypes.StringType) ? spreadsheetSafe(col(f.name())).as(f.name()) : col(f.name()));
+    }
+    return flat.select(safe.toArray(new Column[0]));
+  }
+
+  /**
+   * Free text from the internet must not run as a formula when the CSV is opened in a spreadsheet:
+   * a cell starting with =, +, -, @, tab or CR gets a leading apostrophe (OWASP's CSV-injection rule).
+   */
+  public static Column spreadsheetSafe(Column text) {
+    return when(text.rlike("^[=+\\-@\\t\\r]"), concat(lit("'"), text)).otherwise(text);
   }
 }

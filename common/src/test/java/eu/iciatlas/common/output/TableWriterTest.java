@@ -1,0 +1,45 @@
+package eu.iciatlas.common.output;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import eu.iciatlas.common.Progress;
+import eu.iciatlas.common.SparkTestSession;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TableWriterTest {
+  private final SparkSession spark = SparkTestSession.get();
+
+  @Test
+  void csvCellsThatLookLikeFormulasAreNeutralisedAndPeriodWritesReplaceOnlyTheirPeriod(@TempDir Path dir) throws Exception {
+    StructType schema = new StructType().add("period", DataTypes.StringType).add("text", DataTypes.StringType)
+        .add("amount", DataTypes.DoubleType).add("tags", DataTypes.createArrayType(DataTypes.StringType));
+    TableWriter writer = new TableWriter(spark, dir.toString(), new Progress(new PrintStream(System.err, true)));
+    Dataset<Row> first = spark.createDataFrame(List.of(
+        RowFactory.create("2007-2013", "=HYPERLINK(\"http://x\")", -5.0, List.of("a")),
+        RowFactory.create("2014-2020", "@SUM(A1)", 1.0, List.of("+b", "c")),
+        RowFactory.create("2014-2020", "plain, text", 2.0, List.of())), schema);
+    writer.write("t", first, true, TableWriter.Scope.periods("period", List.of("2007-2013", "2014-2020"), false));
+    List<String> lines = Files.readAllLines(dir.resolve("bi/t.csv"));
+    assertEquals(List.of("period,text,amount,tags",
+        "2007-2013,\"'=HYPERLINK(\"\"http://x\"\")\",-5.0,a",
+        "2014-2020,'@SUM(A1),1.0,'+b|c",
+        "2014-2020,\"plain, text\",2.0,\"\""), lines);
+
+    Dataset<Row> again = spark.createDataFrame(List.of(RowFactory.create("2014-2020", "new", 3.0, List.of())), schema);
+    writer.write("t", again, false, TableWriter.Scope.periods("period", List.of("2014-2020"), false));
+    assertEquals(List.of("2007-2013", "2014-2020"), writer.read("t").orderBy("period").select("period")
+        .as(org.apache.spark.sql.Encoders.STRING()).collectAsList(), "2007-2013 untouched, 2014-2020 replaced");
+    assertEquals("new", writer.read("t").filter("period = '2014-2020'").first().getAs("text"));
+  }
+}
