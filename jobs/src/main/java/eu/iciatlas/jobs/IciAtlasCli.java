@@ -31,7 +31,38 @@ public final class IciAtlasCli implements Runnable {
     throw new CommandLine.ParameterException(spec.commandLine(), "name a verb: run, ingest or analyse (see --help)");
   }
 
-  /** Options every pipeline verb shares. */
+  /** Options of every verb: where to write, configuration, periods, run id. */
+  static final class RunOptions {
+    @Option(names = "--output", required = true, paramLabel = "DIR",
+        description = "output folder (Delta tables under DIR/delta, CSV under DIR/bi)")
+    String output;
+
+    @Option(names = "--conf", paramLabel = "DIR", description = "configuration folder (default: conf/ of the repository, else the packaged defaults)")
+    Path conf;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "override a key of conf/pipeline.properties (repeatable)")
+    List<String> settings = new ArrayList<>();
+
+    @Option(names = "--period", paramLabel = "P", description = "limit the run to this programme period, e.g. 2014-2020 (repeatable)")
+    List<String> periods = new ArrayList<>();
+
+    @Option(names = "--run-id", paramLabel = "ID", description = "identifier of this run (default: UTC time + random suffix)")
+    String runId;
+
+    /** --conf, else the repository's conf/ under bin/ici-atlas, else null (the packaged defaults). */
+    Path confDir() {
+      String home = System.getProperty("ici.home");
+      return conf == null && home != null && Files.isDirectory(Path.of(home, "conf")) ? Path.of(home, "conf") : conf;
+    }
+
+    String runId() {
+      return runId != null ? runId
+          : ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'"))
+              + "-" + UUID.randomUUID().toString().substring(0, 6);
+    }
+  }
+
+  /** Inputs of the verbs that ingest. */
   static final class InputOptions {
     @Option(names = "--keep", arity = "1..*", paramLabel = "PATH",
         description = "Keep.eu exports: files, folders or globs; ';' CSV or XLSX, plain or .gz (default: the bundled sample)")
@@ -45,45 +76,26 @@ public final class IciAtlasCli implements Runnable {
         description = "folder with the NUTS code lists and the JRC conversion matrices (default: the bundled sample)")
     String nuts;
 
-    @Option(names = "--period", paramLabel = "P", description = "limit the run to this programme period, e.g. 2014-2020 (repeatable)")
-    List<String> periods = new ArrayList<>();
-
-    @Option(names = "--output", required = true, paramLabel = "DIR", description = "output folder (Delta tables under DIR/delta, CSV under DIR/bi)")
-    String output;
-
-    @Option(names = "--conf", paramLabel = "DIR", description = "configuration folder (default: conf/ of the repository, else the packaged defaults)")
-    Path conf;
-
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "override a key of conf/pipeline.properties (repeatable)")
-    List<String> settings = new ArrayList<>();
-
-    @Option(names = "--run-id", paramLabel = "ID", description = "identifier of this run (default: UTC time + random suffix)")
-    String runId;
-
-    static String newRunId() {
-      return ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'"))
-          + "-" + UUID.randomUUID().toString().substring(0, 6);
-    }
+    @Mixin
+    RunOptions run = new RunOptions();
 
     IngestConfig toConfig() {
       String home = System.getProperty("ici.home");
       List<String> keepPaths = keep;
       List<String> eurostatPaths = eurostat;
       String nutsPath = nuts;
-      Path confDir = conf;
       if (home != null) {
         Path sample = Path.of(home, "data", "sample");
         keepPaths = keep.isEmpty() ? List.of(sample.resolve("keep").toString()) : keep;
         eurostatPaths = eurostat.isEmpty() ? List.of(sample.resolve("eurostat").toString()) : eurostat;
         nutsPath = nuts == null ? sample.resolve("nuts").toString() : nuts;
-        confDir = conf == null && Files.isDirectory(Path.of(home, "conf")) ? Path.of(home, "conf") : conf;
       }
       if (keepPaths.isEmpty() || eurostatPaths.isEmpty() || nutsPath == null) {
         throw new InputException("--keep, --eurostat and --nuts are required outside bin/ici-atlas"
             + " (which defaults them to the bundled sample)");
       }
-      String id = runId != null ? runId : newRunId();
-      return new IngestConfig(keepPaths, eurostatPaths, nutsPath, periods, output, confDir, settings, id);
+      return new IngestConfig(keepPaths, eurostatPaths, nutsPath, run.periods, run.output, run.confDir(), run.settings,
+          run.runId());
     }
   }
 
@@ -114,34 +126,20 @@ public final class IciAtlasCli implements Runnable {
   @Command(name = "analyse", mixinStandardHelpOptions = true,
       description = "Classify projects and compute the gold tables from the silver tables already in --output.")
   static final class Analyse implements Callable<Integer> {
-    @Option(names = "--output", required = true, paramLabel = "DIR", description = "output folder of an earlier ingest or run")
-    String output;
-
-    @Option(names = "--conf", paramLabel = "DIR", description = "configuration folder (default: conf/ of the repository, else the packaged defaults)")
-    Path conf;
-
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "override a key of conf/pipeline.properties (repeatable)")
-    List<String> settings = new ArrayList<>();
-
-    @Option(names = "--period", paramLabel = "P", description = "limit the analysis to this programme period (repeatable)")
-    List<String> periods = new ArrayList<>();
-
-    @Option(names = "--run-id", paramLabel = "ID", description = "identifier of this run (default: UTC time + random suffix)")
-    String runId;
+    @Mixin
+    RunOptions run = new RunOptions();
 
     @Mixin
     AnalysisOptions analysis = new AnalysisOptions();
 
     @Override
     public Integer call() {
-      String home = System.getProperty("ici.home");
-      Path confDir = conf == null && home != null && Files.isDirectory(Path.of(home, "conf")) ? Path.of(home, "conf") : conf;
+      Path confDir = run.confDir();
       SparkSession spark = SparkSessions.getOrCreate("ici-atlas analyse");
       Progress progress = Progress.toStderr();
-      String id = runId != null ? runId : InputOptions.newRunId();
-      GuardedRun.execute(spark, output, id, commandLine, null, confDir, settings, analysis.regions, progress,
-          () -> new AnalyseJob(new AnalyseJob.Config(output, confDir, settings, analysis.regions, periods, true), spark,
-              progress).run());
+      GuardedRun.execute(spark, run.output, run.runId(), commandLine, null, confDir, run.settings, analysis.regions,
+          progress, () -> new AnalyseJob(new AnalyseJob.Config(run.output, confDir, run.settings, analysis.regions,
+              run.periods, true), spark, progress).run());
       return 0;
     }
   }
