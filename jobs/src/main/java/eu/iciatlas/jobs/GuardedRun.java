@@ -2,6 +2,7 @@ package eu.iciatlas.jobs;
 
 import eu.iciatlas.common.Progress;
 import eu.iciatlas.common.io.InputFiles;
+import eu.iciatlas.common.output.BiReadme;
 import eu.iciatlas.common.output.RunGuard;
 import eu.iciatlas.common.output.TableWriter;
 import java.io.IOException;
@@ -30,6 +31,7 @@ final class GuardedRun {
     try {
       Map<String, Long> rows = body.get();
       guard.record(runId, commandLine, files, configHash, code, rows, "succeeded", null, List.of());
+      progress.info("data dictionary: " + BiReadme.write(spark, writer, output));
       progress.info("run " + runId + " succeeded; run_manifest updated");
       return rows;
     } catch (RuntimeException e) {

@@ -49,6 +49,15 @@ public final class ConfFiles {
 
   /** Rows of a ';' CSV conf file with '#' comments, as header name -> value (blank -> ""). */
   public List<Map<String, String>> table(String name) {
+    try (Reader reader = open(name)) {
+      return semicolonCsv(reader);
+    } catch (IOException e) {
+      throw new InputException("configuration file " + name + " in " + describe() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Rows of a ';' CSV with a header and '#' comments, as header name -> trimmed value (blank -> ""). */
+  public static List<Map<String, String>> semicolonCsv(Reader reader) {
     CsvParserSettings settings = new CsvParserSettings();
     settings.getFormat().setDelimiter(';');
     settings.getFormat().setComment('#');
@@ -56,23 +65,19 @@ public final class ConfFiles {
     settings.setNullValue("");
     settings.setMaxCharsPerColumn(100_000);
     List<Map<String, String>> rows = new ArrayList<>();
-    try (Reader reader = open(name)) {
-      CsvParser parser = new CsvParser(settings);
-      parser.beginParsing(reader);
-      String[] header = null;
-      String[] row;
-      while ((row = parser.parseNext()) != null) {
-        if (header == null) {
-          header = parser.getContext().headers();
-        }
-        Map<String, String> values = new LinkedHashMap<>();
-        for (int i = 0; i < header.length; i++) {
-          values.put(header[i].trim(), i < row.length && row[i] != null ? row[i].trim() : "");
-        }
-        rows.add(values);
+    CsvParser parser = new CsvParser(settings);
+    parser.beginParsing(reader);
+    String[] header = null;
+    String[] row;
+    while ((row = parser.parseNext()) != null) {
+      if (header == null) {
+        header = parser.getContext().headers();
       }
-    } catch (IOException e) {
-      throw new InputException("configuration file " + name + " in " + describe() + ": " + e.getMessage(), e);
+      Map<String, String> values = new LinkedHashMap<>();
+      for (int i = 0; i < header.length; i++) {
+        values.put(header[i].trim(), i < row.length && row[i] != null ? row[i].trim() : "");
+      }
+      rows.add(values);
     }
     return rows;
   }

@@ -35,6 +35,7 @@ public final class TableWriter {
   private final SparkSession spark;
   private final String outputDir;
   private final Progress progress;
+  private final DataDictionary dictionary = DataDictionary.packaged();
 
   public TableWriter(SparkSession spark, String outputDir, Progress progress) {
     this.spark = spark;
@@ -82,15 +83,26 @@ public final class TableWriter {
   /** Writes the rows of {@code scope} in one commit and returns the number of rows Delta committed. */
   public long write(String table, Dataset<Row> rows, boolean exportCsv, Scope scope) {
     Instant start = Instant.now();
-    if (scope.predicate() == null || !exists(table)) {
-      rows.write().format("delta").mode("overwrite").option("overwriteSchema", "true").save(deltaPath(table));
+    Dataset<Row> commented = dictionary.withColumnComments(table, rows);
+    boolean exists = exists(table);
+    if (!exists) {
+      // CREATE TABLE ... AS SELECT: data, schema with column comments and the table comment in one commit
+      DataDictionary.TableEntry entry = dictionary.table(table);
+      var create = commented.writeTo("delta.`" + deltaPath(table) + "`").using("delta");
+      if (entry != null) {
+        create = create.tableProperty("comment", entry.description() + " Grain: " + entry.grain() + ".");
+      }
+      create.createOrReplace();
+    } else if (scope.predicate() == null) {
+      // overwrite keeps the table's id and comment (a REPLACE would give it a new id)
+      commented.write().format("delta").mode("overwrite").option("overwriteSchema", "true").save(deltaPath(table));
     } else {
-      rows.write().format("delta").mode("overwrite").option("replaceWhere", scope.predicate()).save(deltaPath(table));
+      commented.write().format("delta").mode("overwrite").option("replaceWhere", scope.predicate()).save(deltaPath(table));
     }
     long count = committedRows(table);
     if (exportCsv) {
       exportCsv(table);
-      if (table.startsWith("gold_")) {
+      if (table.startsWith("gold_") || table.startsWith("star_")) {
         // gold tables also as Parquet for BI tools that read it (typed, nested columns kept)
         read(table).coalesce(1).write().mode("overwrite").parquet(new Path(new Path(outputDir, "bi"), "parquet/" + table).toString());
       }

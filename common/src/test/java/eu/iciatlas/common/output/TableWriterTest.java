@@ -42,4 +42,25 @@ class TableWriterTest {
         .as(org.apache.spark.sql.Encoders.STRING()).collectAsList(), "2007-2013 untouched, 2014-2020 replaced");
     assertEquals("new", writer.read("t").filter("period = '2014-2020'").first().getAs("text"));
   }
+
+  @Test
+  void documentedTablesCarryTheirDescriptionAndColumnCommentsInOneCommit(@TempDir Path dir) {
+    TableWriter writer = new TableWriter(spark, dir.toString(), new Progress(new PrintStream(System.err, true)));
+    StructType schema = new StructType().add("period", DataTypes.StringType).add("region_id", DataTypes.StringType)
+        .add("share", DataTypes.DoubleType).add("undocumented", DataTypes.StringType);
+    Dataset<Row> rows = spark.createDataFrame(List.of(RowFactory.create("2014-2020", "r1", 0.5, "x")), schema);
+    assertEquals(1, writer.write("gold_ici_share", rows, false, TableWriter.Scope.periods("period", List.of("2014-2020"), false)));
+    Row detail = spark.sql("DESCRIBE DETAIL delta.`" + writer.deltaPath("gold_ici_share") + "`").first();
+    org.junit.jupiter.api.Assertions.assertTrue(((String) detail.getAs("description")).startsWith("Figure 2: projects assigned"),
+        () -> detail.getAs("description"));
+    StructType written = writer.read("gold_ici_share").schema();
+    assertEquals("ici_projects / projects [fraction 0-1]", written.apply("share").getComment().get());
+    assertEquals("Interreg programme period, e.g. 2014-2020 [programme period]", written.apply("period").getComment().get());
+    org.junit.jupiter.api.Assertions.assertTrue(written.apply("undocumented").getComment().isEmpty());
+    assertEquals(1L, io.delta.tables.DeltaTable.forPath(spark, writer.deltaPath("gold_ici_share")).history().count());
+    writer.write("gold_ici_share", rows, false, TableWriter.Scope.periods("period", List.of("2014-2020"), false));
+    assertEquals(2L, io.delta.tables.DeltaTable.forPath(spark, writer.deltaPath("gold_ici_share")).history().count(),
+        "a rerun adds exactly one commit");
+    assertEquals("ici_projects / projects [fraction 0-1]", writer.read("gold_ici_share").schema().apply("share").getComment().get());
+  }
 }

@@ -1,0 +1,114 @@
+package eu.iciatlas.common.output;
+
+import eu.iciatlas.common.config.ConfFiles;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.Metadata;
+import org.apache.spark.sql.types.MetadataBuilder;
+import org.apache.spark.sql.types.StructField;
+
+/**
+ * What every output table and column means: the packaged {@code ici-atlas-dictionary/tables.csv}
+ * (grain, keys, description) and {@code columns.csv} (unit, description; table '*' for columns
+ * shared by many tables). Feeds the Delta table and column comments and DIR/bi/README.md.
+ */
+public final class DataDictionary {
+  public record TableEntry(String table, String grain, String keys, String description) {}
+
+  public record ColumnEntry(String unit, String description) {}
+
+  private static final DataDictionary PACKAGED = load();
+
+  private final Map<String, TableEntry> tables;
+  private final Map<String, ColumnEntry> columns;
+
+  private DataDictionary(Map<String, TableEntry> tables, Map<String, ColumnEntry> columns) {
+    this.tables = tables;
+    this.columns = columns;
+  }
+
+  public static DataDictionary packaged() {
+    return PACKAGED;
+  }
+
+  private static DataDictionary load() {
+    Map<String, TableEntry> tables = new LinkedHashMap<>();
+    for (Map<String, String> r : read("tables.csv")) {
+      tables.put(r.get("table"), new TableEntry(r.get("table"), r.get("grain"), r.get("keys"), r.get("description")));
+    }
+    Map<String, ColumnEntry> columns = new LinkedHashMap<>();
+    for (Map<String, String> r : read("columns.csv")) {
+      columns.put(r.get("table") + "." + r.get("column"), new ColumnEntry(r.get("unit"), r.get("description")));
+    }
+    return new DataDictionary(tables, columns);
+  }
+
+  private static List<Map<String, String>> read(String name) {
+    InputStream in = DataDictionary.class.getResourceAsStream("/ici-atlas-dictionary/" + name);
+    if (in == null) {
+      throw new IllegalStateException("ici-atlas-dictionary/" + name + " is missing from the jar");
+    }
+    try (Reader reader = new InputStreamReader(in, StandardCharsets.UTF_8)) {
+      return ConfFiles.semicolonCsv(reader);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read ici-atlas-dictionary/" + name + ": " + e.getMessage(), e);
+    }
+  }
+
+  public TableEntry table(String table) {
+    return tables.get(table);
+  }
+
+  public List<String> documentedTables() {
+    return List.copyOf(tables.keySet());
+  }
+
+  /** The table's own description of the column, else the shared ('*') one, else null; X_year is the reference year of X. */
+  public ColumnEntry column(String table, String column) {
+    ColumnEntry own = columns.get(table + "." + column);
+    if (own != null) {
+      return own;
+    }
+    ColumnEntry shared = columns.get("*." + column);
+    if (shared == null && column.endsWith("_year") && column(table, column.substring(0, column.length() - 5)) != null) {
+      return new ColumnEntry("year", "Reference year of " + column.substring(0, column.length() - 5)
+          + ": the latest year not after the period's end and not more than 6 years before its start");
+    }
+    return shared;
+  }
+
+  /** The rows with a 'comment' on every documented column of a documented table, which Delta stores in the table schema. */
+  public Dataset<Row> withColumnComments(String table, Dataset<Row> rows) {
+    if (!tables.containsKey(table)) {
+      return rows;
+    }
+    Column[] out = new Column[rows.columns().length];
+    StructField[] fields = rows.schema().fields();
+    for (int i = 0; i < fields.length; i++) {
+      ColumnEntry entry = column(table, fields[i].name());
+      Column c = rows.col("`" + fields[i].name() + "`");
+      if (entry == null) {
+        out[i] = c;
+      } else {
+        Metadata m = new MetadataBuilder().withMetadata(fields[i].metadata())
+            .putString("comment", comment(entry)).build();
+        out[i] = c.as(fields[i].name(), m);
+      }
+    }
+    return rows.select(out);
+  }
+
+  static String comment(ColumnEntry entry) {
+    return entry.unit() == null || entry.unit().isEmpty() ? entry.description()
+        : entry.description() + " [" + entry.unit() + "]";
+  }
+}
