@@ -13,6 +13,7 @@ import eu.iciatlas.common.eurostat.EurostatBronze;
 import eu.iciatlas.common.eurostat.IndicatorDefinition;
 import eu.iciatlas.common.eurostat.RegionIndicators;
 import eu.iciatlas.common.io.CsvSources;
+import eu.iciatlas.common.io.FileDigest;
 import eu.iciatlas.common.io.InputException;
 import eu.iciatlas.common.io.InputFiles;
 import eu.iciatlas.common.keep.KeepBronze;
@@ -120,6 +121,9 @@ public final class IngestJob {
     rows.put(Tables.BRONZE_KEEP_CALLS, writer.write(Tables.BRONZE_KEEP_CALLS,
         delivered.get(Kind.CALLS).filter(inRun), false, bronzeScope));
 
+    rows.put(Tables.DUMP_PROVENANCE, writer.write(Tables.DUMP_PROVENANCE, provenance(writer, ingestedAt), true,
+        Scope.periods("period", runPeriods, false)));
+
     // Keep.eu silver and quarantine, from this run's bronze rows
     List<String> nuts1 = codes(regions, keepVersion, 1);
     List<String> nuts2 = codes(regions, keepVersion, 2);
@@ -207,6 +211,39 @@ public final class IngestJob {
           + "; see " + writer.deltaPath(Tables.INGEST_AUDIT));
     }
     return new Outcome(rows, auditRows, runPeriods);
+  }
+
+  private static final org.apache.spark.sql.types.StructType PROVENANCE = new org.apache.spark.sql.types.StructType()
+      .add("period", "string").add("kind", "string").add("source_file", "string").add("rows", "long")
+      .add("bytes", "long").add("sha256", "string").add("export_date", "date").add("export_date_source", "string")
+      .add("run_id", "string").add("ingested_at", "timestamp");
+
+  /** Which file (size, SHA-256, export date) every period's Keep.eu rows of this run come from. */
+  private Dataset<Row> provenance(TableWriter writer, Timestamp ingestedAt) {
+    Map<String, FileDigest> digests = new java.util.HashMap<>();
+    List<Row> out = new ArrayList<>();
+    for (Kind kind : Kind.values()) {
+      String table = switch (kind) {
+        case PROJECTS -> Tables.BRONZE_KEEP_PROJECTS;
+        case PARTNERS -> Tables.BRONZE_KEEP_PARTNERS;
+        case CALLS -> Tables.BRONZE_KEEP_CALLS;
+      };
+      for (Row r : writer.read(table).filter(col("_run_id").equalTo(config.runId()).and(col("_period").isNotNull()))
+          .groupBy("_period", CsvSources.SOURCE_FILE).count().collectAsList()) {
+        String source = r.getString(1);
+        String file = source.contains("#") ? source.substring(0, source.indexOf('#')) : source;
+        FileDigest d = digests.computeIfAbsent(file, f -> FileDigest.of(f, spark.sparkContext().hadoopConfiguration()));
+        out.add(org.apache.spark.sql.RowFactory.create(r.getString(0), kind.name().toLowerCase(java.util.Locale.ROOT),
+            source, r.getLong(2), d.bytes(), d.sha256(), d.exportDate() == null ? null : java.sql.Date.valueOf(d.exportDate()),
+            d.exportDateSource(), config.runId(), ingestedAt));
+      }
+    }
+    for (Row r : out) {
+      progress.info(String.format("  period %s <- %s (%s, %,d rows, %,d bytes, sha256 %s, exported %s)", r.getString(0),
+          r.getString(2), r.getString(1), r.getLong(3), r.getLong(4), r.getString(5).substring(0, 12),
+          r.isNullAt(6) ? "unknown" : r.get(6)));
+    }
+    return spark.createDataFrame(out, PROVENANCE);
   }
 
   /** Rows read = this run's bronze rows + the delivered rows of periods the run was not asked for. */

@@ -2,9 +2,9 @@ package eu.iciatlas.common.output;
 
 
 import eu.iciatlas.common.Tables;
+import eu.iciatlas.common.io.FileDigest;
 import io.delta.tables.DeltaTable;
 import java.io.IOException;
-import java.io.InputStream;
 import java.security.MessageDigest;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -118,17 +118,9 @@ public final class RunGuard {
 
   private Row describe(String file) {
     try {
-      Path p = new Path(file);
-      FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
-      MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      try (InputStream in = fs.open(p)) {
-        byte[] buffer = new byte[1 << 16];
-        for (int n; (n = in.read(buffer)) > 0; ) {
-          sha.update(buffer, 0, n);
-        }
-      }
-      return RowFactory.create(file, fs.getFileStatus(p).getLen(), HexFormat.of().formatHex(sha.digest()));
-    } catch (IOException | java.security.NoSuchAlgorithmException e) {
+      FileDigest d = FileDigest.of(file, spark.sparkContext().hadoopConfiguration());
+      return RowFactory.create(file, d.bytes(), d.sha256());
+    } catch (RuntimeException e) {
       return RowFactory.create(file, null, null);
     }
   }
