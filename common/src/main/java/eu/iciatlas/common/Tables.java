@@ -27,6 +27,17 @@ public final class Tables {
   public static final String GOLD_HYPOTHESIS_TESTS = "gold_hypothesis_tests";
   public static final String GOLD_REGION_LINKS = "gold_region_links";
   public static final String GOLD_ORGANISATIONS = "gold_organisations";
+  public static final String GOLD_CORRELATION_POINTS = "gold_correlation_points";
+  public static final String GOLD_REGION_FOOTPRINT = "gold_region_footprint";
+
+  public static final String STAR_FACT_PARTICIPATION = "star_fact_participation";
+  public static final String STAR_DIM_PROJECT = "star_dim_project";
+  public static final String STAR_DIM_PROGRAMME = "star_dim_programme";
+  public static final String STAR_DIM_REGION = "star_dim_region";
+  public static final String STAR_DIM_SPECIALIZATION = "star_dim_specialization";
+  public static final String STAR_BRIDGE_PROJECT_SPECIALIZATION = "star_bridge_project_specialization";
+
+  public static final String DUMP_PROVENANCE = "dump_provenance";
 
   public static final String QUARANTINE_KEEP_PROJECTS = "quarantine_keep_projects";
   public static final String QUARANTINE_KEEP_PARTNERS = "quarantine_keep_partners";

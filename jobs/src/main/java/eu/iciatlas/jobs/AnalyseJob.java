@@ -8,6 +8,7 @@ import eu.iciatlas.common.analysis.ClusterRegistry;
 import eu.iciatlas.common.analysis.GoldTables;
 import eu.iciatlas.common.analysis.IciClassifier;
 import eu.iciatlas.common.analysis.RegionDefinition;
+import eu.iciatlas.common.analysis.StarSchema;
 import eu.iciatlas.common.analysis.StatisticsTables;
 import eu.iciatlas.common.config.ConfFiles;
 import eu.iciatlas.common.config.PipelineSettings;
@@ -111,11 +112,32 @@ public final class AnalyseJob {
     rows.put(Tables.GOLD_HYPOTHESIS_TESTS, writer.write(Tables.GOLD_HYPOTHESIS_TESTS,
         StatisticsTables.hypothesisTests(spark,
         iciShare, GoldTables.regionsWithClusters(projectRegions, clusters)), true, scope));
+    rows.put(Tables.GOLD_CORRELATION_POINTS, writer.write(Tables.GOLD_CORRELATION_POINTS,
+        StatisticsTables.correlationPoints(scopedProfile, regionProfile), true, scope));
     progress.stage("statistics", "", statsStart);
-    rows.put(Tables.GOLD_REGION_LINKS, writer.write(Tables.GOLD_REGION_LINKS,
-        GoldTables.regionLinks(projects, participations), true, scope));
+    rows.put(Tables.GOLD_REGION_FOOTPRINT, writer.write(Tables.GOLD_REGION_FOOTPRINT,
+        GoldTables.regionFootprint(projectRegions, participations, regions.footprints(spark)
+            .filter(col("period").isin(periods.toArray()))), true, scope));
+    // links, like the NUTS 2 correlations, among the definition's projects only (all projects for "default")
+    rows.put(Tables.GOLD_REGION_LINKS, writer.write(Tables.GOLD_REGION_LINKS, GoldTables.regionLinks(projects,
+        regions.isDefault() ? participations : participations.join(inDefinition, eu.iciatlas.common.Columns.names("project_id"),
+            "left_semi")), true, scope));
     rows.put(Tables.GOLD_ORGANISATIONS, writer.write(Tables.GOLD_ORGANISATIONS,
         GoldTables.organisations(projects, participations), true, scope));
+    Instant starStart = Instant.now();
+    rows.put(Tables.STAR_FACT_PARTICIPATION, writer.write(Tables.STAR_FACT_PARTICIPATION,
+        StarSchema.factParticipation(participations, projects), true, scope));
+    rows.put(Tables.STAR_DIM_PROJECT, writer.write(Tables.STAR_DIM_PROJECT,
+        StarSchema.dimProject(projects, projectRegions), true, scope));
+    rows.put(Tables.STAR_DIM_PROGRAMME, writer.write(Tables.STAR_DIM_PROGRAMME,
+        StarSchema.dimProgramme(periods(programmes)), true, scope));
+    rows.put(Tables.STAR_DIM_REGION, writer.write(Tables.STAR_DIM_REGION,
+        StarSchema.dimRegion(nutsProfile, writer.read(Tables.SILVER_NUTS_REGIONS), settings.keepNutsVersion()), true, scope));
+    rows.put(Tables.STAR_DIM_SPECIALIZATION, writer.write(Tables.STAR_DIM_SPECIALIZATION,
+        StarSchema.dimSpecialization(spark), true));
+    rows.put(Tables.STAR_BRIDGE_PROJECT_SPECIALIZATION, writer.write(Tables.STAR_BRIDGE_PROJECT_SPECIALIZATION,
+        StarSchema.bridgeProjectSpecialization(projects), true, scope));
+    progress.stage("star schema for BI", "6 tables", starStart);
     projects.unpersist();
     participations.unpersist();
     return rows;

@@ -220,4 +220,33 @@ public final class GoldTables {
         .withColumn("degree", coalesce(col("degree"), lit(0L)))
         .withColumn("partner_countries", coalesce(col("partner_countries"), lit(0L)));
   }
+
+  /** Share of a region's participations a NUTS 2 region must hold to count in the outline of a region without a footprint. */
+  public static final double FOOTPRINT_MIN_SHARE = 0.05;
+
+  /**
+   * gold_region_footprint: the NUTS codes that outline each region on a map: the definition's
+   * footprint where it has one (basis 'definition'), else the NUTS 2 regions holding at least
+   * {@link #FOOTPRINT_MIN_SHARE} of the region's participations (basis 'participations').
+   */
+  public static Dataset<Row> regionFootprint(Dataset<Row> projectRegions, Dataset<Row> participations,
+      Dataset<Row> definitionFootprints) {
+    Dataset<Row> counts = participations.filter(col("nuts2").isNotNull()).select("project_id", "nuts2")
+        .join(projectRegions.filter(col("region_id").isNotNull()).select("project_id", "period", "region_id"),
+            Columns.names("project_id"))
+        .groupBy("period", "region_id", "nuts2").agg(count(lit(1)).as("participations"))
+        .withColumn("share_of_participations", col("participations").divide(
+            sum("participations").over(Window.partitionBy("period", "region_id"))));
+    Dataset<Row> defined = definitionFootprints.select(col("period"), col("region_id"), explode(col("footprint")).as("nuts_code"));
+    Dataset<Row> fromDefinition = defined.join(counts.withColumnRenamed("nuts2", "nuts_code"),
+            Columns.names("period", "region_id", "nuts_code"), "left")
+        .select(col("period"), col("region_id"), col("nuts_code"), coalesce(col("participations"), lit(0L)).as("participations"),
+            col("share_of_participations"), lit("definition").as("basis"));
+    Dataset<Row> fromParticipations = counts.join(definitionFootprints.select("period", "region_id"),
+            Columns.names("period", "region_id"), "left_anti")
+        .filter(col("share_of_participations").geq(FOOTPRINT_MIN_SHARE))
+        .select(col("period"), col("region_id"), col("nuts2").as("nuts_code"), col("participations"),
+            col("share_of_participations"), lit("participations").as("basis"));
+    return fromDefinition.unionByName(fromParticipations);
+  }
 }

@@ -126,4 +126,12 @@ public final class RegionDefinition {
             lit("programme_not_in_definition").as("assignment_rule"), lit(name).as("definition"));
     return inDefinition.unionByName(outside);
   }
+
+  /** period, region_id, footprint (NUTS codes) of the regions whose definition row has a footprint. */
+  public Dataset<Row> footprints(SparkSession spark) {
+    return spark.createDataFrame(rows, SCHEMA).filter(size(col("def_footprint")).gt(0))
+        .groupBy(col("def_period").as("period"), col("def_region_id").as("region_id"))
+        .agg(org.apache.spark.sql.functions.array_sort(org.apache.spark.sql.functions.array_distinct(
+            org.apache.spark.sql.functions.flatten(org.apache.spark.sql.functions.collect_list("def_footprint")))).as("footprint"));
+  }
 }

@@ -96,6 +96,24 @@ public final class StatisticsTables {
         .join(agg, Columns.names("region_id", "period"), "left");
   }
 
+  /**
+   * gold_correlation_points: the observations behind gold_correlations (one per NUTS 2 region with
+   * projects, and one per cross-border region), for scatter plots.
+   */
+  public static Dataset<Row> correlationPoints(Dataset<Row> nutsProfile, Dataset<Row> regionProfile) {
+    List<String> indicators = indicatorColumns(nutsProfile);
+    List<Column> nuts = new ArrayList<>(List.of(col("period"), lit("nuts2").as("level"), col("nuts2").as("unit_id"),
+        col("ici_projects"), col("ici_share")));
+    List<Column> regions = new ArrayList<>(List.of(col("period"), lit("region").as("level"), col("region_id").as("unit_id"),
+        col("ici_projects"), col("share").as("ici_share")));
+    for (String i : indicators) {
+      nuts.add(col(i).cast("double").as(i));
+      regions.add(col(i).cast("double").as(i));
+    }
+    return nutsProfile.filter(col("projects").gt(0)).select(nuts.toArray(new Column[0]))
+        .unionByName(regionProfile.select(regions.toArray(new Column[0])));
+  }
+
   public static Dataset<Row> correlations(SparkSession spark, Dataset<Row> nutsProfile, Dataset<Row> regionProfile,
       int resamples, long seed) {
     List<Row> out = new ArrayList<>();

@@ -1,0 +1,98 @@
+package eu.iciatlas.common.analysis;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.initcap;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.regexp_replace;
+import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.functions.xxhash64;
+
+import eu.iciatlas.common.Columns;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The star schema for BI tools: a participation fact table and dimensions of projects,
+ * programmes, NUTS 2 regions (with indicators) and specializations. Surrogate keys are xxhash64
+ * of the natural key with a per-dimension prefix, so they are stable across runs, dumps and
+ * periods and need no lookup table. Dataset -> Dataset functions only.
+ */
+public final class StarSchema {
+  private StarSchema() {}
+
+  public static Column projectKey(Column projectId) {
+    return xxhash64(lit("project"), projectId);
+  }
+
+  public static Column programmeKey(Column programmeKey) {
+    return xxhash64(lit("programme"), programmeKey);
+  }
+
+  public static Column regionKey(Column nuts2, Column period) {
+    return when(nuts2.isNotNull(), xxhash64(lit("nuts2"), nuts2, period));
+  }
+
+  public static Column specializationKey(Column code) {
+    return xxhash64(lit("specialization"), code);
+  }
+
+  public static Dataset<Row> factParticipation(Dataset<Row> participations, Dataset<Row> projects) {
+    return participations.join(projects.select(col("project_id"), col("is_ici")), Columns.names("project_id"), "left")
+        .select(xxhash64(lit("participation"), col("participation_id")).as("participation_key"),
+            col("participation_id"), projectKey(col("project_id")).as("project_key"),
+            programmeKey(col("programme_key")).as("programme_sk"), regionKey(col("nuts2"), col("period")).as("region_key"),
+            col("period"), col("country_code"), col("nuts2"), col("organisation"), col("legal_status"),
+            when(col("is_lead"), 1).otherwise(0).as("is_lead"),
+            when(col("is_ici"), 1).otherwise(0).as("is_ici_project"), lit(1).as("participation_count"));
+  }
+
+  public static Dataset<Row> dimProject(Dataset<Row> projects, Dataset<Row> projectRegions) {
+    return projects.join(projectRegions.select("project_id", "region_id", "region_name", "region_kind"),
+            Columns.names("project_id"), "left")
+        .select(projectKey(col("project_id")).as("project_key"), col("project_id"),
+            programmeKey(col("programme_key")).as("programme_sk"), col("programme"), col("period"), col("acronym"),
+            col("title"), col("project_start"), col("project_end"), col("total_budget"), col("eu_funding"),
+            col("is_ici"), col("ici_score"), col("ici_reasons"), col("primary_specialization"), col("has_text"),
+            col("partners"), col("region_id"), col("region_name"), col("region_kind"));
+  }
+
+  public static Dataset<Row> dimProgramme(Dataset<Row> programmes) {
+    return programmes.select(programmeKey(col("programme_key")).as("programme_sk"), col("programme_key"),
+        col("programme"), col("period"), col("strand"), col("countries"), col("project_count"));
+  }
+
+  /** NUTS 2 x period with the region's name and urban-rural type and the indicators of gold_region_profile. */
+  public static Dataset<Row> dimRegion(Dataset<Row> regionProfile, Dataset<Row> nutsRegions, int nutsVersion) {
+    Dataset<Row> names = nutsRegions.filter(col("nuts_version").equalTo(nutsVersion).and(col("level").equalTo(2)))
+        .select(col("nuts_id").as("nuts2"), col("name").as("nuts2_name"), col("country_code"), col("urbn_type"));
+    List<Column> columns = new ArrayList<>(List.of(regionKey(col("nuts2"), col("period")).as("region_key"),
+        col("nuts2"), col("period"), col("nuts2_name"), col("country_code"), col("urbn_type")));
+    for (String c : regionProfile.columns()) {
+      if (!List.of("nuts2", "period").contains(c)) {
+        columns.add(col(c));
+      }
+    }
+    return regionProfile.join(names, Columns.names("nuts2"), "left").select(columns.toArray(new Column[0]));
+  }
+
+  public static Dataset<Row> dimSpecialization(SparkSession spark) {
+    return spark.createDataset(IciClassifier.SPECIALIZATIONS, Encoders.STRING()).toDF("specialization")
+        .select(specializationKey(col("specialization")).as("specialization_key"), col("specialization"),
+            initcap(regexp_replace(col("specialization"), "_", " ")).as("label"));
+  }
+
+  /** ICI projects x their specializations ('other' when none), the classifier's primary one flagged. */
+  public static Dataset<Row> bridgeProjectSpecialization(Dataset<Row> projects) {
+    return projects.filter(col("is_ici"))
+        .select(col("project_id"), col("period"), col("primary_specialization"), explode(IciClassifier.specializationCodes()).as("specialization"))
+        .select(projectKey(col("project_id")).as("project_key"), specializationKey(col("specialization")).as("specialization_key"),
+            col("project_id"), col("period"), col("specialization"),
+            col("specialization").eqNullSafe(col("primary_specialization")).as("is_primary"));
+  }
+}
