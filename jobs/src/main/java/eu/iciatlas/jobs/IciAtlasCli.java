@@ -3,6 +3,7 @@ package eu.iciatlas.jobs;
 import eu.iciatlas.common.Progress;
 import eu.iciatlas.common.SparkSessions;
 import eu.iciatlas.common.io.InputException;
+import eu.iciatlas.jobs.report.ReportJob;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZoneOffset;
@@ -21,14 +22,14 @@ import picocli.CommandLine.Option;
 /** Entry point of the application jar and of bin/ici-atlas: one verb per job. */
 @Command(name = "ici-atlas", mixinStandardHelpOptions = true, version = "ici-atlas 0.1.0",
     description = "International cluster initiatives in Interreg cooperation: Spark jobs over Keep.eu and Eurostat.",
-    subcommands = {IciAtlasCli.Run.class, IciAtlasCli.Ingest.class, IciAtlasCli.Analyse.class})
+    subcommands = {IciAtlasCli.Run.class, IciAtlasCli.Ingest.class, IciAtlasCli.Analyse.class, IciAtlasCli.Report.class})
 public final class IciAtlasCli implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "name a verb: run, ingest or analyse (see --help)");
+    throw new CommandLine.ParameterException(spec.commandLine(), "name a verb: run, ingest, analyse or report (see --help)");
   }
 
   /** Options of every verb: where to write, configuration, periods, run id. */
@@ -150,6 +151,9 @@ public final class IciAtlasCli implements Runnable {
     @Mixin
     InputOptions options = new InputOptions();
 
+    @Option(names = "--no-report", description = "do not write DIR/report/index.html at the end")
+    boolean noReport;
+
     @Mixin
     AnalysisOptions analysis = new AnalysisOptions();
 
@@ -166,6 +170,30 @@ public final class IciAtlasCli implements Runnable {
                 analysis.regions, ingested.periods(), false), spark, progress).run());
             return rows;
           });
+      if (!noReport) {
+        new ReportJob(new ReportJob.Config(config.output(), null), spark, progress).run();
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "report", mixinStandardHelpOptions = true,
+      description = "Write DIR/report/index.html: the paper's figures and tables from the gold tables already in --output.")
+  static final class Report implements Callable<Integer> {
+    @Option(names = "--output", required = true, paramLabel = "DIR", description = "output folder of an earlier run or analyse")
+    String output;
+
+    @Option(names = "--period", paramLabel = "P",
+        description = "programme period to report, e.g. 2014-2020 (default: the latest period with ICI projects)")
+    String period;
+
+    @Override
+    public Integer call() {
+      if (period != null && !period.matches("\\d{4}-\\d{4}")) {
+        throw new InputException("--period " + period + ": expected a programme period like 2014-2020");
+      }
+      SparkSession spark = SparkSessions.getOrCreate("ici-atlas report");
+      new ReportJob(new ReportJob.Config(output, period), spark, Progress.toStderr()).run();
       return 0;
     }
   }
@@ -191,6 +219,7 @@ public final class IciAtlasCli implements Runnable {
   }
 
   public static void main(String[] args) {
+    System.setProperty("java.awt.headless", "true"); // the report's charts use AWT fonts, never a display
     java.io.PrintWriter out = new java.io.PrintWriter(System.out, true);
     java.io.PrintWriter err = new java.io.PrintWriter(System.err, true);
     System.exit(execute(args, out, err));

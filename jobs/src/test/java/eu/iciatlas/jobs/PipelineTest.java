@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import eu.iciatlas.common.Columns;
 import eu.iciatlas.common.Progress;
 import eu.iciatlas.common.SparkTestSession;
 import eu.iciatlas.common.Tables;
@@ -206,5 +207,108 @@ class PipelineTest {
     assertEquals(table(Tables.SILVER_PROJECTS, 1).count(), assignment.count(), "every project is in silver_project_regions");
     Row first = table(Tables.GOLD_CORRELATIONS, 0).orderBy("level", "indicator_order").first();
     assertEquals("urban_population_share", first.getAs("indicator"), "urbanization first");
+  }
+
+  @Test
+  void starSchemaKeysJoinWithoutLoss() {
+    Dataset<Row> fact = table(Tables.STAR_FACT_PARTICIPATION, 0);
+    Dataset<Row> projects = table(Tables.STAR_DIM_PROJECT, 0);
+    Dataset<Row> programmes = table(Tables.STAR_DIM_PROGRAMME, 0);
+    Dataset<Row> regions = table(Tables.STAR_DIM_REGION, 0);
+    Dataset<Row> bridge = table(Tables.STAR_BRIDGE_PROJECT_SPECIALIZATION, 0);
+    assertEquals(table(Tables.SILVER_PARTICIPATIONS, 1).count(), fact.count(), "one fact row per participation");
+    assertEquals(table(Tables.SILVER_PROJECTS, 1).count(), projects.count(), "one dimension row per project");
+    assertEquals(fact.count(), fact.select("participation_key").distinct().count(), "participation_key is unique");
+    assertEquals(projects.count(), projects.select("project_key").distinct().count(), "project_key is unique");
+    assertEquals(regions.count(), regions.select("region_key").distinct().count(), "region_key is unique");
+    assertEquals(0, fact.join(projects, Columns.names("project_key"), "left_anti").count(), "every fact row has its project");
+    assertEquals(0, fact.join(programmes, Columns.names("programme_sk"),
+        "left_anti").count(), "every fact row has its programme");
+    assertEquals(0, fact.filter(col("region_key").isNotNull()).join(regions,
+        Columns.names("region_key"), "left_anti").count(),
+        "every fact row with a NUTS 2 code has its region");
+    assertEquals(0, bridge.join(table(Tables.STAR_DIM_SPECIALIZATION, 0),
+        Columns.names("specialization_key"), "left_anti").count());
+    assertEquals(projects.filter(col("is_ici")).count(), bridge.filter(col("is_primary")).count(),
+        "every ICI has exactly one primary specialization in the bridge");
+    assertEquals(table(Tables.SILVER_PROJECTS, 1).filter(col("is_ici")).count(),
+        fact.groupBy("project_key").agg(org.apache.spark.sql.functions.max("is_ici_project").as("ici"))
+            .filter(col("ici").equalTo(1)).count(), "ICI projects with participations, counted from the fact table");
+  }
+
+  @Test
+  void provenanceNamesTheDumpOfEveryPeriod() {
+    List<Row> rows = table(Tables.DUMP_PROVENANCE, 1).orderBy("period", "kind", "source_file").collectAsList();
+    assertEquals(List.of("2000-2006", "2007-2013", "2014-2020"), rows.stream().map(r -> r.<String>getAs("period")).distinct().toList());
+    for (Row r : rows) {
+      String file = r.getAs("source_file");
+      // data/sample/README.md lists the checksums of the bundled files
+      String expected = file.contains("keep_closed_1420.xlsx") ? "22421334aefed408" : "17e2461549354fa8";
+      assertTrue(r.<String>getAs("sha256").startsWith(expected), file);
+      if (file.contains(".xlsx")) {
+        assertEquals("2019-11-23", r.getAs("export_date").toString(), "the XLSX says when Keep.eu exported it");
+      }
+    }
+    long partners2007 = rows.stream().filter(r -> r.getAs("period").equals("2007-2013") && r.getAs("kind").equals("partners"))
+        .mapToLong(r -> r.<Long>getAs("rows")).sum();
+    assertEquals(table(Tables.BRONZE_KEEP_PARTNERS, 1).filter(col("_period").equalTo("2007-2013")).count(), partners2007);
+  }
+
+  @Test
+  void everyGoldAndStarColumnIsDocumentedAndTheDictionaryIsWritten() throws Exception {
+    eu.iciatlas.common.output.DataDictionary dictionary = eu.iciatlas.common.output.DataDictionary.packaged();
+    List<String> missing = new java.util.ArrayList<>();
+    try (java.util.stream.Stream<Path> tables = Files.list(output.resolve("delta"))) {
+      for (Path t : tables.sorted().toList()) {
+        String name = t.getFileName().toString();
+        if (!name.startsWith("gold_") && !name.startsWith("star_")) {
+          continue;
+        }
+        if (dictionary.table(name) == null) {
+          missing.add(name);
+        }
+        for (String c : table(name, 0).columns()) {
+          if (dictionary.column(name, c) == null) {
+            missing.add(name + "." + c);
+          }
+        }
+      }
+    }
+    assertEquals(List.of(), missing, "add them to common/src/main/resources/ici-atlas-dictionary/");
+    eu.iciatlas.common.output.BiReadme.write(spark, new eu.iciatlas.common.output.TableWriter(spark,
+        output.toString(), new Progress(new PrintStream(System.err, true))), output.toString());
+    Path readme = output.resolve("bi/README.md");
+    String md = Files.readString(readme);
+    assertTrue(md.contains("## gold_ici_share") && md.contains("| share | double | fraction 0-1 | ici_projects / projects |"), md);
+    assertTrue(md.contains("## star_fact_participation"), "star schema documented");
+  }
+
+  @Test
+  void reportRendersInHeadlessChromiumWithEveryBarAndRegion() throws Exception {
+    new eu.iciatlas.jobs.report.ReportJob(new eu.iciatlas.jobs.report.ReportJob.Config(output.toString(), "2014-2020"),
+        spark, new Progress(new PrintStream(System.err, true))).run();
+    Path page = output.resolve("report/index.html");
+    String html = Files.readString(page);
+    int drawnRegions = html.split("<path class='nuts2'", -1).length - 1;
+    assertTrue(drawnRegions >= 40, "NUTS 2 regions drawn around the Baltic: " + drawnRegions);
+    Path screenshot = output.resolve("report/screenshot.png");
+    HeadlessChromium.Rendering r = HeadlessChromium.render(page, screenshot, 1200, 5000);
+    assertEquals(List.of(), r.consoleLines(), "no console messages (errors) while rendering");
+    long regions = table(Tables.GOLD_ICI_SHARE, 0).filter("period = '2014-2020' and region_kind = 'cross_border'").count();
+    long specializations = table(Tables.GOLD_SPECIALIZATION_SHARE, 0).filter("period = '2014-2020' and region_kind = 'cross_border'").count();
+    assertTrue(r.dom().contains("data-rendered=\"yes\""), "the page's script ran to its end");
+    assertTrue(r.dom().contains("data-figure2-bars=\"" + regions + "\""), "one bar per cross-border region (" + regions + ")");
+    assertTrue(r.dom().contains("data-figure3-bars=\"" + specializations + "\""), "one bar per specialization (" + specializations + ")");
+    assertTrue(r.dom().contains("data-map-regions=\"" + drawnRegions + "\""), "every NUTS 2 path of the file is in the DOM");
+    assertTrue(r.dom().contains("data-outlines=\"" + regions + "\""), "one outline per cross-border region");
+    java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(screenshot.toFile());
+    assertEquals(1200, image.getWidth());
+    java.util.Set<Integer> colours = new java.util.HashSet<>();
+    for (int y = 0; y < image.getHeight(); y += 7) {
+      for (int x = 0; x < image.getWidth(); x += 7) {
+        colours.add(image.getRGB(x, y));
+      }
+    }
+    assertTrue(colours.size() > 20, "the screenshot shows a drawn page, not a blank one: " + colours.size() + " colours");
   }
 }

@@ -1,0 +1,224 @@
+package eu.iciatlas.jobs.report;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.locationtech.jts.algorithm.Orientation;
+import org.locationtech.jts.geom.Coordinate;
+import org.locationtech.jts.geom.Envelope;
+import org.locationtech.jts.geom.Geometry;
+import org.locationtech.jts.geom.GeometryFactory;
+import org.locationtech.jts.geom.LinearRing;
+import org.locationtech.jts.geom.Polygon;
+import org.locationtech.jts.operation.union.UnaryUnionOp;
+
+/**
+ * Figure 1: NUTS 2 regions coloured by ICI projects, with the regions of the definition outlined.
+ * Geometries: GISCO NUTS 2016 1:20M in Web Mercator (EPSG:3857), packaged in the jar; a NUTS 2013
+ * code that 2016 changed (LT00 -> LT01, LT02; PL34 -> PL84) is drawn as its successors in the
+ * JRC conversion matrix.
+ */
+final class NutsMap {
+  static final String GEOMETRIES = "/ici-atlas-geometries/NUTS_RG_20M_2016_3857";
+  static final String[] CLASS_COLOURS = {"#f7fbff", "#c6dbef", "#6baed6", "#2171b5", "#08306b"};
+  static final String[] CLASS_LABELS = {"0", "1", "2-3", "4-7", "8 or more"};
+  static final String[] OUTLINE_COLOURS = {"#d62728", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2",
+      "#bcbd22", "#17becf", "#7f7f7f", "#1f77b4", "#aec7e8", "#ffbb78", "#98df8a", "#c5b0d5", "#c49c94"};
+
+  private static List<Shapefile.Feature> features;
+  private final GeometryFactory factory = new GeometryFactory();
+  private final Map<String, Shapefile.Feature> byCode = new LinkedHashMap<>();
+
+  /** One outlined region: its id, name and the NUTS codes (any level) that make up its area. */
+  record Outline(String id, String name, Collection<String> nutsCodes) {}
+
+  /** NUTS 2013 code -> its NUTS 2016 codes (JRC conversion matrix), for codes the 2016 geometries lack. */
+  private final Map<String, List<String>> successorsOf;
+
+  NutsMap(Map<String, List<String>> successorsOf) {
+    this.successorsOf = successorsOf;
+    synchronized (NutsMap.class) {
+      if (features == null) {
+        features = Shapefile.read(GEOMETRIES);
+      }
+    }
+    for (Shapefile.Feature f : features) {
+      byCode.put(f.attributes().get("NUTS_ID"), f);
+    }
+  }
+
+  static int colourClass(long iciProjects) {
+    return iciProjects <= 0 ? 0 : iciProjects == 1 ? 1 : iciProjects <= 3 ? 2 : iciProjects <= 7 ? 3 : 4;
+  }
+
+  /** Notes on what was drawn, for the page. */
+  final List<String> notes = new ArrayList<>();
+
+  /**
+   * The SVG: every NUTS 2 region inside the outlined regions' bounding box (plus a margin),
+   * filled by its class of ICI projects (regions without projects grey), and one outline per region.
+   */
+  String svg(Map<String, Long> iciProjectsByNuts2, List<Outline> outlines, int width) {
+    Map<String, Long> values = successors(iciProjectsByNuts2);
+    Envelope box = new Envelope();
+    Map<Outline, Geometry> areas = new LinkedHashMap<>();
+    for (Outline o : outlines) {
+      List<Geometry> parts = new ArrayList<>();
+      for (String code : o.nutsCodes()) {
+        List<String> drawn = drawable(code);
+        if (drawn.isEmpty()) {
+          notes.add("NUTS code " + code + " of " + o.name() + " has no 2016 geometry or successor; not drawn");
+        }
+        for (String c : drawn) {
+          parts.add(geometry(byCode.get(c)));
+        }
+      }
+      if (!parts.isEmpty()) {
+        Geometry area = UnaryUnionOp.union(parts);
+        areas.put(o, area);
+        box.expandToInclude(area.getEnvelopeInternal());
+      }
+    }
+    if (box.isNull()) {
+      for (String code : values.keySet()) {
+        if (byCode.containsKey(code)) {
+          box.expandToInclude(geometry(byCode.get(code)).getEnvelopeInternal());
+        }
+      }
+    }
+    if (box.isNull()) {
+      return "<p>No region to draw.</p>";
+    }
+    box.expandBy(box.getWidth() * 0.05, box.getHeight() * 0.05);
+    double scale = width / box.getWidth();
+    int height = (int) Math.round(box.getHeight() * scale);
+    StringBuilder svg = new StringBuilder();
+    svg.append(String.format(Locale.ROOT, "<svg id='figure1-map' xmlns='http://www.w3.org/2000/svg' width='%d' height='%d' "
+        + "viewBox='0 0 %d %d' role='img' aria-label='Map of NUTS 2 regions by ICI projects'>", width, height, width, height));
+    svg.append("<rect width='100%' height='100%' fill='#e8f1f8'/>");
+    for (Shapefile.Feature f : features) {
+      if (!"2".equals(f.attributes().get("LEVL_CODE"))) {
+        continue;
+      }
+      Geometry g = geometry(f);
+      if (!g.getEnvelopeInternal().intersects(box)) {
+        continue;
+      }
+      String code = f.attributes().get("NUTS_ID");
+      Long v = values.get(code);
+      String fill = v == null ? "#d9d9d9" : CLASS_COLOURS[colourClass(v)];
+      svg.append("<path class='nuts2' data-nuts='").append(Html.escape(code)).append("' fill='").append(fill)
+          .append("' stroke='#ffffff' stroke-width='0.6' fill-rule='evenodd' d='").append(path(f.rings(), box, scale))
+          .append("'><title>").append(Html.escape(code + " " + f.attributes().get("NAME_LATN") + ": "
+              + (v == null ? "no projects" : v + " ICI project(s)"))).append("</title></path>");
+    }
+    int i = 0;
+    for (Map.Entry<Outline, Geometry> e : areas.entrySet()) {
+      String colour = OUTLINE_COLOURS[i++ % OUTLINE_COLOURS.length];
+      svg.append("<path class='region-outline' data-region='").append(Html.escape(e.getKey().id()))
+          .append("' fill='none' stroke='").append(colour).append("' stroke-width='2.2' stroke-opacity='0.9' d='")
+          .append(path(rings(e.getValue()), box, scale)).append("'><title>").append(Html.escape(e.getKey().name()))
+          .append("</title></path>");
+    }
+    svg.append("</svg>");
+    return svg.toString();
+  }
+
+  /** Legend entries of the outlines in drawing order. */
+  static String outlineColour(int index) {
+    return OUTLINE_COLOURS[index % OUTLINE_COLOURS.length];
+  }
+
+  /** Values by 2016 code: a 2013 code the geometries lack passes its value to its 2016 successors that have none. */
+  private Map<String, Long> successors(Map<String, Long> values) {
+    Map<String, Long> out = new TreeMap<>(values);
+    for (Map.Entry<String, Long> e : values.entrySet()) {
+      List<String> heirs = new ArrayList<>();
+      for (String c : drawable(e.getKey())) {
+        if (!c.equals(e.getKey()) && !values.containsKey(c)) {
+          heirs.add(c);
+          out.put(c, e.getValue());
+        }
+      }
+      if (!heirs.isEmpty()) {
+        notes.add("NUTS 2013 region " + e.getKey() + " is drawn as its NUTS 2016 successor(s) " + String.join(", ", heirs));
+      }
+    }
+    return out;
+  }
+
+  /** The 2016 geometry codes for a code: itself if drawn, else its successors in the conversion matrix. */
+  private List<String> drawable(String code) {
+    if (byCode.containsKey(code)) {
+      return List.of(code);
+    }
+    return successorsOf.getOrDefault(code, List.of()).stream().filter(byCode::containsKey).toList();
+  }
+
+  /** Shapefile rings: clockwise = shell, counter-clockwise = hole of the shell that contains it. */
+  private Geometry geometry(Shapefile.Feature f) {
+    List<LinearRing> shells = new ArrayList<>();
+    List<LinearRing> holes = new ArrayList<>();
+    for (double[] ring : f.rings()) {
+      Coordinate[] cs = new Coordinate[ring.length / 2];
+      for (int k = 0; k < cs.length; k++) {
+        cs[k] = new Coordinate(ring[2 * k], ring[2 * k + 1]);
+      }
+      if (cs.length < 4) {
+        continue;
+      }
+      LinearRing r = factory.createLinearRing(cs);
+      (Orientation.isCCW(cs) ? holes : shells).add(r);
+    }
+    List<Polygon> polygons = new ArrayList<>();
+    for (LinearRing shell : shells) {
+      Polygon bare = factory.createPolygon(shell);
+      List<LinearRing> own = new ArrayList<>();
+      for (LinearRing h : holes) {
+        if (bare.contains(factory.createPoint(h.getCoordinateN(0)))) {
+          own.add(h);
+        }
+      }
+      polygons.add(factory.createPolygon(shell, own.toArray(new LinearRing[0])));
+    }
+    return factory.createMultiPolygon(polygons.toArray(new Polygon[0])).buffer(0);
+  }
+
+  private static List<double[]> rings(Geometry g) {
+    List<double[]> out = new ArrayList<>();
+    for (int i = 0; i < g.getNumGeometries(); i++) {
+      Polygon p = (Polygon) g.getGeometryN(i);
+      out.add(flat(p.getExteriorRing().getCoordinates()));
+      for (int h = 0; h < p.getNumInteriorRing(); h++) {
+        out.add(flat(p.getInteriorRingN(h).getCoordinates()));
+      }
+    }
+    return out;
+  }
+
+  private static double[] flat(Coordinate[] cs) {
+    double[] out = new double[cs.length * 2];
+    for (int k = 0; k < cs.length; k++) {
+      out[2 * k] = cs[k].x;
+      out[2 * k + 1] = cs[k].y;
+    }
+    return out;
+  }
+
+  /** SVG path data in pixels: x from the box's west edge, y flipped from its north edge. */
+  private static String path(List<double[]> rings, Envelope box, double scale) {
+    StringBuilder d = new StringBuilder();
+    for (double[] ring : rings) {
+      for (int k = 0; k < ring.length / 2; k++) {
+        d.append(k == 0 ? 'M' : 'L').append(String.format(Locale.ROOT, "%.1f,%.1f",
+            (ring[2 * k] - box.getMinX()) * scale, (box.getMaxY() - ring[2 * k + 1]) * scale));
+      }
+      d.append('Z');
+    }
+    return d.toString();
+  }
+}
