@@ -1,0 +1,199 @@
+package eu.iciatlas.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The whole pipeline on a real Spark standalone cluster: a Master and two Workers started from the
+ * Maven artifacts (SPARK_HOME = a jars/ folder made by dependency:copy-dependencies), the run
+ * submitted with bin/ici-atlas submit (Spark's SparkSubmit), executors in their own
+ * CoarseGrainedExecutorBackend JVMs; every gold and star table must equal the local run's.
+ */
+@Tag("cluster")
+class StandaloneClusterIT {
+  private final Path repo = Path.of(System.getProperty("ici.repo.root", "..")).toAbsolutePath().normalize();
+  private final Path sparkHome = Path.of(System.getProperty("ici.spark.home", "target/spark-home")).toAbsolutePath();
+  private final Path work = repo.resolve("jobs/target/cluster-it");
+  private final String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  private final List<Process> started = new ArrayList<>();
+
+  @AfterEach
+  void stopEverythingStarted() {
+    for (Process p : started) {
+      p.descendants().forEach(ProcessHandle::destroyForcibly); // executors are the workers' children
+      p.destroyForcibly();
+    }
+    for (Process p : started) {
+      try {
+        p.waitFor(30, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  @Test
+  void pipelineOnStandaloneClusterEqualsLocalRun() throws Exception {
+    assertTrue(Files.isDirectory(sparkHome.resolve("jars")), "no " + sparkHome + "/jars: run through mvn verify");
+    deleteRecursively(work);
+    Files.createDirectories(work);
+    int masterPort = freePort();
+    Process master = start("master", List.of("org.apache.spark.deploy.master.Master", "--host", "127.0.0.1",
+        "--port", String.valueOf(masterPort), "--webui-port", String.valueOf(freePort())));
+    waitForPort(masterPort, master, Duration.ofSeconds(90));
+    String masterUrl = "spark://127.0.0.1:" + masterPort;
+    for (int i = 1; i <= 2; i++) {
+      Path dir = Files.createDirectories(work.resolve("worker" + i));
+      start("worker" + i, List.of("org.apache.spark.deploy.worker.Worker", "--host", "127.0.0.1", "--cores", "1",
+          "--memory", "2g", "--work-dir", dir.toString(), "--webui-port", String.valueOf(freePort()), masterUrl));
+    }
+    for (int i = 1; i <= 2; i++) {
+      waitForLog(work.resolve("worker" + i + ".log"), "Successfully registered with master", Duration.ofSeconds(120));
+    }
+
+    Instant localStart = Instant.now();
+    run("local-run", List.of("run", "--output", work.resolve("local").toString(), "--regions", "baltic", "--no-report"));
+    Duration local = Duration.between(localStart, Instant.now());
+    Instant clusterStart = Instant.now();
+    run("cluster-run", List.of("submit", "--master", masterUrl, "--executor-memory", "1g", "--total-executor-cores", "2",
+        "--conf", "spark.sql.shuffle.partitions=8", "--conf", "spark.ui.enabled=false", "--",
+        "run", "--output", work.resolve("cluster").toString(), "--regions", "baltic", "--no-report"));
+    Duration cluster = Duration.between(clusterStart, Instant.now());
+    System.err.printf("sample pipeline: local[2] %d s, standalone cluster (2 workers x 1 core) %d s%n",
+        local.toSeconds(), cluster.toSeconds());
+
+    List<String> executorLogs = new ArrayList<>();
+    try (Stream<Path> files = Files.walk(work)) {
+      files.filter(p -> p.getFileName().toString().equals("stderr") && p.toString().contains("app-"))
+          .forEach(p -> executorLogs.add(p.toString()));
+    }
+    assertTrue(executorLogs.size() >= 2, "executors ran in worker JVMs of both workers: " + executorLogs);
+    assertTrue(Files.readString(Path.of(executorLogs.get(0))).contains("CoarseGrainedExecutorBackend"), executorLogs.get(0));
+
+    TreeSet<String> localTables = biTables(work.resolve("local/bi"));
+    TreeSet<String> clusterTables = biTables(work.resolve("cluster/bi"));
+    assertTrue(localTables.size() >= 18, "gold and star tables of the local run: " + localTables);
+    assertEquals(localTables, clusterTables);
+    for (String t : localTables) {
+      List<String> a = Files.readAllLines(work.resolve("local/bi").resolve(t));
+      List<String> b = Files.readAllLines(work.resolve("cluster/bi").resolve(t));
+      for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
+        assertEquals(a.get(i), b.get(i), t + " line " + (i + 1) + " differs between the local and the cluster run");
+      }
+      assertEquals(a.size(), b.size(), t + ": rows");
+    }
+  }
+
+  private static TreeSet<String> biTables(Path bi) throws IOException {
+    TreeSet<String> out = new TreeSet<>();
+    try (Stream<Path> files = Files.list(bi)) {
+      files.map(p -> p.getFileName().toString()).filter(n -> (n.startsWith("gold_") || n.startsWith("star_")) && n.endsWith(".csv"))
+          .forEach(out::add);
+    }
+    return out;
+  }
+
+  private Process start(String name, List<String> mainAndArgs) throws IOException {
+    List<String> cmd = new ArrayList<>(List.of(javaBin, "-Xmx512m"));
+    cmd.addAll(List.of(Files.readString(repo.resolve("jobs/target/classes/ici-atlas/jvm.options")).trim().split("\\s+")));
+    cmd.addAll(List.of("-cp", sparkHome.resolve("jars") + File.separator + "*"));
+    cmd.addAll(mainAndArgs);
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(work.resolve(name + ".log").toFile());
+    environment(pb.environment());
+    pb.environment().put("SPARK_HOME", sparkHome.toString());
+    Process p = pb.start();
+    started.add(p);
+    return p;
+  }
+
+  private void run(String name, List<String> args) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of(repo.resolve("bin/ici-atlas").toString()));
+    cmd.addAll(args);
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(work.resolve(name + ".log").toFile());
+    environment(pb.environment());
+    pb.environment().remove("SPARK_HOME"); // no spark-submit script: bin/ici-atlas uses SparkSubmit from the Maven artifacts
+    pb.environment().put("ICI_SUBMIT_PACKAGES", ""); // the workers' SPARK_HOME/jars holds Delta already
+    pb.environment().put("ICI_JAVA", javaBin);
+    Process p = pb.start();
+    started.add(p);
+    if (!p.waitFor(20, TimeUnit.MINUTES)) {
+      throw new AssertionError(name + " did not finish in 20 minutes; see " + work.resolve(name + ".log"));
+    }
+    assertEquals(0, p.exitValue(), () -> name + " failed; last lines of " + work.resolve(name + ".log") + ":\n" + tail(work.resolve(name + ".log")));
+  }
+
+  private static void environment(Map<String, String> env) {
+    env.put("SPARK_LOCAL_IP", "127.0.0.1");
+    env.put("SPARK_SCALA_VERSION", "2.13");
+  }
+
+  private static String tail(Path log) {
+    try {
+      List<String> lines = Files.readAllLines(log);
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+    } catch (IOException e) {
+      return e.getMessage();
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+      return s.getLocalPort();
+    }
+  }
+
+  private void waitForPort(int port, Process owner, Duration timeout) throws InterruptedException {
+    Instant end = Instant.now().plus(timeout);
+    while (Instant.now().isBefore(end)) {
+      assertTrue(owner.isAlive(), "the Master exited; see " + work.resolve("master.log") + "\n" + tail(work.resolve("master.log")));
+      try (Socket s = new Socket()) {
+        s.connect(new InetSocketAddress("127.0.0.1", port), 500);
+        return;
+      } catch (IOException notYet) {
+        Thread.sleep(500);
+      }
+    }
+    throw new AssertionError("the Master did not listen on " + port + " within " + timeout);
+  }
+
+  private static void waitForLog(Path log, String text, Duration timeout) throws Exception {
+    Instant end = Instant.now().plus(timeout);
+    while (Instant.now().isBefore(end)) {
+      if (Files.exists(log) && Files.readString(log).contains(text)) {
+        return;
+      }
+      Thread.sleep(500);
+    }
+    throw new AssertionError("'" + text + "' not in " + log + " within " + timeout + ":\n" + tail(log));
+  }
+
+  private static void deleteRecursively(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> files = Files.walk(dir)) {
+      for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+}
