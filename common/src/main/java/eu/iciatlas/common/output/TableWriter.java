@@ -100,6 +100,7 @@ public final class TableWriter {
       commented.write().format("delta").mode("overwrite").option("replaceWhere", scope.predicate()).save(deltaPath(table));
     }
     long count = committedRows(table);
+    Instant exportStart = Instant.now();
     if (exportCsv) {
       exportCsv(table);
       if (table.startsWith("gold_") || table.startsWith("star_")) {
@@ -107,7 +108,8 @@ public final class TableWriter {
         read(table).coalesce(1).write().mode("overwrite").parquet(new Path(new Path(outputDir, "bi"), "parquet/" + table).toString());
       }
     }
-    progress.stage("write " + table, String.format("%,d rows", count), start);
+    progress.stage("write " + table, exportCsv ? String.format(java.util.Locale.ROOT, "%,d rows; bi export %.1f s", count,
+        java.time.Duration.between(exportStart, Instant.now()).toMillis() / 1000.0) : String.format("%,d rows", count), start);
     return count;
   }
 
