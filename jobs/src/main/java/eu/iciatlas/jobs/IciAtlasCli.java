@@ -22,14 +22,15 @@ import picocli.CommandLine.Option;
 /** Entry point of the application jar and of bin/ici-atlas: one verb per job. */
 @Command(name = "ici-atlas", mixinStandardHelpOptions = true, version = "ici-atlas 0.1.0",
     description = "International cluster initiatives in Interreg cooperation: Spark jobs over Keep.eu and Eurostat.",
-    subcommands = {IciAtlasCli.Run.class, IciAtlasCli.Ingest.class, IciAtlasCli.Analyse.class, IciAtlasCli.Report.class})
+    subcommands = {IciAtlasCli.Run.class, IciAtlasCli.Ingest.class, IciAtlasCli.Analyse.class, IciAtlasCli.Report.class,
+        IciAtlasCli.Generate.class})
 public final class IciAtlasCli implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "name a verb: run, ingest, analyse or report (see --help)");
+    throw new CommandLine.ParameterException(spec.commandLine(), "name a verb: run, ingest, analyse, report or generate (see --help)");
   }
 
   /** Options of every verb: where to write, configuration, periods, run id. */
@@ -194,6 +195,60 @@ public final class IciAtlasCli implements Runnable {
       }
       SparkSession spark = SparkSessions.getOrCreate("ici-atlas report");
       new ReportJob(new ReportJob.Config(output, period), spark, Progress.toStderr()).run();
+      return 0;
+    }
+  }
+
+  @Command(name = "generate", mixinStandardHelpOptions = true,
+      description = "Write a Keep.eu-shaped export (';' CSV, the real layout and dirty-cell rates) at a scale factor, "
+          + "with distributions taken from real exports; or the real projects k times (--replicate).")
+  static final class Generate implements Callable<Integer> {
+    @Option(names = "--scale", paramLabel = "SF",
+        description = "scale factor: 1 = all of Keep.eu (35,000 projects, about 150,000 participations)")
+    Double scale;
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "the same seed gives identical files (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--output", required = true, paramLabel = "DIR", description = "folder for projects/, partners/ and calls/")
+    String output;
+
+    @Option(names = "--replicate", paramLabel = "K", defaultValue = "0",
+        description = "instead of a synthetic export: the real rows of --source K times, copies 2..K under new acronyms")
+    int replicate;
+
+    @Option(names = "--source", arity = "1..*", paramLabel = "PATH",
+        description = "real Keep.eu exports to take the distributions from (default: the bundled sample)")
+    List<String> sources = new ArrayList<>();
+
+    @Option(names = "--gzip", description = "write .csv.gz")
+    boolean gzip;
+
+    @Option(names = "--projects-per-file", paramLabel = "N", defaultValue = "10000",
+        description = "projects per part file; each part is read by one task (default: ${DEFAULT-VALUE})")
+    int projectsPerFile;
+
+    @Option(names = "--conf", paramLabel = "DIR", description = "configuration folder (default: conf/ of the repository, else the packaged defaults)")
+    Path conf;
+
+    @Override
+    public Integer call() {
+      if (replicate == 0 && scale == null) {
+        throw new InputException("--scale SF is required (or --replicate K for copies of the real export)");
+      }
+      List<String> from = sources;
+      String home = System.getProperty("ici.home");
+      if (from.isEmpty() && home != null) {
+        from = List.of(Path.of(home, "data", "sample", "keep").toString());
+      }
+      Path confDir = conf == null && home != null && Files.isDirectory(Path.of(home, "conf")) ? Path.of(home, "conf") : conf;
+      eu.iciatlas.jobs.generate.GeneratorOptions options = new eu.iciatlas.jobs.generate.GeneratorOptions(
+          scale == null ? 0 : scale, seed, output, replicate, from, confDir, gzip, projectsPerFile);
+      SparkSession spark = SparkSessions.getOrCreate("ici-atlas generate");
+      eu.iciatlas.jobs.generate.KeepGenerator.Outcome outcome = eu.iciatlas.jobs.generate.KeepGenerator.generate(spark, options);
+      Progress.toStderr().info(String.format(java.util.Locale.ROOT, "generated %,d projects: %,d project rows, %,d partner rows, "
+          + "%,d call rows, %,d bytes in %d files under %s", outcome.projects(), outcome.projectRows(), outcome.partnerRows(),
+          outcome.callRows(), outcome.bytes(), outcome.files().size(), outcome.output()));
       return 0;
     }
   }
