@@ -1,0 +1,81 @@
+package eu.iciatlas.jobs;
+
+import static org.apache.spark.sql.functions.col;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import eu.iciatlas.common.Progress;
+import eu.iciatlas.common.SparkTestSession;
+import eu.iciatlas.common.Tables;
+import eu.iciatlas.common.TestData;
+import eu.iciatlas.jobs.generate.GeneratorOptions;
+import eu.iciatlas.jobs.generate.KeepGenerator;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The generator's invariance check: the real 2014-2020 export replicated k = 3 times under new
+ * acronyms must give exactly the real shares (counts times 3), correlations aside.
+ */
+@Tag("pipeline")
+class GeneratorInvarianceTest {
+  private final SparkSession spark = SparkTestSession.get();
+  private final Progress progress = new Progress(new PrintStream(System.err, true));
+
+  private Path analysed(List<String> keep, String name) throws Exception {
+    Path output = Files.createTempDirectory("ici-invariance-" + name);
+    IngestConfig config = new IngestConfig(keep, List.of(TestData.sample("eurostat/tgs00001.tsv.gz").toString()),
+        TestData.sample("nuts").toString(), List.of("2014-2020"), output.toString(), TestData.repoRoot().resolve("conf"),
+        List.of(), "invariance-" + name);
+    new IngestJob(config, spark, progress).run();
+    new AnalyseJob(new AnalyseJob.Config(output.toString(), TestData.repoRoot().resolve("conf"), List.of(), "baltic",
+        List.of("2014-2020"), false), spark, progress).run();
+    return output;
+  }
+
+  private Dataset<Row> table(Path output, String name) {
+    return spark.read().format("delta").load(output.resolve("delta").resolve(name).toString());
+  }
+
+  @Test
+  void theRealExportThreeTimesGivesExactlyTheRealShares() throws Exception {
+    String real = TestData.sample("keep/keep_closed_1420.xlsx").toString();
+    Path copies = Files.createTempDirectory("ici-replicated");
+    KeepGenerator.Outcome generated = KeepGenerator.generate(spark,
+        GeneratorOptions.replicated(3, copies.toString(), List.of(real)), progress);
+    assertEquals(3 * 8_621L, generated.partnerRows(), "every real partner row three times");
+    Path realOut = analysed(List.of(real), "real");
+    Path copiesOut = analysed(List.of(copies.toString()), "k3");
+
+    assertEquals(3 * table(realOut, Tables.SILVER_PROJECTS).count(), table(copiesOut, Tables.SILVER_PROJECTS).count());
+    List<Row> a = table(realOut, Tables.GOLD_ICI_SHARE).orderBy("region_id").collectAsList();
+    List<Row> b = table(copiesOut, Tables.GOLD_ICI_SHARE).orderBy("region_id").collectAsList();
+    assertEquals(a.size(), b.size());
+    assertTrue(a.size() >= 16, "the Baltic regions of 2014-2020");
+    for (int i = 0; i < a.size(); i++) {
+      assertEquals(a.get(i).<String>getAs("region_id"), b.get(i).getAs("region_id"));
+      String region = a.get(i).getAs("region_id");
+      assertEquals(3 * a.get(i).<Long>getAs("projects"), (long) b.get(i).<Long>getAs("projects"), region);
+      assertEquals(3 * a.get(i).<Long>getAs("ici_projects"), (long) b.get(i).<Long>getAs("ici_projects"), region);
+      assertEquals(a.get(i).<Double>getAs("share"), b.get(i).<Double>getAs("share"), 0.0, region);
+    }
+    for (String t : List.of(Tables.GOLD_ICI_SHARE_SUMMARY, Tables.GOLD_SPECIALIZATION_SHARE)) {
+      Dataset<Row> shares = table(realOut, t).drop("ici_projects", "projects");
+      Dataset<Row> replicated = table(copiesOut, t).drop("ici_projects", "projects");
+      assertEquals(0, shares.exceptAll(replicated).count(), t + ": the same shares");
+      assertEquals(0, replicated.exceptAll(shares).count(), t + ": the same shares");
+    }
+    Dataset<Row> countries = table(realOut, Tables.GOLD_COUNTRY_SPECIALIZATION).drop("ici_projects");
+    assertEquals(0, countries.exceptAll(table(copiesOut, Tables.GOLD_COUNTRY_SPECIALIZATION).drop("ici_projects")).count(),
+        "Table 1 counts regions, so it is the same");
+    assertEquals(table(realOut, Tables.GOLD_ICI_SHARE).filter(col("ici_projects").gt(0)).count(),
+        table(copiesOut, Tables.GOLD_ICI_SHARE).filter(col("ici_projects").gt(0)).count());
+  }
+}
