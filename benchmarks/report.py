@@ -1,0 +1,123 @@
+#!/usr/bin/env python3
+"""Turns the logs of benchmarks/run into benchmarks/results/<date>-<machine>.md (standard library only)."""
+import datetime
+import os
+import platform
+import re
+import subprocess
+import sys
+
+
+def gnu_time(path):
+    """wall, cpu (user+sys) seconds and peak RSS (MiB) from a GNU `time -v` file."""
+    text = open(path).read()
+    wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (\S+)", text).group(1)
+    parts = [float(p) for p in wall.split(":")]
+    seconds = sum(p * 60 ** i for i, p in enumerate(reversed(parts)))
+    user = float(re.search(r"User time \(seconds\): (\S+)", text).group(1))
+    system = float(re.search(r"System time \(seconds\): (\S+)", text).group(1))
+    rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", text).group(1)) / 1024
+    return seconds, user + system, rss
+
+
+def du(path):
+    if not os.path.exists(path):
+        return 0
+    return int(subprocess.check_output(["du", "-sb", path]).split()[0])
+
+
+STAGE = re.compile(r"^\[ici-atlas\] (.+?)\s{2,}(.*?)\s+([0-9.]+) s  \(total\s+([0-9.]+) s\)")
+
+
+def stages(log):
+    """Progress lines of the pipeline: (stage, detail, seconds, total)."""
+    out = []
+    for line in open(log, errors="replace"):
+        m = STAGE.match(line.rstrip("\n"))
+        if m:
+            out.append((m.group(1).strip(), m.group(2).strip(), float(m.group(3)), float(m.group(4))))
+    return out
+
+
+def grouped(rows):
+    """ingest / classify / aggregate / write, from the progress lines (Spark is lazy: a write stage
+    includes the computation of what it writes; 'bi export' is the CSV/Parquet copy for BI)."""
+    groups = {"ingest": 0.0, "classify": 0.0, "aggregate": 0.0, "write (Delta commits + BI exports)": 0.0}
+    in_analysis = False
+    for stage, detail, secs, _ in rows:
+        if stage.startswith("assign projects"):
+            in_analysis = True
+        if stage == "write silver_projects":
+            groups["classify"] += secs
+        elif stage.startswith("write ") and in_analysis:
+            groups["aggregate"] += secs
+        elif stage.startswith("write "):
+            groups["ingest"] += secs
+        elif stage in ("statistics", "assign projects to regions", "star schema for BI"):
+            continue  # these lines sum writes already counted
+        else:
+            groups["ingest" if not in_analysis else "aggregate"] += secs
+    exports = 0.0
+    for stage, detail, secs, _ in rows:
+        m = re.search(r"bi export ([0-9.]+) s", detail)
+        if m:
+            exports += float(m.group(1))
+    groups["write (Delta commits + BI exports)"] = exports
+    return groups
+
+
+def main():
+    work, results_dir, scales = sys.argv[1], sys.argv[2], sys.argv[3:]
+    lines = []
+    machine = platform.node() or "machine"
+    cpu = subprocess.run(["sh", "-c", "lscpu | sed -n 's/^Model name: *//p' | head -n 1"], capture_output=True, text=True).stdout.strip()
+    mem = subprocess.run(["sh", "-c", "free -g | awk '/Mem:/ {print $2}'"], capture_output=True, text=True).stdout.strip()
+    java = subprocess.run(["java", "-version"], capture_output=True, text=True).stderr.splitlines()[0]
+    lines.append(f"# Benchmark {datetime.date.today().isoformat()} on {machine}\n")
+    lines.append(f"Machine: {os.cpu_count()} cores ({cpu}), {mem} GiB RAM, {platform.system()} {platform.release()}, {java}.")
+    lines.append("Spark local[2], driver heap as given to benchmarks/run, Eurostat and NUTS inputs: the bundled sample.")
+    lines.append("Wall and CPU seconds and peak RSS by GNU time for the whole process (JVM start included).\n")
+    lines.append("| SF | projects | participations | input MB | output MB | pipeline wall s | CPU s | peak RSS MiB | floor wall s | DuckDB wall s | pipeline / floor | pipeline / DuckDB |")
+    lines.append("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    details = []
+    summary = {}
+    for sf in scales:
+        d = os.path.join(work, f"sf{sf}")
+        if not os.path.exists(os.path.join(d, "pipeline.time")):
+            lines.append(f"| {sf} | skipped (disk or failure, see the run's output) |||||||||||")
+            continue
+        p_wall, p_cpu, p_rss = gnu_time(os.path.join(d, "pipeline.time"))
+        f_wall, f_cpu, f_rss = gnu_time(os.path.join(d, "floor.time"))
+        k_wall, k_cpu, k_rss = gnu_time(os.path.join(d, "duckdb.time"))
+        g_wall, _, _ = gnu_time(os.path.join(d, "generate.time"))
+        duck = open(os.path.join(d, "duckdb.log")).read()
+        m = re.search(r"participations=(\d+) projects=(\d+)", duck)
+        parts, projects = (int(m.group(1)), int(m.group(2))) if m else (0, 0)
+        summary[sf] = p_wall
+        lines.append(f"| {sf} | {projects:,} | {parts:,} | {du(os.path.join(d, 'keep')) / 1e6:.0f} | {du(os.path.join(d, 'out')) / 1e6:.0f} "
+                     f"| {p_wall:.0f} | {p_cpu:.0f} | {p_rss:.0f} | {f_wall:.0f} | {k_wall:.0f} | {p_wall / f_wall:.2f} | {p_wall / k_wall:.2f} |")
+        rows = stages(os.path.join(d, "pipeline.log"))
+        groups = grouped(rows)
+        details.append(f"\n## SF {sf}\n")
+        details.append(f"Generation: {g_wall:.0f} s. Floor: {open(os.path.join(d, 'floor.log')).read().strip().splitlines()[-1]}; "
+                       f"peak RSS {f_rss:.0f} MiB. DuckDB: " + "; ".join(re.findall(r"duckdb (stage=\S+ s=\S+)", duck))
+                       + f"; peak RSS {k_rss:.0f} MiB.\n")
+        details.append("| pipeline stage group | seconds |\n|---|---|")
+        for k, v in groups.items():
+            details.append(f"| {k} | {v:.1f} |")
+        details.append("\nSlowest pipeline stages:\n\n| stage | detail | seconds |\n|---|---|---|")
+        for stage, detail, secs, _ in sorted(rows, key=lambda r: -r[2])[:8]:
+            details.append(f"| {stage} | {detail} | {secs:.1f} |")
+    lines.append("")
+    if "1" in summary and "10" in summary:
+        lines.append(f"SF 10 / SF 1 wall time: {summary['10'] / summary['1']:.2f} (target < 8).")
+    lines.extend(details)
+    os.makedirs(results_dir, exist_ok=True)
+    target = os.path.join(results_dir, f"{datetime.date.today().isoformat()}-{machine}.md")
+    with open(target, "w") as f:
+        f.write("\n".join(lines) + "\n")
+    print(target)
+
+
+if __name__ == "__main__":
+    main()
