@@ -42,27 +42,27 @@ def stages(log):
 def grouped(rows):
     """ingest / classify / aggregate / write, from the progress lines (Spark is lazy: a write stage
     includes the computation of what it writes; 'bi export' is the CSV/Parquet copy for BI)."""
-    groups = {"ingest": 0.0, "classify": 0.0, "aggregate": 0.0, "write (Delta commits + BI exports)": 0.0}
+    groups = {"ingest (incl. its Delta writes)": 0.0, "classify (write silver_projects)": 0.0, "aggregate (incl. its Delta writes)": 0.0, "of which BI exports (CSV + Parquet copies, inside the groups above)": 0.0}
     in_analysis = False
     for stage, detail, secs, _ in rows:
         if stage.startswith("assign projects"):
             in_analysis = True
         if stage == "write silver_projects":
-            groups["classify"] += secs
+            groups["classify (write silver_projects)"] += secs
         elif stage.startswith("write ") and in_analysis:
-            groups["aggregate"] += secs
+            groups["aggregate (incl. its Delta writes)"] += secs
         elif stage.startswith("write "):
-            groups["ingest"] += secs
+            groups["ingest (incl. its Delta writes)"] += secs
         elif stage in ("statistics", "assign projects to regions", "star schema for BI"):
             continue  # these lines sum writes already counted
         else:
-            groups["ingest" if not in_analysis else "aggregate"] += secs
+            groups["ingest (incl. its Delta writes)" if not in_analysis else "aggregate (incl. its Delta writes)"] += secs
     exports = 0.0
     for stage, detail, secs, _ in rows:
         m = re.search(r"bi export ([0-9.]+) s", detail)
         if m:
             exports += float(m.group(1))
-    groups["write (Delta commits + BI exports)"] = exports
+    groups["of which BI exports (CSV + Parquet copies, inside the groups above)"] = exports
     return groups
 
 
