@@ -14,7 +14,6 @@ import static org.apache.spark.sql.functions.filter;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.lower;
 import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.regexp_count;
 import static org.apache.spark.sql.functions.regexp_extract_all;
 import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.slice;
@@ -29,6 +28,7 @@ import eu.iciatlas.common.config.ConfFiles;
 import eu.iciatlas.common.config.PipelineSettings;
 import eu.iciatlas.common.io.InputException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -151,9 +151,14 @@ public final class IciClassifier {
             col("expected_results_1"), col("expected_results_2"))));
     Column themes = coalesce(col("themes"), array().cast(DataTypes.createArrayType(DataTypes.StringType)));
     Column privatePartners = coalesce(col("private_partners"), lit(0L));
+    // Each rule fires into a column of its own, so its regex runs once per project although
+    // ici_score and ici_reasons both read it (the optimizer keeps a column that is used twice and
+    // costly where it is; inlined, the regexes ran once in the score and once in the reasons).
+    Map<String, Column> ruleColumns = new LinkedHashMap<>();
     List<Column> fired = new ArrayList<>();
     Column score = lit(0.0);
-    for (Rule rule : rules) {
+    for (int i = 0; i < rules.size(); i++) {
+      Rule rule = rules.get(i);
       Column fires = switch (rule.kind()) {
         case "theme" -> array_contains(themes, rule.pattern());
         case "text" -> col("_text").rlike(rule.pattern());
@@ -165,25 +170,37 @@ public final class IciClassifier {
           default -> coalesce(col("partner_countries"), lit(0L)).geq(3);
         };
       };
-      fires = coalesce(fires, lit(false));
-      fired.add(when(fires, lit(String.format(Locale.ROOT, "%s(%+.1f)", rule.name(), rule.weight()))));
-      score = score.plus(when(fires, lit(rule.weight())).otherwise(lit(0.0)));
+      String ruleColumn = "_rule_" + i;
+      ruleColumns.put(ruleColumn, coalesce(fires, lit(false)));
+      fired.add(when(col(ruleColumn), lit(String.format(Locale.ROOT, "%s(%+.1f)", rule.name(), rule.weight()))));
+      score = score.plus(when(col(ruleColumn), lit(rule.weight())).otherwise(lit(0.0)));
     }
-    Dataset<Row> scored = base
+    Dataset<Row> scored = base.withColumns(ruleColumns)
         .withColumn("ici_score", score)
         .withColumn("ici_reasons", array_compact(array(fired.toArray(new Column[0]))))
         .withColumn("is_ici", col("ici_score").geq(threshold))
-        .withColumn("classified_without_text", coalesce(col("has_text"), lit(false)).unary_$bang());
+        .withColumn("classified_without_text", coalesce(col("has_text"), lit(false)).unary_$bang())
+        .drop(ruleColumns.keySet().toArray(new String[0]));
 
+    // One regexp_extract_all per specialization and ICI gives both the match count (its size, which
+    // is how Spark defines regexp_count) and the evidence; non-ICIs run no specialization regex.
+    Map<String, Column> matchColumns = new LinkedHashMap<>();
+    for (int i = 0; i < specializations.size(); i++) {
+      matchColumns.put("_spec_" + i, when(col("is_ici"), coalesce(
+          regexp_extract_all(col("_text"), lit(specializations.get(i).pattern()), lit(0)),
+          array().cast(DataTypes.createArrayType(DataTypes.StringType)))));
+    }
+    scored = scored.withColumns(matchColumns);
     List<Column> specs = new ArrayList<>();
-    for (Specialization s : specializations) {
+    for (int i = 0; i < specializations.size(); i++) {
+      Specialization s = specializations.get(i);
+      Column found = col("_spec_" + i);
       Column themeMatches = lit(0);
       for (String t : s.themes()) {
         themeMatches = themeMatches.plus(when(array_contains(themes, t), lit(2)).otherwise(lit(0)));
       }
-      Column matches = coalesce(regexp_count(col("_text"), lit(s.pattern())), lit(0)).plus(themeMatches);
-      Column evidence = slice(array_distinct(coalesce(regexp_extract_all(col("_text"), lit(s.pattern()), lit(0)),
-          array().cast(DataTypes.createArrayType(DataTypes.StringType)))), 1, 3);
+      Column matches = size(found).plus(themeMatches);
+      Column evidence = slice(array_distinct(found), 1, 3);
       specs.add(struct(lit(s.code()).as("code"), matches.cast(DataTypes.IntegerType).as("matches"),
           lit(SPECIALIZATIONS.indexOf(s.code())).as("rank"), evidence.as("evidence"),
           concat_ws("|", filter(lit(s.themes().toArray(new String[0])).cast(DataTypes.createArrayType(DataTypes.StringType)),
@@ -191,8 +208,8 @@ public final class IciClassifier {
     }
     Column all = array(specs.toArray(new Column[0]));
     Column assigned = filter(all, s -> s.getField("matches").geq(minMatches));
-    // the specialization regexes run once, and only for ICIs; the primary has most matches, taxonomy
-    // order breaking ties, and is research only when nothing else is assigned
+    // the primary has most matches, taxonomy order breaking ties, and is research only when
+    // nothing else is assigned
     Column assignedOnce = col("_assigned");
     Column nonResearchOnce = filter(assignedOnce, s -> s.getField("code").notEqual("research"));
     Column poolOnce = when(size(nonResearchOnce).gt(0), nonResearchOnce).otherwise(assignedOnce);
@@ -204,7 +221,8 @@ public final class IciClassifier {
             s.getField("matches").as("matches"), s.getField("evidence").as("evidence"), s.getField("themes").as("themes"))))
         .withColumn("primary_specialization", when(col("is_ici"),
             when(size(assignedOnce).gt(0), bestOnce.getField("code")).otherwise(lit("other"))))
-        .drop("_text", "_assigned");
+        .drop("_text", "_assigned")
+        .drop(matchColumns.keySet().toArray(new String[0]));
   }
 
   /** "EstRuClusterDevelopment" -> "Est Ru Cluster Development", so that words in acronyms are words. */
