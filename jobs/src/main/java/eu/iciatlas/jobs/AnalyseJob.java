@@ -12,7 +12,6 @@ import eu.iciatlas.common.analysis.StarSchema;
 import eu.iciatlas.common.analysis.StatisticsTables;
 import eu.iciatlas.common.config.ConfFiles;
 import eu.iciatlas.common.config.PipelineSettings;
-import eu.iciatlas.common.io.InputException;
 import eu.iciatlas.common.output.TableWriter;
 import eu.iciatlas.common.output.TableWriter.Scope;
 import java.nio.file.Path;
@@ -20,7 +19,6 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -58,7 +56,7 @@ public final class AnalyseJob {
     PipelineSettings settings = PipelineSettings.load(conf, config.settingOverrides());
     RegionDefinition regions = new RegionDefinition(conf, config.regions());
     TableWriter writer = new TableWriter(spark, config.output(), progress);
-    requireTables(writer, Tables.SILVER_PROJECTS, Tables.SILVER_PARTICIPATIONS, Tables.SILVER_PROGRAMMES,
+    writer.require("ingest", Tables.SILVER_PROJECTS, Tables.SILVER_PARTICIPATIONS, Tables.SILVER_PROGRAMMES,
         Tables.SILVER_REGION_INDICATORS);
     Map<String, Long> rows = new LinkedHashMap<>();
     List<String> periods = config.periods().isEmpty()
@@ -77,7 +75,10 @@ public final class AnalyseJob {
           periods(writer.read(Tables.SILVER_PARTICIPATIONS))), true, scope));
       projects = periods(writer.read(Tables.SILVER_PROJECTS));
     }
-    projects = projects.persist(StorageLevel.MEMORY_AND_DISK());
+    // the gold and star tables need the classification, not the project texts (most of the bytes)
+    projects = projects.drop("title_lang2", "title_lang3", "description_en", "description_1", "description_2",
+        "expected_results_en", "expected_results_1", "expected_results_2", "_source_records")
+        .persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> programmes = writer.read(Tables.SILVER_PROGRAMMES);
     Instant start = Instant.now();
     rows.put(Tables.SILVER_PROJECT_REGIONS, writer.write(Tables.SILVER_PROJECT_REGIONS,
@@ -147,20 +148,5 @@ public final class AnalyseJob {
 
   private Dataset<Row> periods(Dataset<Row> rows) {
     return rows.filter(col("period").isin(selected.toArray()));
-  }
-
-  private void requireTables(TableWriter writer, String... tables) {
-    for (String t : tables) {
-      try {
-        org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(writer.deltaPath(t), "_delta_log");
-        FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
-        if (!fs.exists(p)) {
-          throw new InputException("--output " + config.output() + ": no Delta table " + t
-              + ". Run 'ici-atlas ingest' (or 'run') into this folder first.");
-        }
-      } catch (java.io.IOException e) {
-        throw new InputException("--output " + config.output() + ": cannot read " + t + ": " + e.getMessage(), e);
-      }
-    }
   }
 }

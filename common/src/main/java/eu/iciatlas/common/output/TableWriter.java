@@ -8,6 +8,7 @@ import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.to_json;
 
 import eu.iciatlas.common.Progress;
+import eu.iciatlas.common.io.InputException;
 import io.delta.tables.DeltaTable;
 import java.io.IOException;
 import java.time.Instant;
@@ -115,6 +116,16 @@ public final class TableWriter {
 
   public boolean exists(String table) {
     return DeltaTable.isDeltaTable(spark, deltaPath(table));
+  }
+
+  /** Fails with what to run first when a table a verb reads is not in the output folder. */
+  public void require(String verbToRunFirst, String... tables) {
+    for (String t : tables) {
+      if (!exists(t)) {
+        throw new InputException("--output " + outputDir + ": no Delta table " + t
+            + ". Run 'ici-atlas " + verbToRunFirst + "' (or 'run') into this folder first.");
+      }
+    }
   }
 
   /** numOutputRows of the table's latest commit: no extra scan of the data. */

@@ -52,12 +52,7 @@ public final class ReportJob {
 
   public Path run() {
     Instant start = Instant.now();
-    for (String t : REQUIRED) {
-      if (!tables.exists(t)) {
-        throw new InputException("--output " + config.output() + ": no Delta table " + t
-            + ". Run 'ici-atlas analyse' (or 'run') into this folder first.");
-      }
-    }
+    tables.require("analyse", REQUIRED.toArray(new String[0]));
     String period = config.period() != null ? config.period() : defaultPeriod();
     List<Row> shares = rows(Tables.GOLD_ICI_SHARE, period, "region_kind", "share DESC", "region_name");
     if (config.period() != null && shares.isEmpty()) {
