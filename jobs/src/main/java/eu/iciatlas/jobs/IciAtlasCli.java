@@ -33,6 +33,18 @@ public final class IciAtlasCli implements Runnable {
     throw new CommandLine.ParameterException(spec.commandLine(), "name a verb: run, ingest, analyse, report or generate (see --help)");
   }
 
+  /** --conf, else the repository's conf/ under bin/ici-atlas, else null (the packaged defaults). */
+  static Path confDirOrRepository(Path conf) {
+    String home = System.getProperty("ici.home");
+    return conf == null && home != null && Files.isDirectory(Path.of(home, "conf")) ? Path.of(home, "conf") : conf;
+  }
+
+  /** data/sample/NAME of the repository under bin/ici-atlas (the default inputs), else nothing. */
+  static List<String> sampleFolder(String name) {
+    String home = System.getProperty("ici.home");
+    return home == null ? List.of() : List.of(Path.of(home, "data", "sample", name).toString());
+  }
+
   /** Options of every verb: where to write, configuration, periods, run id. */
   static final class RunOptions {
     @Option(names = "--output", required = true, paramLabel = "DIR",
@@ -51,10 +63,8 @@ public final class IciAtlasCli implements Runnable {
     @Option(names = "--run-id", paramLabel = "ID", description = "identifier of this run (default: UTC time + random suffix)")
     String runId;
 
-    /** --conf, else the repository's conf/ under bin/ici-atlas, else null (the packaged defaults). */
     Path confDir() {
-      String home = System.getProperty("ici.home");
-      return conf == null && home != null && Files.isDirectory(Path.of(home, "conf")) ? Path.of(home, "conf") : conf;
+      return confDirOrRepository(conf);
     }
 
     String runId() {
@@ -82,16 +92,9 @@ public final class IciAtlasCli implements Runnable {
     RunOptions run = new RunOptions();
 
     IngestConfig toConfig() {
-      String home = System.getProperty("ici.home");
-      List<String> keepPaths = keep;
-      List<String> eurostatPaths = eurostat;
-      String nutsPath = nuts;
-      if (home != null) {
-        Path sample = Path.of(home, "data", "sample");
-        keepPaths = keep.isEmpty() ? List.of(sample.resolve("keep").toString()) : keep;
-        eurostatPaths = eurostat.isEmpty() ? List.of(sample.resolve("eurostat").toString()) : eurostat;
-        nutsPath = nuts == null ? sample.resolve("nuts").toString() : nuts;
-      }
+      List<String> keepPaths = keep.isEmpty() ? sampleFolder("keep") : keep;
+      List<String> eurostatPaths = eurostat.isEmpty() ? sampleFolder("eurostat") : eurostat;
+      String nutsPath = nuts == null ? sampleFolder("nuts").stream().findFirst().orElse(null) : nuts;
       if (keepPaths.isEmpty() || eurostatPaths.isEmpty() || nutsPath == null) {
         throw new InputException("--keep, --eurostat and --nuts are required outside bin/ici-atlas"
             + " (which defaults them to the bundled sample)");
@@ -236,12 +239,8 @@ public final class IciAtlasCli implements Runnable {
       if (replicate == 0 && scale == null) {
         throw new InputException("--scale SF is required (or --replicate K for copies of the real export)");
       }
-      List<String> from = sources;
-      String home = System.getProperty("ici.home");
-      if (from.isEmpty() && home != null) {
-        from = List.of(Path.of(home, "data", "sample", "keep").toString());
-      }
-      Path confDir = conf == null && home != null && Files.isDirectory(Path.of(home, "conf")) ? Path.of(home, "conf") : conf;
+      List<String> from = sources.isEmpty() ? sampleFolder("keep") : sources;
+      Path confDir = confDirOrRepository(conf);
       eu.iciatlas.jobs.generate.GeneratorOptions options = new eu.iciatlas.jobs.generate.GeneratorOptions(
           scale == null ? 0 : scale, seed, output, replicate, from, confDir, gzip, projectsPerFile);
       SparkSession spark = SparkSessions.getOrCreate("ici-atlas generate");
