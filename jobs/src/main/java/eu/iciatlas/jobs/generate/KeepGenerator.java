@@ -225,12 +225,9 @@ public final class KeepGenerator {
         .join(broadcast(model.donorRows), col("_d").equalTo(col("dr_idx")).and(col("_r").equalTo(col("dr_r"))), "left")
         .withColumn("_lk", pmod(col("_ha").plus(col("_r")), col("t_lead_size")))
         .join(broadcast(model.leadPool), col("t_prog_idx").equalTo(col("p_prog")).and(col("_lk").equalTo(col("p_key"))), "left")
-        .sortWithinPartitions("_k", "_r")
-        .select(when(col("_k").equalTo(-1), lit(KeepLayout.headerLine(Kind.PROJECTS)))
-            .otherwise(KeepLayout.line(Kind.PROJECTS, projectCells, KeepModel.PROJECT_SEGMENT)).as("value"));
-    files.addAll(GeneratedFiles.write(spark, projectLines, parts, options.output() + "/projects", "keep_projects",
-        options.gzip()));
-    progress.stage("write generated projects", parts + " file(s)", projectStart);
+        .sortWithinPartitions("_k", "_r");
+    files.addAll(writeLines(spark, options, progress, Kind.PROJECTS, projectLines, projectCells, KeepModel.PROJECT_SEGMENT,
+        parts, projectStart));
 
     Instant partnerStart = Instant.now();
     Column isLead = col("_j").lt(col("_nl"));
@@ -249,12 +246,9 @@ public final class KeepGenerator {
     Dataset<Row> partnerLines = partnerIndex
         .join(broadcast(model.pool), col("t_prog_idx").equalTo(col("p_prog")).and(col("_role").equalTo(col("p_role")))
             .and(col("_pk").equalTo(col("p_key"))), "left")
-        .sortWithinPartitions("_k", "_j", "_dup")
-        .select(when(col("_k").equalTo(-1), lit(KeepLayout.headerLine(Kind.PARTNERS)))
-            .otherwise(KeepLayout.line(Kind.PARTNERS, partnerCells, KeepModel.PARTNER_SEGMENT)).as("value"));
-    files.addAll(GeneratedFiles.write(spark, partnerLines, parts, options.output() + "/partners", "keep_partners",
-        options.gzip()));
-    progress.stage("write generated partners", parts + " file(s)", partnerStart);
+        .sortWithinPartitions("_k", "_j", "_dup");
+    files.addAll(writeLines(spark, options, progress, Kind.PARTNERS, partnerLines, partnerCells, KeepModel.PARTNER_SEGMENT,
+        parts, partnerStart));
 
     Instant callStart = Instant.now();
     long calls = model.callCount == 0 ? 0 : Math.max(1, Math.round(projects * (double) model.callCount / model.donorCount));
@@ -262,19 +256,31 @@ public final class KeepGenerator {
     Dataset<Row> callLines = indexRange(spark, calls, callParts)
         .withColumn("_ci", draw(seed, "call", col("_i"), lit(model.callCount)))
         .join(broadcast(model.calls), col("_ci").equalTo(col("c_idx")), "left")
-        .sortWithinPartitions("_k")
-        .select(when(col("_k").equalTo(-1), lit(KeepLayout.headerLine(Kind.CALLS)))
-            .otherwise(KeepLayout.line(Kind.CALLS, Map.of(1, concat(trim(col("c_sn")), lit("-"),
-                col("_i").plus(1).cast("string"))), KeepModel.CALL_SEGMENT)).as("value"));
-    files.addAll(GeneratedFiles.write(spark, callLines, callParts, options.output() + "/calls", "keep_calls",
-        options.gzip()));
-    progress.stage("write generated calls", callParts + " file(s)", callStart);
+        .sortWithinPartitions("_k");
+    files.addAll(writeLines(spark, options, progress, Kind.CALLS, callLines, Map.of(1, concat(trim(col("c_sn")), lit("-"),
+        col("_i").plus(1).cast("string"))), KeepModel.CALL_SEGMENT, callParts, callStart));
 
     Row counts = plan.filter(col("_i").isNotNull()).agg(sum(greatest(col("d_nrows"), lit(1L)))).first();
     rows.put(Kind.PROJECTS, counts.isNullAt(0) ? 0L : counts.getLong(0));
     rows.put(Kind.PARTNERS, partnerIndex.filter(col("_i").isNotNull()).count());
     rows.put(Kind.CALLS, calls);
     return finish(spark, options, projects, rows, files, facts);
+  }
+
+  /**
+   * Writes one kind's rows, sorted within each part, as export lines (the header where _k = -1)
+   * into OUTPUT/projects|partners|calls/keep_<kind>_NNNNN.csv.
+   */
+  private static List<GeneratedFiles.WrittenFile> writeLines(SparkSession spark, GeneratorOptions options,
+      Progress progress, Kind kind, Dataset<Row> sortedRows, Map<Integer, Column> cells, String segment, int parts,
+      Instant start) {
+    String name = kind.name().toLowerCase(java.util.Locale.ROOT);
+    Dataset<Row> lines = sortedRows.select(when(col("_k").equalTo(-1), lit(KeepLayout.headerLine(kind)))
+        .otherwise(KeepLayout.line(kind, cells, segment)).as("value"));
+    List<GeneratedFiles.WrittenFile> written = GeneratedFiles.write(spark, lines, parts, options.output() + "/" + name,
+        "keep_" + name, options.gzip());
+    progress.stage("write generated " + name, parts + " file(s)", start);
+    return written;
   }
 
   /**
