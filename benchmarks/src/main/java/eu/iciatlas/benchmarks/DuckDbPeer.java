@@ -1,5 +1,9 @@
 package eu.iciatlas.benchmarks;
 
+import eu.iciatlas.common.io.CsvSources;
+import eu.iciatlas.common.io.SourceFiles;
+import eu.iciatlas.common.keep.KeepColumns;
+import eu.iciatlas.common.keep.KeepColumns.Kind;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
 
 /**
  * The peer of the benchmark: DuckDB (in-process, JDBC) doing what a user might write instead of
@@ -39,12 +44,15 @@ public final class DuckDbPeer {
     Files.createDirectories(out);
     List<String> projectFiles = new ArrayList<>();
     List<String> partnerFiles = new ArrayList<>();
+    Configuration hadoopConf = new Configuration();
     try (Stream<Path> files = Files.walk(keep)) {
       for (Path f : files.filter(p -> p.toString().endsWith(".csv") || p.toString().endsWith(".csv.gz")).sorted().toList()) {
-        String header = header(f);
-        if (header.contains("Project Partner") || header.contains("Organisation in English")) {
+        // the pipeline's own recognition of a Keep.eu export, so both read the same files
+        String headerLine = SourceFiles.firstLine(f.toString(), hadoopConf);
+        Kind kind = headerLine == null ? null : KeepColumns.kindOf(CsvSources.parseHeader(headerLine, CsvSources.Dialect.KEEP));
+        if (kind == Kind.PARTNERS) {
           partnerFiles.add(f.toString());
-        } else if (header.contains("Acronym") || header.contains("Project acronym")) {
+        } else if (kind == Kind.PROJECTS) {
           projectFiles.add(f.toString());
         }
       }
@@ -156,14 +164,6 @@ public final class DuckDbPeer {
 
   private static double lap(long start) {
     return (System.nanoTime() - start) / 1e9;
-  }
-
-  private static String header(Path f) throws IOException {
-    try (var in = f.toString().endsWith(".gz") ? new java.util.zip.GZIPInputStream(Files.newInputStream(f)) : Files.newInputStream(f);
-         var reader = new java.io.BufferedReader(new java.io.InputStreamReader(in, StandardCharsets.UTF_8))) {
-      String line = reader.readLine();
-      return line == null ? "" : line;
-    }
   }
 
   private static String list(List<String> files) {
