@@ -41,8 +41,9 @@ def stages(log):
 
 def grouped(rows):
     """ingest / classify / aggregate / write, from the progress lines (Spark is lazy: a write stage
-    includes the computation of what it writes; 'bi export' is the CSV/Parquet copy for BI)."""
-    groups = {"ingest (incl. its Delta writes)": 0.0, "classify (write silver_projects)": 0.0, "aggregate (incl. its Delta writes)": 0.0, "of which BI exports (CSV + Parquet copies, inside the groups above)": 0.0}
+    includes the computation of what it writes; 'bi export' is the CSV/Parquet copy for BI, made on a
+    background thread while the next table is computed; 'wait for bi exports' is the wait at the end)."""
+    groups = {"ingest (incl. its Delta writes)": 0.0, "classify (write silver_projects)": 0.0, "aggregate (incl. its Delta writes)": 0.0, "BI exports (CSV + Parquet copies; a background thread, overlapping the groups above)": 0.0}
     in_analysis = False
     for stage, detail, secs, _ in rows:
         if stage.startswith("assign projects"):
@@ -62,7 +63,7 @@ def grouped(rows):
         m = re.search(r"bi export ([0-9.]+) s", detail)
         if m:
             exports += float(m.group(1))
-    groups["of which BI exports (CSV + Parquet copies, inside the groups above)"] = exports
+    groups["BI exports (CSV + Parquet copies; a background thread, overlapping the groups above)"] = exports
     return groups
 
 

@@ -55,93 +55,95 @@ public final class AnalyseJob {
     ConfFiles conf = new ConfFiles(config.confDir());
     PipelineSettings settings = PipelineSettings.load(conf, config.settingOverrides());
     RegionDefinition regions = new RegionDefinition(conf, config.regions());
-    TableWriter writer = new TableWriter(spark, config.output(), progress);
-    writer.require("ingest", Tables.SILVER_PROJECTS, Tables.SILVER_PARTICIPATIONS, Tables.SILVER_PROGRAMMES,
-        Tables.SILVER_REGION_INDICATORS);
-    Map<String, Long> rows = new LinkedHashMap<>();
-    List<String> periods = config.periods().isEmpty()
-        ? writer.read(Tables.SILVER_PROJECTS).select("period").distinct().orderBy("period")
-            .as(org.apache.spark.sql.Encoders.STRING()).collectAsList()
-        : config.periods();
-    Scope scope = Scope.periods("period", periods, false);
-    selected = periods;
-    progress.info("analysis of periods " + periods + " with region definition " + regions.name());
-    Dataset<Row> participations = periods(writer.read(Tables.SILVER_PARTICIPATIONS)).persist(StorageLevel.MEMORY_AND_DISK());
-    Dataset<Row> projects = periods(writer.read(Tables.SILVER_PROJECTS));
-    if (config.reclassify()) {
-      IciClassifier classifier = new IciClassifier(conf, settings);
-      rows.put(Tables.SILVER_PROJECTS, writer.write(Tables.SILVER_PROJECTS,
-          classifier.classify(periods(writer.read(Tables.SILVER_PROJECTS)),
-          periods(writer.read(Tables.SILVER_PARTICIPATIONS))), true, scope));
-      projects = periods(writer.read(Tables.SILVER_PROJECTS));
-    }
-    // the gold and star tables need the classification, not the project texts (most of the bytes)
-    projects = projects.drop("title_lang2", "title_lang3", "description_en", "description_1", "description_2",
-        "expected_results_en", "expected_results_1", "expected_results_2", "_source_records")
-        .persist(StorageLevel.MEMORY_AND_DISK());
-    Dataset<Row> programmes = writer.read(Tables.SILVER_PROGRAMMES);
-    Instant start = Instant.now();
-    rows.put(Tables.SILVER_PROJECT_REGIONS, writer.write(Tables.SILVER_PROJECT_REGIONS,
-        regions.assign(spark, projects, participations, programmes), true, scope));
-    Dataset<Row> projectRegions = periods(writer.read(Tables.SILVER_PROJECT_REGIONS));
-    progress.stage("assign projects to regions", "definition " + regions.name(), start);
+    // BI copies in the background; closing waits for them (and fails the run if one failed)
+    try (TableWriter writer = TableWriter.withBackgroundExports(spark, config.output(), progress)) {
+      writer.require("ingest", Tables.SILVER_PROJECTS, Tables.SILVER_PARTICIPATIONS, Tables.SILVER_PROGRAMMES,
+          Tables.SILVER_REGION_INDICATORS);
+      Map<String, Long> rows = new LinkedHashMap<>();
+      List<String> periods = config.periods().isEmpty()
+          ? writer.read(Tables.SILVER_PROJECTS).select("period").distinct().orderBy("period")
+              .as(org.apache.spark.sql.Encoders.STRING()).collectAsList()
+          : config.periods();
+      Scope scope = Scope.periods("period", periods, false);
+      selected = periods;
+      progress.info("analysis of periods " + periods + " with region definition " + regions.name());
+      Dataset<Row> participations = periods(writer.read(Tables.SILVER_PARTICIPATIONS)).persist(StorageLevel.MEMORY_AND_DISK());
+      Dataset<Row> projects = periods(writer.read(Tables.SILVER_PROJECTS));
+      if (config.reclassify()) {
+        IciClassifier classifier = new IciClassifier(conf, settings);
+        rows.put(Tables.SILVER_PROJECTS, writer.write(Tables.SILVER_PROJECTS,
+            classifier.classify(periods(writer.read(Tables.SILVER_PROJECTS)),
+            periods(writer.read(Tables.SILVER_PARTICIPATIONS))), true, scope));
+        projects = periods(writer.read(Tables.SILVER_PROJECTS));
+      }
+      // the gold and star tables need the classification, not the project texts (most of the bytes)
+      projects = projects.drop("title_lang2", "title_lang3", "description_en", "description_1", "description_2",
+          "expected_results_en", "expected_results_1", "expected_results_2", "_source_records")
+          .persist(StorageLevel.MEMORY_AND_DISK());
+      Dataset<Row> programmes = writer.read(Tables.SILVER_PROGRAMMES);
+      Instant start = Instant.now();
+      rows.put(Tables.SILVER_PROJECT_REGIONS, writer.write(Tables.SILVER_PROJECT_REGIONS,
+          regions.assign(spark, projects, participations, programmes), true, scope));
+      Dataset<Row> projectRegions = periods(writer.read(Tables.SILVER_PROJECT_REGIONS));
+      progress.stage("assign projects to regions", "definition " + regions.name(), start);
 
-    rows.put(Tables.GOLD_ICI_SHARE, writer.write(Tables.GOLD_ICI_SHARE,
-        GoldTables.iciShare(projects, projectRegions, participations), true, scope));
-    Dataset<Row> iciShare = periods(writer.read(Tables.GOLD_ICI_SHARE));
-    rows.put(Tables.GOLD_ICI_SHARE_SUMMARY, writer.write(Tables.GOLD_ICI_SHARE_SUMMARY,
-        GoldTables.iciShareSummary(iciShare), true, scope));
-    rows.put(Tables.GOLD_SPECIALIZATION_SHARE, writer.write(Tables.GOLD_SPECIALIZATION_SHARE,
-        GoldTables.specializationShare(projects, projectRegions, iciShare), true, scope));
-    rows.put(Tables.GOLD_COUNTRY_SPECIALIZATION, writer.write(Tables.GOLD_COUNTRY_SPECIALIZATION,
-        GoldTables.countrySpecialization(projects, projectRegions, participations), true, scope));
-    Dataset<Row> clusters = ClusterRegistry.load(spark, conf);
-    rows.put(Tables.GOLD_CLUSTER_COMPARISON, writer.write(Tables.GOLD_CLUSTER_COMPARISON,
-        GoldTables.clusterComparison(projects, projectRegions, clusters), true, scope));
-    rows.put(Tables.GOLD_REGION_PROFILE, writer.write(Tables.GOLD_REGION_PROFILE,
-        GoldTables.regionProfile(projects, participations, writer.read(Tables.SILVER_REGION_INDICATORS)), true, scope));
-    Dataset<Row> nutsProfile = periods(writer.read(Tables.GOLD_REGION_PROFILE));
-    Instant statsStart = Instant.now();
-    Dataset<Row> regionProfile = StatisticsTables.regionLevelProfile(iciShare, projectRegions, participations, nutsProfile);
-    // NUTS 2 correlations count only the projects of the definition's regions (all projects for "default")
-    Dataset<Row> inDefinition = projectRegions.filter(col("region_id").isNotNull()).select("project_id");
-    Dataset<Row> scopedProfile = regions.isDefault() ? nutsProfile : GoldTables.regionProfile(projects,
-        participations.join(inDefinition, eu.iciatlas.common.Columns.names("project_id"), "left_semi"),
-        writer.read(Tables.SILVER_REGION_INDICATORS));
-    rows.put(Tables.GOLD_CORRELATIONS, writer.write(Tables.GOLD_CORRELATIONS, StatisticsTables.correlations(spark,
-        scopedProfile, regionProfile, settings.bootstrapResamples(), settings.bootstrapSeed()), true, scope));
-    rows.put(Tables.GOLD_HYPOTHESIS_TESTS, writer.write(Tables.GOLD_HYPOTHESIS_TESTS,
-        StatisticsTables.hypothesisTests(spark,
-        iciShare, GoldTables.regionsWithClusters(projectRegions, clusters)), true, scope));
-    rows.put(Tables.GOLD_CORRELATION_POINTS, writer.write(Tables.GOLD_CORRELATION_POINTS,
-        StatisticsTables.correlationPoints(scopedProfile, regionProfile), true, scope));
-    progress.stage("statistics", "", statsStart);
-    rows.put(Tables.GOLD_REGION_FOOTPRINT, writer.write(Tables.GOLD_REGION_FOOTPRINT,
-        GoldTables.regionFootprint(projectRegions, participations, regions.footprints(spark)
-            .filter(col("period").isin(periods.toArray()))), true, scope));
-    // links, like the NUTS 2 correlations, among the definition's projects only (all projects for "default")
-    rows.put(Tables.GOLD_REGION_LINKS, writer.write(Tables.GOLD_REGION_LINKS, GoldTables.regionLinks(projects,
-        regions.isDefault() ? participations : participations.join(inDefinition, eu.iciatlas.common.Columns.names("project_id"),
-            "left_semi")), true, scope));
-    rows.put(Tables.GOLD_ORGANISATIONS, writer.write(Tables.GOLD_ORGANISATIONS,
-        GoldTables.organisations(projects, participations), true, scope));
-    Instant starStart = Instant.now();
-    rows.put(Tables.STAR_FACT_PARTICIPATION, writer.write(Tables.STAR_FACT_PARTICIPATION,
-        StarSchema.factParticipation(participations, projects), true, scope));
-    rows.put(Tables.STAR_DIM_PROJECT, writer.write(Tables.STAR_DIM_PROJECT,
-        StarSchema.dimProject(projects, projectRegions), true, scope));
-    rows.put(Tables.STAR_DIM_PROGRAMME, writer.write(Tables.STAR_DIM_PROGRAMME,
-        StarSchema.dimProgramme(periods(programmes)), true, scope));
-    rows.put(Tables.STAR_DIM_REGION, writer.write(Tables.STAR_DIM_REGION,
-        StarSchema.dimRegion(nutsProfile, writer.read(Tables.SILVER_NUTS_REGIONS), settings.keepNutsVersion()), true, scope));
-    rows.put(Tables.STAR_DIM_SPECIALIZATION, writer.write(Tables.STAR_DIM_SPECIALIZATION,
-        StarSchema.dimSpecialization(spark), true));
-    rows.put(Tables.STAR_BRIDGE_PROJECT_SPECIALIZATION, writer.write(Tables.STAR_BRIDGE_PROJECT_SPECIALIZATION,
-        StarSchema.bridgeProjectSpecialization(projects), true, scope));
-    progress.stage("star schema for BI", "6 tables", starStart);
-    projects.unpersist();
-    participations.unpersist();
-    return rows;
+      rows.put(Tables.GOLD_ICI_SHARE, writer.write(Tables.GOLD_ICI_SHARE,
+          GoldTables.iciShare(projects, projectRegions, participations), true, scope));
+      Dataset<Row> iciShare = periods(writer.read(Tables.GOLD_ICI_SHARE));
+      rows.put(Tables.GOLD_ICI_SHARE_SUMMARY, writer.write(Tables.GOLD_ICI_SHARE_SUMMARY,
+          GoldTables.iciShareSummary(iciShare), true, scope));
+      rows.put(Tables.GOLD_SPECIALIZATION_SHARE, writer.write(Tables.GOLD_SPECIALIZATION_SHARE,
+          GoldTables.specializationShare(projects, projectRegions, iciShare), true, scope));
+      rows.put(Tables.GOLD_COUNTRY_SPECIALIZATION, writer.write(Tables.GOLD_COUNTRY_SPECIALIZATION,
+          GoldTables.countrySpecialization(projects, projectRegions, participations), true, scope));
+      Dataset<Row> clusters = ClusterRegistry.load(spark, conf);
+      rows.put(Tables.GOLD_CLUSTER_COMPARISON, writer.write(Tables.GOLD_CLUSTER_COMPARISON,
+          GoldTables.clusterComparison(projects, projectRegions, clusters), true, scope));
+      rows.put(Tables.GOLD_REGION_PROFILE, writer.write(Tables.GOLD_REGION_PROFILE,
+          GoldTables.regionProfile(projects, participations, writer.read(Tables.SILVER_REGION_INDICATORS)), true, scope));
+      Dataset<Row> nutsProfile = periods(writer.read(Tables.GOLD_REGION_PROFILE));
+      Instant statsStart = Instant.now();
+      Dataset<Row> regionProfile = StatisticsTables.regionLevelProfile(iciShare, projectRegions, participations, nutsProfile);
+      // NUTS 2 correlations count only the projects of the definition's regions (all projects for "default")
+      Dataset<Row> inDefinition = projectRegions.filter(col("region_id").isNotNull()).select("project_id");
+      Dataset<Row> scopedProfile = regions.isDefault() ? nutsProfile : GoldTables.regionProfile(projects,
+          participations.join(inDefinition, eu.iciatlas.common.Columns.names("project_id"), "left_semi"),
+          writer.read(Tables.SILVER_REGION_INDICATORS));
+      rows.put(Tables.GOLD_CORRELATIONS, writer.write(Tables.GOLD_CORRELATIONS, StatisticsTables.correlations(spark,
+          scopedProfile, regionProfile, settings.bootstrapResamples(), settings.bootstrapSeed()), true, scope));
+      rows.put(Tables.GOLD_HYPOTHESIS_TESTS, writer.write(Tables.GOLD_HYPOTHESIS_TESTS,
+          StatisticsTables.hypothesisTests(spark,
+          iciShare, GoldTables.regionsWithClusters(projectRegions, clusters)), true, scope));
+      rows.put(Tables.GOLD_CORRELATION_POINTS, writer.write(Tables.GOLD_CORRELATION_POINTS,
+          StatisticsTables.correlationPoints(scopedProfile, regionProfile), true, scope));
+      progress.stage("statistics", "", statsStart);
+      rows.put(Tables.GOLD_REGION_FOOTPRINT, writer.write(Tables.GOLD_REGION_FOOTPRINT,
+          GoldTables.regionFootprint(projectRegions, participations, regions.footprints(spark)
+              .filter(col("period").isin(periods.toArray()))), true, scope));
+      // links, like the NUTS 2 correlations, among the definition's projects only (all projects for "default")
+      rows.put(Tables.GOLD_REGION_LINKS, writer.write(Tables.GOLD_REGION_LINKS, GoldTables.regionLinks(projects,
+          regions.isDefault() ? participations : participations.join(inDefinition, eu.iciatlas.common.Columns.names("project_id"),
+              "left_semi")), true, scope));
+      rows.put(Tables.GOLD_ORGANISATIONS, writer.write(Tables.GOLD_ORGANISATIONS,
+          GoldTables.organisations(projects, participations), true, scope));
+      Instant starStart = Instant.now();
+      rows.put(Tables.STAR_FACT_PARTICIPATION, writer.write(Tables.STAR_FACT_PARTICIPATION,
+          StarSchema.factParticipation(participations, projects), true, scope));
+      rows.put(Tables.STAR_DIM_PROJECT, writer.write(Tables.STAR_DIM_PROJECT,
+          StarSchema.dimProject(projects, projectRegions), true, scope));
+      rows.put(Tables.STAR_DIM_PROGRAMME, writer.write(Tables.STAR_DIM_PROGRAMME,
+          StarSchema.dimProgramme(periods(programmes)), true, scope));
+      rows.put(Tables.STAR_DIM_REGION, writer.write(Tables.STAR_DIM_REGION,
+          StarSchema.dimRegion(nutsProfile, writer.read(Tables.SILVER_NUTS_REGIONS), settings.keepNutsVersion()), true, scope));
+      rows.put(Tables.STAR_DIM_SPECIALIZATION, writer.write(Tables.STAR_DIM_SPECIALIZATION,
+          StarSchema.dimSpecialization(spark), true));
+      rows.put(Tables.STAR_BRIDGE_PROJECT_SPECIALIZATION, writer.write(Tables.STAR_BRIDGE_PROJECT_SPECIALIZATION,
+          StarSchema.bridgeProjectSpecialization(projects), true, scope));
+      progress.stage("star schema for BI", "6 tables", starStart);
+      projects.unpersist();
+      participations.unpersist();
+      return rows;
+    }
   }
 
   private List<String> selected = List.of();

@@ -89,128 +89,130 @@ public final class IngestJob {
     progress.stage("resolve inputs and configuration", "", start);
 
     Timestamp ingestedAt = Timestamp.from(Instant.now());
-    TableWriter writer = new TableWriter(spark, config.output(), progress);
-    java.util.LinkedHashMap<String, Long> rows = new java.util.LinkedHashMap<>();
+    // BI copies in the background; closing waits for them (and fails the run if one failed)
+    try (TableWriter writer = TableWriter.withBackgroundExports(spark, config.output(), progress)) {
+      java.util.LinkedHashMap<String, Long> rows = new java.util.LinkedHashMap<>();
 
-    // NUTS reference data
-    Dataset<Row> regions = NutsData.regions(spark, config.nuts());
-    Dataset<Row> conversions = NutsData.conversions(spark, config.nuts());
-    failOnCorrupt(regions, "NUTS code list");
-    failOnCorrupt(conversions, "JRC conversion matrix");
-    rows.put(Tables.SILVER_NUTS_REGIONS, writer.write(Tables.SILVER_NUTS_REGIONS, regions.drop(CsvSources.CORRUPT), true));
-    rows.put(Tables.SILVER_NUTS_CONVERSION, writer.write(Tables.SILVER_NUTS_CONVERSION, conversions.drop(CsvSources.CORRUPT), false));
-    regions = writer.read(Tables.SILVER_NUTS_REGIONS).persist(StorageLevel.MEMORY_AND_DISK());
-    conversions = writer.read(Tables.SILVER_NUTS_CONVERSION).persist(StorageLevel.MEMORY_AND_DISK());
-    int keepVersion = settings.keepNutsVersion();
+      // NUTS reference data
+      Dataset<Row> regions = NutsData.regions(spark, config.nuts());
+      Dataset<Row> conversions = NutsData.conversions(spark, config.nuts());
+      failOnCorrupt(regions, "NUTS code list");
+      failOnCorrupt(conversions, "JRC conversion matrix");
+      rows.put(Tables.SILVER_NUTS_REGIONS, writer.write(Tables.SILVER_NUTS_REGIONS, regions.drop(CsvSources.CORRUPT), true));
+      rows.put(Tables.SILVER_NUTS_CONVERSION, writer.write(Tables.SILVER_NUTS_CONVERSION, conversions.drop(CsvSources.CORRUPT), false));
+      regions = writer.read(Tables.SILVER_NUTS_REGIONS).persist(StorageLevel.MEMORY_AND_DISK());
+      conversions = writer.read(Tables.SILVER_NUTS_CONVERSION).persist(StorageLevel.MEMORY_AND_DISK());
+      int keepVersion = settings.keepNutsVersion();
 
-    // Keep.eu bronze: the periods of this run are replaced, the others stay as they were
-    Instant bronzeStart = Instant.now();
-    Map<Kind, Dataset<Row>> delivered = KeepBronze.read(spark, keepFiles, config.runId(), ingestedAt, progress::info);
-    for (Kind kind : Kind.values()) {
-      delivered.put(kind, delivered.get(kind).withColumn("_period",
-          KeepNormalise.periodFromProgramme(KeepNormalise.programme(col("programme")))));
-    }
-    List<String> runPeriods = runPeriods(delivered);
-    progress.stage("read Keep.eu exports", keepFiles.size() + " file(s), periods " + runPeriods, bronzeStart);
-    Scope bronzeScope = Scope.periods("_period", runPeriods, true);
-    Column inRun = col("_period").isin(runPeriods.toArray()).or(col("_period").isNull());
-    rows.put(Tables.BRONZE_KEEP_PROJECTS, writer.write(Tables.BRONZE_KEEP_PROJECTS,
-        delivered.get(Kind.PROJECTS).filter(inRun), false, bronzeScope));
-    rows.put(Tables.BRONZE_KEEP_PARTNERS, writer.write(Tables.BRONZE_KEEP_PARTNERS,
-        delivered.get(Kind.PARTNERS).filter(inRun), false, bronzeScope));
-    rows.put(Tables.BRONZE_KEEP_CALLS, writer.write(Tables.BRONZE_KEEP_CALLS,
-        delivered.get(Kind.CALLS).filter(inRun), false, bronzeScope));
-
-    rows.put(Tables.DUMP_PROVENANCE, writer.write(Tables.DUMP_PROVENANCE, provenance(writer, ingestedAt), true,
-        Scope.periods("period", runPeriods, false)));
-
-    // Keep.eu silver and quarantine, from this run's bronze rows
-    List<String> nuts1 = codes(regions, keepVersion, 1);
-    List<String> nuts2 = codes(regions, keepVersion, 2);
-    List<String> nuts3 = codes(regions, keepVersion, 3);
-    Column thisRun = col("_run_id").equalTo(config.runId());
-    Dataset<Row> bronzeProjects = writer.read(Tables.BRONZE_KEEP_PROJECTS).filter(thisRun).drop("_period");
-    Dataset<Row> bronzePartners = writer.read(Tables.BRONZE_KEEP_PARTNERS).filter(thisRun).drop("_period");
-    Dataset<Row> bronzeCalls = writer.read(Tables.BRONZE_KEEP_CALLS).filter(thisRun).drop("_period");
-    Dataset<Row> checkedProjects = KeepSilver.checkProjects(bronzeProjects).persist(StorageLevel.MEMORY_AND_DISK());
-    Dataset<Row> checkedPartners = KeepSilver.checkPartners(bronzePartners, nuts1, nuts2, nuts3).persist(StorageLevel.MEMORY_AND_DISK());
-    Dataset<Row> checkedCalls = KeepSilver.checkCalls(bronzeCalls).persist(StorageLevel.MEMORY_AND_DISK());
-
-    Scope silverScope = Scope.periods("period", runPeriods, false);
-    Scope quarantineScope = Scope.periods("period", runPeriods, true);
-    rows.put(Tables.QUARANTINE_KEEP_PROJECTS, writer.write(Tables.QUARANTINE_KEEP_PROJECTS,
-        quarantine(checkedProjects, bronzeProjects), true, quarantineScope));
-    rows.put(Tables.QUARANTINE_KEEP_PARTNERS, writer.write(Tables.QUARANTINE_KEEP_PARTNERS,
-        quarantine(checkedPartners, bronzePartners), true, quarantineScope));
-    rows.put(Tables.QUARANTINE_KEEP_CALLS, writer.write(Tables.QUARANTINE_KEEP_CALLS,
-        quarantine(checkedCalls, bronzeCalls), true, quarantineScope));
-
-    Column runPeriod = col("period").isin(runPeriods.toArray());
-    Dataset<Row> participations = KeepSilver.participations(Validation.accepted(checkedPartners));
-    rows.put(Tables.SILVER_PARTICIPATIONS, writer.write(Tables.SILVER_PARTICIPATIONS, participations, true, silverScope));
-    participations = writer.read(Tables.SILVER_PARTICIPATIONS).filter(runPeriod);
-    Dataset<Row> projectsFromExport = KeepSilver.projectsFromExport(Validation.accepted(checkedProjects));
-    IciClassifier classifier = new IciClassifier(conf, settings);
-    rows.put(Tables.SILVER_PROJECTS, writer.write(Tables.SILVER_PROJECTS,
-        classifier.classify(KeepSilver.projects(projectsFromExport, participations), participations), true, silverScope));
-    Dataset<Row> projects = writer.read(Tables.SILVER_PROJECTS).filter(runPeriod);
-    rows.put(Tables.SILVER_PROGRAMMES, writer.write(Tables.SILVER_PROGRAMMES,
-        KeepSilver.programmes(projects, participations, programmeRules), true, silverScope));
-    rows.put(Tables.SILVER_CALLS, writer.write(Tables.SILVER_CALLS,
-        KeepSilver.calls(Validation.accepted(checkedCalls)), true, silverScope));
-
-    // Eurostat
-    Instant eurostatStart = Instant.now();
-    Dataset<Row> observations = EurostatBronze.read(spark, eurostatFiles, config.runId(), ingestedAt)
-        .persist(StorageLevel.MEMORY_AND_DISK());
-    progress.stage("read Eurostat files", eurostatFiles.size() + " file(s)", eurostatStart);
-    rows.put(Tables.BRONZE_EUROSTAT, writer.write(Tables.BRONZE_EUROSTAT,
-        Validation.accepted(observations).drop("raw_record"), false));
-    rows.put(Tables.QUARANTINE_EUROSTAT, writer.write(Tables.QUARANTINE_EUROSTAT, observations
-        .filter(col(Validation.REASON).isNotNull())
-        .select(col(Validation.REASON).as("reason"), col(Validation.DETAIL).as("reason_detail"),
-            col(CsvSources.SOURCE_FILE), col(CsvSources.SOURCE_ROW),
-            org.apache.spark.sql.functions.coalesce(col("raw_record"), col("raw_value")).as("raw_record"),
-            col("dataset"), col("geo"), col("year"), col("_ingested_at"), col("_run_id")), true));
-    Dataset<Row> bronzeEurostat = writer.read(Tables.BRONZE_EUROSTAT);
-    Instant indicatorStart = Instant.now();
-    RegionIndicators.Result indicatorResult = RegionIndicators.build(bronzeEurostat, indicators, regions, conversions,
-        keepVersion, settings.minRecodeCoverage(), progress::info);
-    progress.stage("detect NUTS versions of Eurostat files", indicatorResult.versionByFile().size() + " file(s)", indicatorStart);
-    rows.put(Tables.SILVER_REGION_INDICATORS, writer.write(Tables.SILVER_REGION_INDICATORS, indicatorResult.indicators(), true));
-    rows.put(Tables.NUTS_RECODE_REPORT, writer.write(Tables.NUTS_RECODE_REPORT, indicatorResult.report(), true));
-
-    // Audit, from the tables as written
-    Instant auditStart = Instant.now();
-    Dataset<Row> audit = keepAudit(Tables.BRONZE_KEEP_PROJECTS, bronzeProjects,
-            projects.filter(col("has_project_record")).select(explode(col("_source_records")).as("r"))
-                .select(col("r.file").as(CsvSources.SOURCE_FILE)),
-            writer.read(Tables.QUARANTINE_KEEP_PROJECTS).filter(thisRun), delivered.get(Kind.PROJECTS).filter(inRun.unary_$bang()))
-        .unionByName(keepAudit(Tables.BRONZE_KEEP_PARTNERS, bronzePartners, participations,
-            writer.read(Tables.QUARANTINE_KEEP_PARTNERS).filter(thisRun), delivered.get(Kind.PARTNERS).filter(inRun.unary_$bang())))
-        .unionByName(keepAudit(Tables.BRONZE_KEEP_CALLS, bronzeCalls, writer.read(Tables.SILVER_CALLS).filter(runPeriod),
-            writer.read(Tables.QUARANTINE_KEEP_CALLS).filter(thisRun), delivered.get(Kind.CALLS).filter(inRun.unary_$bang())))
-        .unionByName(IngestAudit.of(Tables.BRONZE_EUROSTAT, "observation", observations, bronzeEurostat,
-            writer.read(Tables.QUARANTINE_EUROSTAT), observations.limit(0), config.runId()));
-    rows.put(Tables.INGEST_AUDIT, writer.write(Tables.INGEST_AUDIT, audit, true, Scope.equalTo("run_id", config.runId())));
-    List<Row> auditRows = writer.read(Tables.INGEST_AUDIT).filter(col("run_id").equalTo(config.runId()))
-        .orderBy("table", "source_file").collectAsList();
-    progress.stage("audit", auditRows.size() + " file(s)", auditStart);
-    printAudit(auditRows);
-    for (Dataset<Row> d : List.of(checkedProjects, checkedPartners, checkedCalls, observations, regions, conversions)) {
-      d.unpersist();
-    }
-    List<String> unbalanced = new ArrayList<>();
-    for (Row r : auditRows) {
-      if (!r.getAs("balanced").equals(Boolean.TRUE)) {
-        unbalanced.add(r.getAs("table") + " " + r.getAs("source_file"));
+      // Keep.eu bronze: the periods of this run are replaced, the others stay as they were
+      Instant bronzeStart = Instant.now();
+      Map<Kind, Dataset<Row>> delivered = KeepBronze.read(spark, keepFiles, config.runId(), ingestedAt, progress::info);
+      for (Kind kind : Kind.values()) {
+        delivered.put(kind, delivered.get(kind).withColumn("_period",
+            KeepNormalise.periodFromProgramme(KeepNormalise.programme(col("programme")))));
       }
+      List<String> runPeriods = runPeriods(delivered);
+      progress.stage("read Keep.eu exports", keepFiles.size() + " file(s), periods " + runPeriods, bronzeStart);
+      Scope bronzeScope = Scope.periods("_period", runPeriods, true);
+      Column inRun = col("_period").isin(runPeriods.toArray()).or(col("_period").isNull());
+      rows.put(Tables.BRONZE_KEEP_PROJECTS, writer.write(Tables.BRONZE_KEEP_PROJECTS,
+          delivered.get(Kind.PROJECTS).filter(inRun), false, bronzeScope));
+      rows.put(Tables.BRONZE_KEEP_PARTNERS, writer.write(Tables.BRONZE_KEEP_PARTNERS,
+          delivered.get(Kind.PARTNERS).filter(inRun), false, bronzeScope));
+      rows.put(Tables.BRONZE_KEEP_CALLS, writer.write(Tables.BRONZE_KEEP_CALLS,
+          delivered.get(Kind.CALLS).filter(inRun), false, bronzeScope));
+
+      rows.put(Tables.DUMP_PROVENANCE, writer.write(Tables.DUMP_PROVENANCE, provenance(writer, ingestedAt), true,
+          Scope.periods("period", runPeriods, false)));
+
+      // Keep.eu silver and quarantine, from this run's bronze rows
+      List<String> nuts1 = codes(regions, keepVersion, 1);
+      List<String> nuts2 = codes(regions, keepVersion, 2);
+      List<String> nuts3 = codes(regions, keepVersion, 3);
+      Column thisRun = col("_run_id").equalTo(config.runId());
+      Dataset<Row> bronzeProjects = writer.read(Tables.BRONZE_KEEP_PROJECTS).filter(thisRun).drop("_period");
+      Dataset<Row> bronzePartners = writer.read(Tables.BRONZE_KEEP_PARTNERS).filter(thisRun).drop("_period");
+      Dataset<Row> bronzeCalls = writer.read(Tables.BRONZE_KEEP_CALLS).filter(thisRun).drop("_period");
+      Dataset<Row> checkedProjects = KeepSilver.checkProjects(bronzeProjects).persist(StorageLevel.MEMORY_AND_DISK());
+      Dataset<Row> checkedPartners = KeepSilver.checkPartners(bronzePartners, nuts1, nuts2, nuts3).persist(StorageLevel.MEMORY_AND_DISK());
+      Dataset<Row> checkedCalls = KeepSilver.checkCalls(bronzeCalls).persist(StorageLevel.MEMORY_AND_DISK());
+
+      Scope silverScope = Scope.periods("period", runPeriods, false);
+      Scope quarantineScope = Scope.periods("period", runPeriods, true);
+      rows.put(Tables.QUARANTINE_KEEP_PROJECTS, writer.write(Tables.QUARANTINE_KEEP_PROJECTS,
+          quarantine(checkedProjects, bronzeProjects), true, quarantineScope));
+      rows.put(Tables.QUARANTINE_KEEP_PARTNERS, writer.write(Tables.QUARANTINE_KEEP_PARTNERS,
+          quarantine(checkedPartners, bronzePartners), true, quarantineScope));
+      rows.put(Tables.QUARANTINE_KEEP_CALLS, writer.write(Tables.QUARANTINE_KEEP_CALLS,
+          quarantine(checkedCalls, bronzeCalls), true, quarantineScope));
+
+      Column runPeriod = col("period").isin(runPeriods.toArray());
+      Dataset<Row> participations = KeepSilver.participations(Validation.accepted(checkedPartners));
+      rows.put(Tables.SILVER_PARTICIPATIONS, writer.write(Tables.SILVER_PARTICIPATIONS, participations, true, silverScope));
+      participations = writer.read(Tables.SILVER_PARTICIPATIONS).filter(runPeriod);
+      Dataset<Row> projectsFromExport = KeepSilver.projectsFromExport(Validation.accepted(checkedProjects));
+      IciClassifier classifier = new IciClassifier(conf, settings);
+      rows.put(Tables.SILVER_PROJECTS, writer.write(Tables.SILVER_PROJECTS,
+          classifier.classify(KeepSilver.projects(projectsFromExport, participations), participations), true, silverScope));
+      Dataset<Row> projects = writer.read(Tables.SILVER_PROJECTS).filter(runPeriod);
+      rows.put(Tables.SILVER_PROGRAMMES, writer.write(Tables.SILVER_PROGRAMMES,
+          KeepSilver.programmes(projects, participations, programmeRules), true, silverScope));
+      rows.put(Tables.SILVER_CALLS, writer.write(Tables.SILVER_CALLS,
+          KeepSilver.calls(Validation.accepted(checkedCalls)), true, silverScope));
+
+      // Eurostat
+      Instant eurostatStart = Instant.now();
+      Dataset<Row> observations = EurostatBronze.read(spark, eurostatFiles, config.runId(), ingestedAt)
+          .persist(StorageLevel.MEMORY_AND_DISK());
+      progress.stage("read Eurostat files", eurostatFiles.size() + " file(s)", eurostatStart);
+      rows.put(Tables.BRONZE_EUROSTAT, writer.write(Tables.BRONZE_EUROSTAT,
+          Validation.accepted(observations).drop("raw_record"), false));
+      rows.put(Tables.QUARANTINE_EUROSTAT, writer.write(Tables.QUARANTINE_EUROSTAT, observations
+          .filter(col(Validation.REASON).isNotNull())
+          .select(col(Validation.REASON).as("reason"), col(Validation.DETAIL).as("reason_detail"),
+              col(CsvSources.SOURCE_FILE), col(CsvSources.SOURCE_ROW),
+              org.apache.spark.sql.functions.coalesce(col("raw_record"), col("raw_value")).as("raw_record"),
+              col("dataset"), col("geo"), col("year"), col("_ingested_at"), col("_run_id")), true));
+      Dataset<Row> bronzeEurostat = writer.read(Tables.BRONZE_EUROSTAT);
+      Instant indicatorStart = Instant.now();
+      RegionIndicators.Result indicatorResult = RegionIndicators.build(bronzeEurostat, indicators, regions, conversions,
+          keepVersion, settings.minRecodeCoverage(), progress::info);
+      progress.stage("detect NUTS versions of Eurostat files", indicatorResult.versionByFile().size() + " file(s)", indicatorStart);
+      rows.put(Tables.SILVER_REGION_INDICATORS, writer.write(Tables.SILVER_REGION_INDICATORS, indicatorResult.indicators(), true));
+      rows.put(Tables.NUTS_RECODE_REPORT, writer.write(Tables.NUTS_RECODE_REPORT, indicatorResult.report(), true));
+
+      // Audit, from the tables as written
+      Instant auditStart = Instant.now();
+      Dataset<Row> audit = keepAudit(Tables.BRONZE_KEEP_PROJECTS, bronzeProjects,
+              projects.filter(col("has_project_record")).select(explode(col("_source_records")).as("r"))
+                  .select(col("r.file").as(CsvSources.SOURCE_FILE)),
+              writer.read(Tables.QUARANTINE_KEEP_PROJECTS).filter(thisRun), delivered.get(Kind.PROJECTS).filter(inRun.unary_$bang()))
+          .unionByName(keepAudit(Tables.BRONZE_KEEP_PARTNERS, bronzePartners, participations,
+              writer.read(Tables.QUARANTINE_KEEP_PARTNERS).filter(thisRun), delivered.get(Kind.PARTNERS).filter(inRun.unary_$bang())))
+          .unionByName(keepAudit(Tables.BRONZE_KEEP_CALLS, bronzeCalls, writer.read(Tables.SILVER_CALLS).filter(runPeriod),
+              writer.read(Tables.QUARANTINE_KEEP_CALLS).filter(thisRun), delivered.get(Kind.CALLS).filter(inRun.unary_$bang())))
+          .unionByName(IngestAudit.of(Tables.BRONZE_EUROSTAT, "observation", observations, bronzeEurostat,
+              writer.read(Tables.QUARANTINE_EUROSTAT), observations.limit(0), config.runId()));
+      rows.put(Tables.INGEST_AUDIT, writer.write(Tables.INGEST_AUDIT, audit, true, Scope.equalTo("run_id", config.runId())));
+      List<Row> auditRows = writer.read(Tables.INGEST_AUDIT).filter(col("run_id").equalTo(config.runId()))
+          .orderBy("table", "source_file").collectAsList();
+      progress.stage("audit", auditRows.size() + " file(s)", auditStart);
+      printAudit(auditRows);
+      for (Dataset<Row> d : List.of(checkedProjects, checkedPartners, checkedCalls, observations, regions, conversions)) {
+        d.unpersist();
+      }
+      List<String> unbalanced = new ArrayList<>();
+      for (Row r : auditRows) {
+        if (!r.getAs("balanced").equals(Boolean.TRUE)) {
+          unbalanced.add(r.getAs("table") + " " + r.getAs("source_file"));
+        }
+      }
+      if (!unbalanced.isEmpty()) {
+        throw new IllegalStateException("rows read != accepted + quarantined + skipped for " + unbalanced
+            + "; see " + writer.deltaPath(Tables.INGEST_AUDIT));
+      }
+      return new Outcome(rows, auditRows, runPeriods);
     }
-    if (!unbalanced.isEmpty()) {
-      throw new IllegalStateException("rows read != accepted + quarantined + skipped for " + unbalanced
-          + "; see " + writer.deltaPath(Tables.INGEST_AUDIT));
-    }
-    return new Outcome(rows, auditRows, runPeriods);
   }
 
   private static final org.apache.spark.sql.types.StructType PROVENANCE = new org.apache.spark.sql.types.StructType()

@@ -31,17 +31,39 @@ import org.apache.spark.sql.types.StructField;
  * the same rows as one CSV file with a header under {@code DIR/bi/<table>.csv} (arrays joined with
  * '|', maps and structs as JSON, formula-like text neutralised, rows sorted so a rerun gives the
  * same file).
+ *
+ * <p>A writer from {@link #withBackgroundExports} makes the BI copies on a background thread while
+ * the job goes on to the next table (the copies are small Spark jobs that leave cores idle);
+ * {@link #close()} waits for them and fails if one failed.
  */
-public final class TableWriter {
+public final class TableWriter implements AutoCloseable {
   private final SparkSession spark;
   private final String outputDir;
   private final Progress progress;
   private final DataDictionary dictionary = DataDictionary.packaged();
 
+  private final java.util.concurrent.ExecutorService exports;
+  private final List<java.util.concurrent.Future<Double>> pendingExports = new ArrayList<>();
+
   public TableWriter(SparkSession spark, String outputDir, Progress progress) {
+    this(spark, outputDir, progress, null);
+  }
+
+  private TableWriter(SparkSession spark, String outputDir, Progress progress,
+      java.util.concurrent.ExecutorService exports) {
     this.spark = spark;
     this.outputDir = outputDir;
     this.progress = progress;
+    this.exports = exports;
+  }
+
+  /** A writer whose BI copies run in the background, one at a time, in the order of the writes. */
+  public static TableWriter withBackgroundExports(SparkSession spark, String outputDir, Progress progress) {
+    return new TableWriter(spark, outputDir, progress, java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "ici-atlas-bi-export");
+      t.setDaemon(true);
+      return t;
+    }));
   }
 
   public String deltaPath(String table) {
@@ -100,18 +122,66 @@ public final class TableWriter {
     } else {
       commented.write().format("delta").mode("overwrite").option("replaceWhere", scope.predicate()).save(deltaPath(table));
     }
-    long count = committedRows(table);
+    // the commit's numOutputRows (no scan of the data); its version pins what the BI copy reads
+    Row commit = DeltaTable.forPath(spark, deltaPath(table)).history(1).select("version", "operationMetrics").first();
+    long count = Long.parseLong(commit.<String, String>getMap(1).get("numOutputRows").getOrElse(() -> "0"));
+    if (!exportCsv) {
+      progress.stage("write " + table, String.format("%,d rows", count), start);
+    } else if (exports == null) {
+      double seconds = exportForBi(table, commit.getLong(0));
+      progress.stage("write " + table, String.format(java.util.Locale.ROOT, "%,d rows; bi export %.1f s", count, seconds), start);
+    } else {
+      long version = commit.getLong(0);
+      pendingExports.add(exports.submit(() -> exportForBi(table, version)));
+      progress.stage("write " + table, String.format("%,d rows; bi export queued", count), start);
+    }
+    return count;
+  }
+
+  /** The BI copies of one version of a table: CSV, and Parquet for gold and star tables. Returns seconds taken. */
+  private double exportForBi(String table, long version) {
     Instant exportStart = Instant.now();
-    if (exportCsv) {
-      exportCsv(table);
-      if (table.startsWith("gold_") || table.startsWith("star_")) {
-        // gold tables also as Parquet for BI tools that read it (typed, nested columns kept)
-        read(table).coalesce(1).write().mode("overwrite").parquet(new Path(new Path(outputDir, "bi"), "parquet/" + table).toString());
+    Dataset<Row> rows = spark.read().format("delta").option("versionAsOf", version).load(deltaPath(table));
+    exportCsv(table, rows);
+    if (table.startsWith("gold_") || table.startsWith("star_")) {
+      // gold tables also as Parquet for BI tools that read it (typed, nested columns kept)
+      rows.coalesce(1).write().mode("overwrite").parquet(new Path(new Path(outputDir, "bi"), "parquet/" + table).toString());
+    }
+    return java.time.Duration.between(exportStart, Instant.now()).toMillis() / 1000.0;
+  }
+
+  /** Waits for the background BI copies; fails with the first that failed (when the job itself did not fail first). */
+  @Override
+  public void close() {
+    if (exports == null) {
+      return;
+    }
+    Instant waitStart = Instant.now();
+    double work = 0;
+    RuntimeException failure = null;
+    for (java.util.concurrent.Future<Double> f : pendingExports) {
+      try {
+        work += f.get();
+      } catch (java.util.concurrent.ExecutionException e) {
+        if (failure == null) {
+          failure = e.getCause() instanceof RuntimeException r ? r
+              : new IllegalStateException("BI export failed: " + e.getCause().getMessage(), e.getCause());
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        failure = new IllegalStateException("interrupted while waiting for the BI exports", e);
+        break;
       }
     }
-    progress.stage("write " + table, exportCsv ? String.format(java.util.Locale.ROOT, "%,d rows; bi export %.1f s", count,
-        java.time.Duration.between(exportStart, Instant.now()).toMillis() / 1000.0) : String.format("%,d rows", count), start);
-    return count;
+    exports.shutdown();
+    if (!pendingExports.isEmpty()) {
+      progress.stage("wait for bi exports", String.format(java.util.Locale.ROOT, "%d table(s); bi export %.1f s in the background",
+          pendingExports.size(), work), waitStart);
+    }
+    pendingExports.clear();
+    if (failure != null) {
+      throw failure;
+    }
   }
 
   public boolean exists(String table) {
@@ -128,15 +198,8 @@ public final class TableWriter {
     }
   }
 
-  /** numOutputRows of the table's latest commit: no extra scan of the data. */
-  public long committedRows(String table) {
-    Row metrics = DeltaTable.forPath(spark, deltaPath(table)).history(1).select("operationMetrics").first();
-    scala.collection.Map<String, String> m = metrics.getMap(0);
-    return Long.parseLong(m.get("numOutputRows").getOrElse(() -> "0"));
-  }
-
-  void exportCsv(String table) {
-    Dataset<Row> flat = flattenForCsv(read(table));
+  private void exportCsv(String table, Dataset<Row> rows) {
+    Dataset<Row> flat = flattenForCsv(rows);
     List<Column> order = new ArrayList<>();
     for (String c : flat.columns()) {
       order.add(col(c).asc_nulls_first());
