@@ -161,7 +161,7 @@ public final class IciClassifier {
       Rule rule = rules.get(i);
       Column fires = switch (rule.kind()) {
         case "theme" -> array_contains(themes, rule.pattern());
-        case "text" -> col("_text").rlike(rule.pattern());
+        case "text" -> matchesIn(col("_text"), rule.pattern());
         default -> switch (rule.pattern()) {
           case "private_partner" -> privatePartners.geq(1);
           case "three_private_partners" -> privatePartners.geq(3);
@@ -186,8 +186,9 @@ public final class IciClassifier {
     // is how Spark defines regexp_count) and the evidence; non-ICIs run no specialization regex.
     Map<String, Column> matchColumns = new LinkedHashMap<>();
     for (int i = 0; i < specializations.size(); i++) {
+      String pattern = specializations.get(i).pattern();
       matchColumns.put("_spec_" + i, when(col("is_ici"), coalesce(
-          regexp_extract_all(col("_text"), lit(specializations.get(i).pattern()), lit(0)),
+          when(mayMatch(col("_text"), pattern), regexp_extract_all(col("_text"), lit(pattern), lit(0))),
           array().cast(DataTypes.createArrayType(DataTypes.StringType)))));
     }
     scored = scored.withColumns(matchColumns);
@@ -223,6 +224,24 @@ public final class IciClassifier {
             when(size(assignedOnce).gt(0), bestOnce.getField("code")).otherwise(lit("other"))))
         .drop("_text", "_assigned")
         .drop(matchColumns.keySet().toArray(new String[0]));
+  }
+
+  /** text rlike pattern, the regex run only where a literal every match needs is in the text. */
+  static Column matchesIn(Column text, String pattern) {
+    return when(mayMatch(text, pattern), text.rlike(pattern)).otherwise(lit(false));
+  }
+
+  /** False only where the pattern cannot match: none of its {@link RequiredLiterals} is in the text. */
+  static Column mayMatch(Column text, String pattern) {
+    List<String> literals = RequiredLiterals.of(pattern);
+    if (literals == null) {
+      return lit(true);
+    }
+    Column any = lit(false);
+    for (String literal : literals) {
+      any = any.or(text.contains(literal));
+    }
+    return any;
   }
 
   /** "EstRuClusterDevelopment" -> "Est Ru Cluster Development", so that words in acronyms are words. */
