@@ -133,7 +133,8 @@ public final class IngestJob {
       Dataset<Row> bronzeProjects = writer.read(Tables.BRONZE_KEEP_PROJECTS).filter(thisRun).drop("_period");
       Dataset<Row> bronzePartners = writer.read(Tables.BRONZE_KEEP_PARTNERS).filter(thisRun).drop("_period");
       Dataset<Row> bronzeCalls = writer.read(Tables.BRONZE_KEEP_CALLS).filter(thisRun).drop("_period");
-      Dataset<Row> checkedProjects = KeepSilver.checkProjects(bronzeProjects).persist(StorageLevel.MEMORY_AND_DISK());
+      // on disk: the project rows carry the full texts (2.4 GB at SF 10), which would crowd a 2 GB driver heap
+      Dataset<Row> checkedProjects = KeepSilver.checkProjects(bronzeProjects).persist(StorageLevel.DISK_ONLY());
       Dataset<Row> checkedPartners = KeepSilver.checkPartners(bronzePartners, nuts1, nuts2, nuts3).persist(StorageLevel.MEMORY_AND_DISK());
       Dataset<Row> checkedCalls = KeepSilver.checkCalls(bronzeCalls).persist(StorageLevel.MEMORY_AND_DISK());
 
