@@ -17,6 +17,11 @@ public final class Progress {
     return new Progress(System.err);
   }
 
+  /** No progress lines (--quiet): errors still reach stderr through the CLI. */
+  public static Progress silent() {
+    return new Progress(new PrintStream(java.io.OutputStream.nullOutputStream()));
+  }
+
   public void stage(String stage, String detail, Instant stageStart) {
     Duration took = Duration.between(stageStart, Instant.now());
     Duration total = Duration.between(start, Instant.now());

@@ -4,33 +4,80 @@ import eu.iciatlas.common.Progress;
 import eu.iciatlas.common.SparkSessions;
 import eu.iciatlas.common.io.InputException;
 import eu.iciatlas.jobs.report.ReportJob;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.ScopeType;
 
-/** Entry point of the application jar and of bin/ici-atlas: one verb per job. */
-@Command(name = "ici-atlas", mixinStandardHelpOptions = true, version = "ici-atlas 0.1.0",
+/**
+ * Entry point of the application jar and of bin/ici-atlas: one verb per job. Every verb checks
+ * its options, paths, input files and configuration ({@link Preflight}) before a SparkSession
+ * starts, so bad input fails in a second with exit 2 and nothing written.
+ */
+@Command(name = "ici-atlas", mixinStandardHelpOptions = true, versionProvider = IciAtlasCli.Version.class,
     description = "International cluster initiatives in Interreg cooperation: Spark jobs over Keep.eu and Eurostat.",
     subcommands = {IciAtlasCli.Run.class, IciAtlasCli.Ingest.class, IciAtlasCli.Analyse.class, IciAtlasCli.Report.class,
-        IciAtlasCli.Generate.class})
+        IciAtlasCli.Generate.class, IciAtlasCli.Submit.class})
 public final class IciAtlasCli implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
+  @Option(names = "--debug", scope = ScopeType.INHERIT,
+      description = "show the stack trace of a failure (also: environment ICI_DEBUG=1)")
+  boolean debug;
+
+  @Option(names = "--quiet", scope = ScopeType.INHERIT,
+      description = "no progress lines on stderr; the closing summary still goes to stdout")
+  boolean quiet;
+
+  /** Makes the SparkSession of a verb; called only after every check has passed. */
+  private final Function<String, SparkSession> sessions;
+  private final String commandLine;
+  private PrintWriter out;
+
+  IciAtlasCli(Function<String, SparkSession> sessions, String commandLine) {
+    this.sessions = sessions;
+    this.commandLine = commandLine;
+  }
+
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "name a verb: run, ingest, analyse, report or generate (see --help)");
+    throw new CommandLine.ParameterException(spec.commandLine(),
+        "name a verb: run, ingest, analyse, report, generate or submit (see --help)");
+  }
+
+  SparkSession session(String name) {
+    return sessions.apply(name);
+  }
+
+  Progress progress() {
+    return quiet ? Progress.silent() : Progress.toStderr();
+  }
+
+  /** --version: the release and the git commit bin/ici-atlas (or the jar's manifest) knows. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"ici-atlas " + GuardedRun.codeVersion(),
+          "Spark " + SparkSession.class.getPackage().getImplementationVersion() + ", Java " + System.getProperty("java.version")};
+    }
   }
 
   /** --conf, else the repository's conf/ under bin/ici-atlas, else null (the packaged defaults). */
@@ -48,7 +95,7 @@ public final class IciAtlasCli implements Runnable {
   /** Options of every verb: where to write, configuration, periods, run id. */
   static final class RunOptions {
     @Option(names = "--output", required = true, paramLabel = "DIR",
-        description = "output folder (Delta tables under DIR/delta, CSV under DIR/bi)")
+        description = "output folder, relative or absolute, or a hdfs:/s3a: URI (Delta tables under DIR/delta, BI copies under DIR/bi)")
     String output;
 
     @Option(names = "--conf", paramLabel = "DIR", description = "configuration folder (default: conf/ of the repository, else the packaged defaults)")
@@ -63,11 +110,17 @@ public final class IciAtlasCli implements Runnable {
     @Option(names = "--run-id", paramLabel = "ID", description = "identifier of this run (default: UTC time + random suffix)")
     String runId;
 
+    @Option(names = "--summary-json", paramLabel = "FILE", description = "also write the closing summary as JSON to FILE (for scripts and schedulers)")
+    Path summaryJson;
+
     Path confDir() {
       return confDirOrRepository(conf);
     }
 
     String runId() {
+      if (runId != null && !runId.matches("[A-Za-z0-9._:-]{1,100}")) {
+        throw new InputException("--run-id " + runId + ": use letters, digits and . _ : - (at most 100)");
+      }
       return runId != null ? runId
           : ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'"))
               + "-" + UUID.randomUUID().toString().substring(0, 6);
@@ -91,7 +144,8 @@ public final class IciAtlasCli implements Runnable {
     @Mixin
     RunOptions run = new RunOptions();
 
-    IngestConfig toConfig() {
+    /** The checked configuration of an ingestion: every path exists and every file is of its kind. */
+    IngestConfig toCheckedConfig(Configuration hadoop, String regions) {
       List<String> keepPaths = keep.isEmpty() ? sampleFolder("keep") : keep;
       List<String> eurostatPaths = eurostat.isEmpty() ? sampleFolder("eurostat") : eurostat;
       String nutsPath = nuts == null ? sampleFolder("nuts").stream().findFirst().orElse(null) : nuts;
@@ -99,24 +153,34 @@ public final class IciAtlasCli implements Runnable {
         throw new InputException("--keep, --eurostat and --nuts are required outside bin/ici-atlas"
             + " (which defaults them to the bundled sample)");
       }
-      return new IngestConfig(keepPaths, eurostatPaths, nutsPath, run.periods, run.output, run.confDir(), run.settings,
-          run.runId());
+      List<String> periods = Preflight.periods(run.periods);
+      Preflight.configuration(run.confDir(), run.settings, regions);
+      Preflight.summaryFile(run.summaryJson);
+      String output = Preflight.output("--output", run.output, hadoop, false);
+      IngestConfig config = new IngestConfig(keepPaths, eurostatPaths, nutsPath, periods, output, run.confDir(),
+          run.settings, run.runId());
+      Preflight.inputs(config, hadoop);
+      return config;
     }
   }
 
   @Command(name = "ingest", mixinStandardHelpOptions = true,
       description = "Ingest Keep.eu, Eurostat and NUTS inputs into bronze, silver and quarantine Delta tables.")
   static final class Ingest implements Callable<Integer> {
+    @ParentCommand
+    IciAtlasCli cli;
+
     @Mixin
     InputOptions options = new InputOptions();
 
     @Override
     public Integer call() {
-      IngestConfig config = options.toConfig();
-      SparkSession spark = SparkSessions.getOrCreate("ici-atlas ingest");
-      Progress progress = Progress.toStderr();
-      GuardedRun.execute(spark, config.output(), config.runId(), commandLine, config, config.confDir(),
+      IngestConfig config = options.toCheckedConfig(Preflight.hadoopConf(), null);
+      SparkSession spark = cli.session("ici-atlas ingest");
+      Progress progress = cli.progress();
+      GuardedRun.execute(spark, config.output(), config.runId(), cli.commandLine, config, config.confDir(),
           config.settingOverrides(), "-", progress, () -> new IngestJob(config, spark, progress).run().rowsPerTable());
+      RunSummary.of(spark, config.output(), config.runId(), config.periods(), false).print(cli.out, options.run.summaryJson);
       return 0;
     }
   }
@@ -124,13 +188,20 @@ public final class IciAtlasCli implements Runnable {
   /** Options of the analysis stage. */
   static final class AnalysisOptions {
     @Option(names = "--regions", paramLabel = "NAME", defaultValue = "default",
-        description = "region definition: 'default' (each programme one region) or NAME for conf/regions/NAME.csv, e.g. baltic (default: ${DEFAULT-VALUE})")
+        description = "region definition: 'default' (each programme one region) or NAME for conf/regions/NAME.csv; "
+            + "found: ${sys:ici.regions.available} (default: ${DEFAULT-VALUE})")
     String regions;
+
+    @Option(names = "--no-report", description = "do not write DIR/report/index.html at the end")
+    boolean noReport;
   }
 
   @Command(name = "analyse", mixinStandardHelpOptions = true,
-      description = "Classify projects and compute the gold tables from the silver tables already in --output.")
+      description = "Classify projects and compute the gold tables from the silver tables already in --output, then the report.")
   static final class Analyse implements Callable<Integer> {
+    @ParentCommand
+    IciAtlasCli cli;
+
     @Mixin
     RunOptions run = new RunOptions();
 
@@ -139,51 +210,72 @@ public final class IciAtlasCli implements Runnable {
 
     @Override
     public Integer call() {
+      Configuration hadoop = Preflight.hadoopConf();
+      List<String> periods = Preflight.periods(run.periods);
       Path confDir = run.confDir();
-      SparkSession spark = SparkSessions.getOrCreate("ici-atlas analyse");
-      Progress progress = Progress.toStderr();
-      GuardedRun.execute(spark, run.output, run.runId(), commandLine, null, confDir, run.settings, analysis.regions,
-          progress, () -> new AnalyseJob(new AnalyseJob.Config(run.output, confDir, run.settings, analysis.regions,
-              run.periods, true), spark, progress).run());
+      Preflight.configuration(confDir, run.settings, analysis.regions);
+      Preflight.summaryFile(run.summaryJson);
+      String output = Preflight.output("--output", run.output, hadoop, true);
+      Preflight.requireTables("--output", output, hadoop, "ingest", eu.iciatlas.common.Tables.SILVER_PROJECTS,
+          eu.iciatlas.common.Tables.SILVER_PARTICIPATIONS, eu.iciatlas.common.Tables.SILVER_PROGRAMMES,
+          eu.iciatlas.common.Tables.SILVER_REGION_INDICATORS);
+      String runId = run.runId();
+      SparkSession spark = cli.session("ici-atlas analyse");
+      Progress progress = cli.progress();
+      GuardedRun.execute(spark, output, runId, cli.commandLine, null, confDir, run.settings, analysis.regions,
+          progress, () -> new AnalyseJob(new AnalyseJob.Config(output, confDir, run.settings, analysis.regions,
+              periods, true), spark, progress).run());
+      report(spark, output, analysis.noReport, progress);
+      RunSummary.of(spark, output, runId, periods, true).print(cli.out, run.summaryJson);
       return 0;
     }
   }
 
   @Command(name = "run", mixinStandardHelpOptions = true,
-      description = "Run the whole pipeline (ingestion, then the analysis stages) on the given inputs or the bundled sample.")
+      description = "Run the whole pipeline (ingestion, then the analysis stages, then the report) on the given inputs or the bundled sample.")
   static final class Run implements Callable<Integer> {
+    @ParentCommand
+    IciAtlasCli cli;
+
     @Mixin
     InputOptions options = new InputOptions();
-
-    @Option(names = "--no-report", description = "do not write DIR/report/index.html at the end")
-    boolean noReport;
 
     @Mixin
     AnalysisOptions analysis = new AnalysisOptions();
 
     @Override
     public Integer call() {
-      IngestConfig config = options.toConfig();
-      SparkSession spark = SparkSessions.getOrCreate("ici-atlas run");
-      Progress progress = Progress.toStderr();
-      GuardedRun.execute(spark, config.output(), config.runId(), commandLine, config, config.confDir(),
+      IngestConfig config = options.toCheckedConfig(Preflight.hadoopConf(), analysis.regions);
+      SparkSession spark = cli.session("ici-atlas run");
+      Progress progress = cli.progress();
+      GuardedRun.execute(spark, config.output(), config.runId(), cli.commandLine, config, config.confDir(),
           config.settingOverrides(), analysis.regions, progress, () -> {
             IngestJob.Outcome ingested = new IngestJob(config, spark, progress).run();
-            java.util.Map<String, Long> rows = new java.util.LinkedHashMap<>(ingested.rowsPerTable());
+            Map<String, Long> rows = new LinkedHashMap<>(ingested.rowsPerTable());
             rows.putAll(new AnalyseJob(new AnalyseJob.Config(config.output(), config.confDir(), config.settingOverrides(),
                 analysis.regions, ingested.periods(), false), spark, progress).run());
             return rows;
           });
-      if (!noReport) {
-        new ReportJob(new ReportJob.Config(config.output(), null), spark, progress).run();
-      }
+      report(spark, config.output(), analysis.noReport, progress);
+      RunSummary.of(spark, config.output(), config.runId(), config.periods(), true).print(cli.out, options.run.summaryJson);
       return 0;
+    }
+  }
+
+  private static void report(SparkSession spark, String output, boolean noReport, Progress progress) {
+    if (noReport) {
+      progress.info("report not written (--no-report); DIR/report/index.html, if any, is from an earlier run");
+    } else {
+      new ReportJob(new ReportJob.Config(output, null), spark, progress).run();
     }
   }
 
   @Command(name = "report", mixinStandardHelpOptions = true,
       description = "Write DIR/report/index.html: the paper's figures and tables from the gold tables already in --output.")
   static final class Report implements Callable<Integer> {
+    @ParentCommand
+    IciAtlasCli cli;
+
     @Option(names = "--output", required = true, paramLabel = "DIR", description = "output folder of an earlier run or analyse")
     String output;
 
@@ -193,12 +285,31 @@ public final class IciAtlasCli implements Runnable {
 
     @Override
     public Integer call() {
-      if (period != null && !period.matches("\\d{4}-\\d{4}")) {
-        throw new InputException("--period " + period + ": expected a programme period like 2014-2020");
+      if (period != null) {
+        Preflight.periods(List.of(period));
       }
-      SparkSession spark = SparkSessions.getOrCreate("ici-atlas report");
-      new ReportJob(new ReportJob.Config(output, period), spark, Progress.toStderr()).run();
+      Configuration hadoop = Preflight.hadoopConf();
+      String qualified = Preflight.output("--output", output, hadoop, true);
+      Preflight.requireTables("--output", qualified, hadoop, "analyse", ReportJob.REQUIRED.toArray(new String[0]));
+      SparkSession spark = cli.session("ici-atlas report");
+      org.apache.hadoop.fs.Path page = new ReportJob(new ReportJob.Config(qualified, period), spark, cli.progress()).run();
+      cli.out.println("report: " + eu.iciatlas.common.io.InputSniffer.display(page.toString()));
       return 0;
+    }
+  }
+
+  @Command(name = "submit", mixinStandardHelpOptions = true,
+      description = {"Run a verb on a cluster through spark-submit (handled by bin/ici-atlas, which adds the application jar,",
+          "the main class, the Delta settings and the Java 17 flags):",
+          "  bin/ici-atlas submit --master URL [spark-submit options] -- [run|ingest|analyse|report] <options>",
+          "e.g. bin/ici-atlas submit --master spark://host:7077 --executor-memory 4g -- run --output /shared/ici --regions baltic",
+          "With SPARK_HOME set its bin/spark-submit is used; without, Spark's SparkSubmit from the Maven artifacts",
+          "(local and standalone masters, client mode). ICI_SUBMIT_PACKAGES (default io.delta:delta-spark_2.13:4.2.0)",
+          "names what the cluster must download; set it empty where Delta is installed."})
+  static final class Submit implements Callable<Integer> {
+    @Override
+    public Integer call() {
+      throw new InputException("submit is handled by bin/ici-atlas (it calls spark-submit); under spark-submit, name the verb itself");
     }
   }
 
@@ -206,6 +317,9 @@ public final class IciAtlasCli implements Runnable {
       description = "Write a Keep.eu-shaped export (';' CSV, the real layout and dirty-cell rates) at a scale factor, "
           + "with distributions taken from real exports; or the real projects k times (--replicate).")
   static final class Generate implements Callable<Integer> {
+    @ParentCommand
+    IciAtlasCli cli;
+
     @Option(names = "--scale", paramLabel = "SF",
         description = "scale factor: 1 = all of Keep.eu (35,000 projects, about 150,000 participations)")
     Double scale;
@@ -239,43 +353,92 @@ public final class IciAtlasCli implements Runnable {
       if (replicate == 0 && scale == null) {
         throw new InputException("--scale SF is required (or --replicate K for copies of the real export)");
       }
+      if (scale != null && !(scale > 0)) {
+        throw new InputException("--scale " + scale + ": must be above 0 (1 = all of Keep.eu)");
+      }
+      if (replicate < 0 || projectsPerFile < 1) {
+        throw new InputException(replicate < 0 ? "--replicate must be 0 or more" : "--projects-per-file must be at least 1");
+      }
+      Configuration hadoop = Preflight.hadoopConf();
+      String qualified = Preflight.output("--output", output, hadoop, false);
       List<String> from = sources.isEmpty() ? sampleFolder("keep") : sources;
+      for (String file : eu.iciatlas.common.io.InputFiles.expand("--source", from, List.of("csv", "xlsx"), hadoop)) {
+        eu.iciatlas.common.io.InputSniffer.checkKeepFile("--source", file, hadoop);
+      }
       Path confDir = confDirOrRepository(conf);
+      new eu.iciatlas.common.config.ConfFiles(confDir);
       eu.iciatlas.jobs.generate.GeneratorOptions options = new eu.iciatlas.jobs.generate.GeneratorOptions(
-          scale == null ? 0 : scale, seed, output, replicate, from, confDir, gzip, projectsPerFile);
-      SparkSession spark = SparkSessions.getOrCreate("ici-atlas generate");
+          scale == null ? 0 : scale, seed, qualified, replicate, from, confDir, gzip, projectsPerFile);
+      SparkSession spark = cli.session("ici-atlas generate");
       eu.iciatlas.jobs.generate.KeepGenerator.Outcome outcome = eu.iciatlas.jobs.generate.KeepGenerator.generate(spark, options);
-      Progress.toStderr().info(String.format(java.util.Locale.ROOT, "generated %,d projects: %,d project rows, %,d partner rows, "
+      cli.out.println(String.format(java.util.Locale.ROOT, "generated %,d projects: %,d project rows, %,d partner rows, "
           + "%,d call rows, %,d bytes in %d files under %s", outcome.projects(), outcome.projectRows(), outcome.partnerRows(),
-          outcome.callRows(), outcome.bytes(), outcome.files().size(), outcome.output()));
+          outcome.callRows(), outcome.bytes(), outcome.files().size(), eu.iciatlas.common.io.InputSniffer.display(outcome.output())));
       return 0;
     }
   }
 
-  /** The command line of this process, for run_manifest. */
-  static String commandLine = "";
+  /** Runs a command line with the real SparkSession; the exit code is 0 on success, 2 for bad options or inputs, 1 for a failed run. */
+  public static int execute(String[] args, PrintWriter out, PrintWriter err) {
+    return execute(args, out, err, SparkSessions::getOrCreate);
+  }
 
-  /** Runs a command line; the exit code is 0 on success, 2 for bad options or inputs. */
-  public static int execute(String[] args, java.io.PrintWriter out, java.io.PrintWriter err) {
-    commandLine = "ici-atlas " + String.join(" ", args);
-    CommandLine cli = new CommandLine(new IciAtlasCli());
+  /** As {@link #execute(String[], PrintWriter, PrintWriter)}, with the sessions made by {@code sessions} (tests count them). */
+  static int execute(String[] args, PrintWriter out, PrintWriter err, Function<String, SparkSession> sessions) {
+    IciAtlasCli root = new IciAtlasCli(sessions, "ici-atlas " + String.join(" ", args));
+    root.out = out;
+    System.setProperty("ici.regions.available", Preflight.regionDefinitions(confDirOrRepository(null)));
+    CommandLine cli = new CommandLine(root);
     cli.setOut(out);
     cli.setErr(err);
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-      if (e instanceof InputException) {
-        commandLine.getErr().println("ici-atlas: " + e.getMessage());
+      boolean debug = root.debug || "1".equals(System.getenv("ICI_DEBUG"));
+      if (debug) {
+        e.printStackTrace(commandLine.getErr());
+      }
+      InputException input = inputCause(e);
+      if (input != null) {
+        commandLine.getErr().println("ici-atlas: " + input.getMessage());
         commandLine.getErr().flush();
         return 2;
       }
-      throw e;
+      commandLine.getErr().println("ici-atlas: " + commandLine.getCommandName() + " failed: " + headline(e)
+          + (debug ? "" : "\n  (the stack trace: rerun with --debug, or set ICI_DEBUG=1)"));
+      commandLine.getErr().flush();
+      return 1;
     });
     return cli.execute(args);
   }
 
+  /** The InputException behind a failure, if any (Spark wraps what a task or a background thread threw). */
+  private static InputException inputCause(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof InputException input) {
+        return input;
+      }
+    }
+    return null;
+  }
+
+  /** The deepest message of a failure, first line only: what went wrong, without Spark's wrapping. */
+  static String headline(Throwable e) {
+    String message = null;
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t.getMessage() != null && !t.getMessage().isBlank()) {
+        message = t.getClass().getSimpleName() + ": " + t.getMessage();
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    String first = message == null ? e.getClass().getName() : message.lines().findFirst().orElse(message);
+    return first.length() > 400 ? first.substring(0, 400) + "..." : first;
+  }
+
   public static void main(String[] args) {
     System.setProperty("java.awt.headless", "true"); // the report's charts use AWT fonts, never a display
-    java.io.PrintWriter out = new java.io.PrintWriter(System.out, true);
-    java.io.PrintWriter err = new java.io.PrintWriter(System.err, true);
+    PrintWriter out = new PrintWriter(System.out, true);
+    PrintWriter err = new PrintWriter(System.err, true);
     System.exit(execute(args, out, err));
   }
 }

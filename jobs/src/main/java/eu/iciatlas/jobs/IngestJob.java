@@ -74,11 +74,6 @@ public final class IngestJob {
     Configuration hadoopConf = spark.sparkContext().hadoopConfiguration();
     List<String> keepFiles = InputFiles.expand("--keep", config.keep(), List.of("csv", "xlsx"), hadoopConf);
     List<String> eurostatFiles = InputFiles.expand("--eurostat", config.eurostat(), List.of("tsv", "csv"), hadoopConf);
-    for (String p : config.periods()) {
-      if (!p.matches("\\d{4}-\\d{4}")) {
-        throw new InputException("--period " + p + ": expected a programme period like 2014-2020");
-      }
-    }
     ConfFiles conf = new ConfFiles(config.confDir());
     PipelineSettings settings = PipelineSettings.load(conf, config.settingOverrides());
     ProgrammeRules programmeRules = new ProgrammeRules(conf);

@@ -311,4 +311,34 @@ class PipelineTest {
     }
     assertTrue(colours.size() > 20, "the screenshot shows a drawn page, not a blank one: " + colours.size() + " colours");
   }
+
+  @Test
+  void theClosingSummaryReportsTheSharesOfTheGoldTablesOnStdoutAndAsJson(@org.junit.jupiter.api.io.TempDir Path dir)
+      throws Exception {
+    RunSummary summary = RunSummary.of(spark, output.toString(), "run-2", List.of(), true);
+    java.io.StringWriter text = new java.io.StringWriter();
+    Path json = dir.resolve("summary.json");
+    summary.print(new java.io.PrintWriter(text, true), json);
+    Row cross = table(Tables.GOLD_ICI_SHARE_SUMMARY, 0).filter("period = '2014-2020' AND region_kind = 'cross_border'").first();
+    String expected = String.format(java.util.Locale.ROOT, "%d ICI projects of %d in %d regions: pooled share %.1f %%",
+        cross.<Long>getAs("ici_projects"), cross.<Long>getAs("projects"), cross.<Long>getAs("regions"),
+        100 * cross.<Double>getAs("pooled_share"));
+    assertTrue(text.toString().contains(expected), expected + " in\n" + text);
+    Row top = table(Tables.GOLD_ICI_SHARE, 0).filter("period = '2014-2020' AND region_kind = 'cross_border'")
+        .orderBy(col("share").desc(), col("ici_projects").desc(), col("region_name")).first();
+    assertTrue(text.toString().contains("highest: " + top.getAs("region_name")), text.toString());
+    assertTrue(text.toString().contains("2007-2013 cross_border") && text.toString().contains("no share, none of these projects has text"),
+        "a period without text gets no share: " + text);
+    assertTrue(text.toString().contains("quarantined") && text.toString().contains("/report/index.html"), text.toString());
+    var doc = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.toFile());
+    assertEquals("run-2", doc.get("run_id").asText());
+    var first = doc.get("shares").get(0);
+    assertEquals("2014-2020", first.get("period").asText());
+    assertEquals(3, first.get("top_regions").size());
+    long quarantined = 0;
+    for (Row r : second.audit()) {
+      quarantined += r.<Long>getAs("rows_quarantined");
+    }
+    assertEquals(quarantined, doc.get("rows_quarantined").asLong(), "the quarantine count of run-2's audit");
+  }
 }

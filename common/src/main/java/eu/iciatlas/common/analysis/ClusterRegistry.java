@@ -18,6 +18,14 @@ public final class ClusterRegistry {
   private ClusterRegistry() {}
 
   public static Dataset<Row> load(SparkSession spark, ConfFiles conf) {
+    StructType schema = new StructType().add("cluster", DataTypes.StringType)
+        .add("cluster_regions", DataTypes.createArrayType(DataTypes.StringType)).add("cluster_type", DataTypes.StringType)
+        .add("cluster_specializations", DataTypes.createArrayType(DataTypes.StringType));
+    return spark.createDataFrame(rows(conf), schema);
+  }
+
+  /** The registry's rows, checked (no Spark needed: the CLI checks the file before a session starts). */
+  public static List<Row> rows(ConfFiles conf) {
     String file = "clusters.csv";
     List<Row> rows = new ArrayList<>();
     List<Map<String, String>> table = conf.table(file);
@@ -33,9 +41,6 @@ public final class ClusterRegistry {
       rows.add(RowFactory.create(ConfFiles.required(r, "cluster", file, i),
           Arrays.asList(ConfFiles.required(r, "regions", file, i).split("\\|")), r.getOrDefault("type", ""), specs));
     }
-    StructType schema = new StructType().add("cluster", DataTypes.StringType)
-        .add("cluster_regions", DataTypes.createArrayType(DataTypes.StringType)).add("cluster_type", DataTypes.StringType)
-        .add("cluster_specializations", DataTypes.createArrayType(DataTypes.StringType));
-    return spark.createDataFrame(rows, schema);
+    return rows;
   }
 }

@@ -117,11 +117,7 @@ public final class IciClassifier {
   }
 
   private static void compile(String pattern, String file, int row) {
-    try {
-      Pattern.compile(pattern);
-    } catch (java.util.regex.PatternSyntaxException e) {
-      throw new InputException("configuration file " + file + ", row " + (row + 1) + ": bad regex: " + e.getMessage());
-    }
+    ConfFiles.regex(pattern, file, row);
   }
 
   /** Per project: the partnership signals the partner rules use. */

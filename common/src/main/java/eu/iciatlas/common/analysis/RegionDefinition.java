@@ -55,7 +55,8 @@ public final class RegionDefinition {
       table = conf.table(file);
     } catch (InputException e) {
       throw new InputException("--regions " + name + ": no region definition " + file + " in " + conf.describe()
-          + ". Use 'default' (one region per programme), 'baltic', or add conf/" + file + ".");
+          + ". Region definitions there: " + String.join(", ", conf.regionDefinitions())
+          + " ('default' = one region per programme), or add conf/" + file + ".");
     }
     if (table.isEmpty()) {
       throw new InputException("--regions " + name + ": " + file + " has no rows");
@@ -63,11 +64,7 @@ public final class RegionDefinition {
     for (int i = 0; i < table.size(); i++) {
       Map<String, String> r = table.get(i);
       String regex = ConfFiles.required(r, "programme", file, i);
-      try {
-        Pattern.compile(regex);
-      } catch (java.util.regex.PatternSyntaxException e) {
-        throw new InputException("configuration file " + file + ", row " + (i + 1) + ": bad programme regex: " + e.getMessage());
-      }
+      ConfFiles.regex(regex, file, i);
       String footprint = r.getOrDefault("footprint", "").trim();
       rows.add(RowFactory.create(i, ConfFiles.required(r, "period", file, i), ConfFiles.required(r, "region_id", file, i),
           ConfFiles.required(r, "region_name", file, i), ConfFiles.required(r, "kind", file, i), "(?i)" + regex,

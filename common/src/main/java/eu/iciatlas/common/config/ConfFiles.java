@@ -31,6 +31,44 @@ public final class ConfFiles {
     }
   }
 
+  /**
+   * Names of the region definitions there are (conf/regions/NAME.csv of the folder, else of the
+   * packaged copy), sorted; "default" is always there and is not a file.
+   */
+  public List<String> regionDefinitions() {
+    java.util.TreeSet<String> names = new java.util.TreeSet<>();
+    try {
+      if (folder != null && Files.isDirectory(folder.resolve("regions"))) {
+        try (var files = Files.list(folder.resolve("regions"))) {
+          files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".csv"))
+              .forEach(n -> names.add(n.substring(0, n.length() - 4)));
+        }
+      }
+      java.net.URL packaged = ConfFiles.class.getResource(PACKAGED + "regions/");
+      if (names.isEmpty() && packaged != null) {
+        java.net.URI uri = packaged.toURI();
+        if (uri.getScheme().equals("jar")) {
+          try (java.nio.file.FileSystem jar = java.nio.file.FileSystems.newFileSystem(uri, Map.of());
+              var files = Files.list(jar.getPath(PACKAGED + "regions/"))) {
+            files.map(f -> f.getFileName().toString().replace("/", "")).filter(n -> n.endsWith(".csv"))
+                .forEach(n -> names.add(n.substring(0, n.length() - 4)));
+          }
+        } else {
+          try (var files = Files.list(Path.of(uri))) {
+            files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".csv"))
+                .forEach(n -> names.add(n.substring(0, n.length() - 4)));
+          }
+        }
+      }
+    } catch (IOException | java.net.URISyntaxException | java.nio.file.FileSystemAlreadyExistsException e) {
+      // listing is for help texts and messages only; the definition itself is read by name
+    }
+    List<String> all = new ArrayList<>();
+    all.add("default");
+    all.addAll(names);
+    return all;
+  }
+
   public String describe() {
     return folder == null ? "packaged defaults" : folder.toString();
   }
@@ -95,6 +133,17 @@ public final class ConfFiles {
       out.put(key, props.getProperty(key).trim());
     }
     return out;
+  }
+
+  /** Checks that a conf row's pattern is a Java regex, failing with the file and row when it is not. */
+  public static String regex(String pattern, String file, int index) {
+    try {
+      java.util.regex.Pattern.compile(pattern);
+      return pattern;
+    } catch (java.util.regex.PatternSyntaxException e) {
+      throw new InputException("configuration file " + file + ", row " + (index + 1) + ": bad regex '" + pattern + "': "
+          + e.getDescription() + " near index " + e.getIndex());
+    }
   }
 
   /** The value of a required column of a conf row, failing with the file and row when missing. */

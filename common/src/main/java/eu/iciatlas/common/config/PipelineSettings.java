@@ -28,17 +28,23 @@ public record PipelineSettings(int keepNutsVersion, double minRecodeCoverage, do
 
   public static PipelineSettings load(ConfFiles conf, List<String> overrides) {
     Map<String, String> values = new TreeMap<>(conf.properties("pipeline.properties"));
-    for (String o : overrides) {
-      String[] kv = o.split("=", 2);
-      if (kv.length != 2) {
-        throw new InputException("--set " + o + ": expected key=value");
-      }
-      values.put(kv[0].trim(), kv[1].trim());
-    }
     for (String key : values.keySet()) {
       if (!KEYS.contains(key)) {
-        throw new InputException("pipeline setting '" + key + "' is unknown; known keys: " + KEYS);
+        throw new InputException("configuration file pipeline.properties in " + conf.describe() + ": setting '" + key
+            + "' is unknown" + suggestion(key) + "; known keys: " + KEYS);
       }
+    }
+    for (String o : overrides) {
+      String[] kv = o.split("=", 2);
+      if (kv.length != 2 || kv[0].isBlank()) {
+        throw new InputException("--set " + o + ": expected KEY=VALUE, e.g. --set ici.threshold=3.5; known keys: " + KEYS);
+      }
+      String key = kv[0].trim();
+      if (!KEYS.contains(key)) {
+        throw new InputException("--set " + o + ": '" + key + "' is no pipeline setting" + suggestion(key)
+            + "; known keys: " + KEYS);
+      }
+      values.put(key, kv[1].trim());
     }
     double coverage = number(values, MIN_RECODE_COVERAGE, "0.95");
     if (coverage <= 0 || coverage > 1) {
@@ -51,6 +57,13 @@ public record PipelineSettings(int keepNutsVersion, double minRecodeCoverage, do
     return new PipelineSettings((int) number(values, KEEP_NUTS_VERSION, "2013"), coverage,
         number(values, ICI_THRESHOLD, "3.5"), (int) number(values, SPECIALIZATION_MIN_MATCHES, "2"), resamples,
         (long) number(values, BOOTSTRAP_SEED, "20150101"));
+  }
+
+  /** ", did you mean 'x'?" for a key one or two edits away from a known one. */
+  private static String suggestion(String key) {
+    org.apache.commons.text.similarity.LevenshteinDistance distance = new org.apache.commons.text.similarity.LevenshteinDistance(2);
+    return KEYS.stream().filter(k -> distance.apply(k, key) >= 0).findFirst()
+        .map(k -> " (did you mean '" + k + "'?)").orElse("");
   }
 
   private static double number(Map<String, String> values, String key, String fallback) {

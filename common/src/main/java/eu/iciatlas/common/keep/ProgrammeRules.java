@@ -27,7 +27,7 @@ public final class ProgrammeRules {
     List<Map<String, String>> strandRows = conf.table("programme_strands.csv");
     for (int i = 0; i < strandRows.size(); i++) {
       String pattern = ConfFiles.required(strandRows.get(i), "pattern", "programme_strands.csv", i);
-      Pattern.compile(pattern);
+      ConfFiles.regex(pattern, "programme_strands.csv", i);
       strands.add(new StrandRule(ConfFiles.required(strandRows.get(i), "strand", "programme_strands.csv", i), pattern));
     }
     List<Map<String, String>> countryRows = conf.table("countries.csv");

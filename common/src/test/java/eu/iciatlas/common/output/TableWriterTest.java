@@ -63,4 +63,19 @@ class TableWriterTest {
         "a rerun adds exactly one commit");
     assertEquals("ici_projects / projects [fraction 0-1]", writer.read("gold_ici_share").schema().apply("share").getComment().get());
   }
+
+  @Test
+  void aQualifiedOutputWithSpacesAndNonAsciiLettersIsWrittenAndRewritten(@TempDir Path dir) throws Exception {
+    // what the CLI passes for --output "Ergebnisse ä ø/ici atlas" (relative, qualified against the current folder)
+    Path folder = dir.resolve("Ergebnisse ä ø").resolve("ici atlas");
+    String qualified = new org.apache.hadoop.fs.Path("file:" + folder).toString();
+    TableWriter writer = new TableWriter(spark, qualified, new Progress(new PrintStream(System.err, true)));
+    StructType schema = new StructType().add("period", DataTypes.StringType).add("n", DataTypes.IntegerType);
+    Dataset<Row> rows = spark.createDataFrame(List.of(RowFactory.create("2014-2020", 1), RowFactory.create("2007-2013", 2)), schema);
+    assertEquals(2, writer.write("t", rows, true));
+    assertEquals(1, writer.write("t", rows.filter("n = 1"), true, TableWriter.Scope.periods("period", List.of("2014-2020"), false)));
+    assertEquals(2, writer.read("t").count());
+    assertEquals(List.of("period,n", "2007-2013,2", "2014-2020,1"), Files.readAllLines(folder.resolve("bi/t.csv")));
+    org.junit.jupiter.api.Assertions.assertTrue(Files.isDirectory(folder.resolve("delta/t/_delta_log")));
+  }
 }

@@ -34,7 +34,7 @@ import org.apache.spark.sql.SparkSession;
 public final class ReportJob {
   public record Config(String output, String period) {}
 
-  static final List<String> REQUIRED = List.of(Tables.GOLD_ICI_SHARE, Tables.GOLD_ICI_SHARE_SUMMARY,
+  public static final List<String> REQUIRED = List.of(Tables.GOLD_ICI_SHARE, Tables.GOLD_ICI_SHARE_SUMMARY,
       Tables.GOLD_SPECIALIZATION_SHARE, Tables.GOLD_COUNTRY_SPECIALIZATION, Tables.GOLD_CLUSTER_COMPARISON,
       Tables.GOLD_CORRELATIONS, Tables.GOLD_CORRELATION_POINTS, Tables.GOLD_REGION_LINKS, Tables.GOLD_REGION_FOOTPRINT);
 

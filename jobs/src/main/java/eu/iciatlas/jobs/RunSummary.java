@@ -1,0 +1,152 @@
+package eu.iciatlas.jobs;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.desc;
+import static org.apache.spark.sql.functions.sum;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import eu.iciatlas.common.Tables;
+import eu.iciatlas.common.io.InputException;
+import eu.iciatlas.common.io.InputSniffer;
+import eu.iciatlas.common.output.TableWriter;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The closing summary of a run, read from the tables it wrote: per period and region kind the ICI
+ * projects, projects, pooled and mean share and the top three regions; the quarantined rows; where
+ * the report, the BI folder and the data dictionary are. Printed on stdout (progress is on
+ * stderr), and as JSON with --summary-json.
+ */
+record RunSummary(String runId, String output, List<Map<String, Object>> shares, long rowsRead, long rowsQuarantined,
+    Map<String, Long> quarantinedByTable, boolean analysed) {
+
+  /** Reads the summary of run {@code runId} (its audit rows; the shares of {@code periods}, all when empty). */
+  static RunSummary of(SparkSession spark, String output, String runId, List<String> periods, boolean analysed) {
+    TableWriter tables = new TableWriter(spark, output, eu.iciatlas.common.Progress.silent());
+    List<Map<String, Object>> shares = new ArrayList<>();
+    if (analysed && tables.exists(Tables.GOLD_ICI_SHARE_SUMMARY)) {
+      Dataset<Row> summary = tables.read(Tables.GOLD_ICI_SHARE_SUMMARY);
+      Dataset<Row> regions = tables.read(Tables.GOLD_ICI_SHARE);
+      if (!periods.isEmpty()) {
+        summary = summary.filter(col("period").isin(periods.toArray()));
+        regions = regions.filter(col("period").isin(periods.toArray()));
+      }
+      Map<String, List<Row>> topByKind = new LinkedHashMap<>();
+      for (Row r : regions.orderBy(col("period"), col("region_kind"), desc("share"), desc("ici_projects"), col("region_name"))
+          .select("period", "region_kind", "region_name", "ici_projects", "projects", "share", "projects_with_text").collectAsList()) {
+        topByKind.computeIfAbsent(r.getString(0) + "|" + r.getString(1), k -> new ArrayList<>()).add(r);
+      }
+      for (Row r : summary.orderBy(desc("period"), col("region_kind")).collectAsList()) {
+        Map<String, Object> s = new LinkedHashMap<>();
+        String period = r.getAs("period");
+        String kind = r.getAs("region_kind");
+        List<Row> inKind = topByKind.getOrDefault(period + "|" + kind, List.of());
+        long withText = inKind.stream().mapToLong(x -> x.getLong(6)).sum();
+        s.put("period", period);
+        s.put("region_kind", kind);
+        s.put("regions", r.<Long>getAs("regions"));
+        s.put("projects", r.<Long>getAs("projects"));
+        s.put("projects_with_text", withText);
+        s.put("ici_projects", r.<Long>getAs("ici_projects"));
+        s.put("pooled_share", r.getAs("pooled_share"));
+        s.put("mean_regional_share", r.getAs("mean_regional_share"));
+        List<Map<String, Object>> top = new ArrayList<>();
+        for (Row region : inKind.stream().filter(x -> !x.isNullAt(5) && x.getLong(3) > 0).limit(3).toList()) {
+          Map<String, Object> t = new LinkedHashMap<>();
+          t.put("region", region.getString(2));
+          t.put("ici_projects", region.getLong(3));
+          t.put("projects", region.getLong(4));
+          t.put("share", region.getDouble(5));
+          top.add(t);
+        }
+        s.put("top_regions", top);
+        shares.add(s);
+      }
+    }
+    long read = 0;
+    long quarantined = 0;
+    Map<String, Long> byTable = new LinkedHashMap<>();
+    if (tables.exists(Tables.INGEST_AUDIT)) {
+      Dataset<Row> audit = tables.read(Tables.INGEST_AUDIT);
+      List<Row> thisRun = audit.filter(col("run_id").equalTo(runId)).limit(1).collectAsList();
+      if (!thisRun.isEmpty()) {
+        audit = audit.filter(col("run_id").equalTo(runId));
+      }
+      for (Row r : audit.groupBy("table").agg(sum("rows_read"), sum("rows_quarantined")).orderBy("table").collectAsList()) {
+        read += r.getLong(1);
+        quarantined += r.getLong(2);
+        if (r.getLong(2) > 0) {
+          byTable.put(r.getString(0), r.getLong(2));
+        }
+      }
+    }
+    return new RunSummary(runId, output, shares, read, quarantined, byTable, analysed);
+  }
+
+  void print(PrintWriter out, java.nio.file.Path json) {
+    String dir = InputSniffer.display(output);
+    out.println();
+    out.println("ICI Atlas run " + runId + ": done");
+    for (Map<String, Object> s : shares) {
+      long projects = (Long) s.get("projects");
+      long withText = (Long) s.get("projects_with_text");
+      out.printf(Locale.ROOT, "  %s %-14s %s%n", s.get("period"), s.get("region_kind"), shareLine(s, projects, withText));
+      @SuppressWarnings("unchecked")
+      List<Map<String, Object>> top = (List<Map<String, Object>>) s.get("top_regions");
+      if (!top.isEmpty()) {
+        List<String> named = new ArrayList<>();
+        for (Map<String, Object> t : top) {
+          named.add(String.format(Locale.ROOT, "%s %.1f %% (%d of %d)", t.get("region"), 100 * (Double) t.get("share"),
+              t.get("ici_projects"), t.get("projects")));
+        }
+        out.println("                           highest: " + String.join("; ", named));
+      }
+    }
+    out.printf(Locale.ROOT, "  input rows: %,d read, %,d quarantined%s%n", rowsRead, rowsQuarantined,
+        quarantinedByTable.isEmpty() ? "" : " " + quarantinedByTable + " (reason and raw record: " + dir + "/bi/quarantine_*.csv)");
+    if (analysed) {
+      out.println("  report:          " + dir + "/report/index.html");
+    }
+    out.println("  BI tables:       " + dir + "/bi/  (data dictionary: " + dir + "/bi/README.md)");
+    out.println("  Delta tables:    " + dir + "/delta/");
+    out.flush();
+    if (json != null) {
+      Map<String, Object> doc = new LinkedHashMap<>();
+      doc.put("run_id", runId);
+      doc.put("output", output);
+      doc.put("shares", shares);
+      doc.put("rows_read", rowsRead);
+      doc.put("rows_quarantined", rowsQuarantined);
+      doc.put("quarantined_by_table", quarantinedByTable);
+      doc.put("report", analysed ? output + "/report/index.html" : null);
+      doc.put("bi", output + "/bi");
+      doc.put("data_dictionary", output + "/bi/README.md");
+      try {
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), doc);
+      } catch (IOException e) {
+        throw new InputException("--summary-json " + json + ": cannot write: " + e.getMessage(), e);
+      }
+    }
+  }
+
+  private static String shareLine(Map<String, Object> s, long projects, long withText) {
+    Object pooled = s.get("pooled_share");
+    String counts = String.format(Locale.ROOT, "%,d ICI projects of %,d in %d regions", s.get("ici_projects"), projects, s.get("regions"));
+    if (withText == 0) {
+      return counts + ": no share, none of these projects has text (the export has partner rows only)";
+    }
+    String line = counts + String.format(Locale.ROOT, ": pooled share %.1f %%, mean of regional shares %.1f %%",
+        100 * (Double) pooled, 100 * (Double) s.get("mean_regional_share"));
+    return withText < projects ? line + String.format(Locale.ROOT, " (%,d of the projects have text)", withText) : line;
+  }
+}
