@@ -142,8 +142,9 @@ record RunSummary(String runId, String output, List<Map<String, Object>> shares,
   private static String shareLine(Map<String, Object> s, long projects, long withText) {
     Object pooled = s.get("pooled_share");
     String counts = String.format(Locale.ROOT, "%,d ICI projects of %,d in %d regions", s.get("ici_projects"), projects, s.get("regions"));
-    if (withText == 0) {
-      return counts + ": no share, none of these projects has text (the export has partner rows only)";
+    if (pooled == null) {
+      return counts + ": no share, " + (withText == 0 ? "none" : String.format(Locale.ROOT, "only %,d", withText))
+          + " of these projects has text (the export has partner rows only)";
     }
     String line = counts + String.format(Locale.ROOT, ": pooled share %.1f %%, mean of regional shares %.1f %%",
         100 * (Double) pooled, 100 * (Double) s.get("mean_regional_share"));

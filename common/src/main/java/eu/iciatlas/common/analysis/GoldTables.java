@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_set;
+import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.countDistinct;
@@ -44,6 +45,9 @@ public final class GoldTables {
             .select("project_id", "period", "region_id", "region_name", "region_kind"), Columns.names("project_id"));
   }
 
+  /** Below this share of projects with text, a region's ICI share is null (see share_null_reason). */
+  public static final double MIN_TEXT_COMPLETENESS = 0.5;
+
   /** gold_ici_share (Figure 2): region x period with exact numerator, denominator and input completeness. */
   public static Dataset<Row> iciShare(Dataset<Row> projects, Dataset<Row> projectRegions, Dataset<Row> participations) {
     Dataset<Row> partnerCounts = participations.groupBy("project_id").agg(count(lit(1)).as("_partners"));
@@ -55,21 +59,33 @@ public final class GoldTables {
             sum(when(col("has_text"), 1).otherwise(0)).as("projects_with_text"),
             sum(when(col("is_ici").and(col("has_text").unary_$bang()), 1).otherwise(0)).as("ici_projects_without_text"),
             sum(when(coalesce(col("_partners"), lit(0L)).gt(1), 1).otherwise(0)).as("projects_with_more_than_lead_partner"))
-        .withColumn("share", col("ici_projects").divide(col("projects")))
         .withColumn("text_completeness", col("projects_with_text").divide(col("projects")))
+        // a share resting mostly on projects without text (acronym and partners only) is no measurement: null, with why
+        .withColumn("share", when(col("text_completeness").geq(MIN_TEXT_COMPLETENESS), col("ici_projects").divide(col("projects"))))
+        .withColumn("share_null_reason", when(col("share").isNull(), concat(lit("only "), col("projects_with_text").cast("string"),
+            lit(" of "), col("projects").cast("string"), lit(" projects have text in the input (the export has partner rows only"
+                + " for them); a share from acronyms and partners alone is not comparable"))))
         .withColumn("completeness_note", concat_ws("; ",
-            when(col("text_completeness").lt(0.5), lit("most projects have no text: the share rests on themes and partners only")),
+            when(col("text_completeness").lt(MIN_TEXT_COMPLETENESS),
+                lit("most projects have no text: they were classified from acronym, title, themes and partners only")),
             when(col("projects_with_more_than_lead_partner").equalTo(0), lit("only lead partners in the input"))));
   }
 
   /** gold_ici_share_summary: per period and region kind, the mean of regional shares and the pooled share. */
   public static Dataset<Row> iciShareSummary(Dataset<Row> iciShare) {
+    Column measured = col("share").isNotNull();
     return iciShare.groupBy("period", "region_kind")
         .agg(count(lit(1)).as("regions"),
             sum(when(col("ici_projects").gt(0), 1).otherwise(0)).as("regions_with_ici"),
+            sum(when(measured, 1).otherwise(0)).as("regions_with_share"),
             avg("share").as("mean_regional_share"),
-            sum("ici_projects").as("ici_projects"), sum("projects").as("projects"))
-        .withColumn("pooled_share", col("ici_projects").divide(col("projects")));
+            sum("ici_projects").as("ici_projects"), sum("projects").as("projects"),
+            sum(when(measured, col("ici_projects"))).as("_measured_ici"), sum(when(measured, col("projects"))).as("_measured"))
+        // both shares over the regions that have one (null when none has): see gold_ici_share.share_null_reason
+        .withColumn("pooled_share", col("_measured_ici").divide(col("_measured")))
+        .withColumn("share_null_reason", when(col("regions_with_share").equalTo(0),
+            lit("no region of this kind has a measurable share: most projects have no text in the input")))
+        .drop("_measured_ici", "_measured");
   }
 
   private static Dataset<Row> regionSpecializations(Dataset<Row> projects, Dataset<Row> projectRegions) {

@@ -174,8 +174,9 @@ public final class StatisticsTables {
         List<Double> with = new ArrayList<>();
         List<Double> without = new ArrayList<>();
         for (Row r : e.getValue()) {
-          double v = ((Number) r.get(m)).doubleValue();
-          (Boolean.TRUE.equals(r.get(3)) ? with : without).add(v);
+          if (!r.isNullAt(m)) { // a null share (no text) is no observation
+            (Boolean.TRUE.equals(r.get(3)) ? with : without).add(((Number) r.get(m)).doubleValue());
+          }
         }
         Statistics.MannWhitney t = Statistics.mannWhitney(with.stream().mapToDouble(d -> d).toArray(),
             without.stream().mapToDouble(d -> d).toArray());

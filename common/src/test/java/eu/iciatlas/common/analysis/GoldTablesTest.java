@@ -1,6 +1,7 @@
 package eu.iciatlas.common.analysis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import eu.iciatlas.common.DatasetAssert;
 import eu.iciatlas.common.SparkTestSession;
@@ -64,6 +65,33 @@ class GoldTablesTest {
         RowFactory.create("P3", "2014-2020", "Region Hovedstaden", "Hillerød", "DK", "DK01"),
         RowFactory.create("P4", "2014-2020", "Aalborg Kommune", "Aalborg", "DK", "DK05"),
         RowFactory.create("P5", "2014-2020", "Saint Petersburg Committee", "Saint Petersburg", "RU", null)), schema);
+  }
+
+  @Test
+  void aShareRestingMostlyOnProjectsWithoutTextIsNullWithItsReasonNeverZero() {
+    Dataset<Row> noText = spark.createDataFrame(List.of(
+        RowFactory.create("Q1", "2014-2020", false, false, null, null),
+        RowFactory.create("Q2", "2014-2020", false, false, null, null),
+        RowFactory.create("Q3", "2014-2020", true, true, List.of(), "other")), projects().schema());
+    Dataset<Row> noTextRegions = spark.createDataFrame(List.of(
+        RowFactory.create("Q1", "2014-2020", "R3", "Region 3", "cross_border"),
+        RowFactory.create("Q2", "2014-2020", "R3", "Region 3", "cross_border"),
+        RowFactory.create("Q3", "2014-2020", "R3", "Region 3", "cross_border")), projectRegions().schema());
+    Dataset<Row> share = GoldTables.iciShare(projects().unionByName(noText), projectRegions().unionByName(noTextRegions),
+        participations());
+    Row r3 = share.filter("region_id = 'R3'").first();
+    assertTrue(r3.isNullAt(r3.fieldIndex("share")), "1 of 3 projects with text: no share");
+    assertEquals(1L, r3.<Long>getAs("ici_projects"), "the count stays");
+    assertTrue(r3.<String>getAs("share_null_reason").startsWith("only 1 of 3 projects have text"), r3.toString());
+    assertTrue(share.filter("region_id = 'R1'").first().isNullAt(share.schema().fieldIndex("share_null_reason")));
+    // the summary's shares are over the two regions that have one: R3's project counts stay out of both
+    DatasetAssert.assertRows(List.of(Arrays.asList(3L, 2L, 2L, 1.0 / 3, 2.0 / 5, 3L, 8L)),
+        GoldTables.iciShareSummary(share), "regions", "regions_with_ici", "regions_with_share", "mean_regional_share",
+        "pooled_share", "ici_projects", "projects");
+    Dataset<Row> onlyNoText = GoldTables.iciShareSummary(share.filter("region_id = 'R3'"));
+    Row none = onlyNoText.first();
+    assertTrue(none.isNullAt(none.fieldIndex("pooled_share")) && none.isNullAt(none.fieldIndex("mean_regional_share")));
+    assertTrue(none.<String>getAs("share_null_reason").contains("no region of this kind has a measurable share"));
   }
 
   @Test

@@ -204,7 +204,7 @@ public final class ReportJob {
     List<Charts.Bar> bars = new ArrayList<>();
     h.append("<h2>Figure 2. Share of ICIs among the projects of each cross-border region</h2>\n");
     for (Row r : shares) {
-      if ("cross_border".equals(r.getAs("region_kind"))) {
+      if ("cross_border".equals(r.getAs("region_kind")) && r.getAs("share") != null) {
         bars.add(new Charts.Bar(r.getAs("region_name"), ((Number) r.getAs("share")).doubleValue()));
       }
     }
@@ -214,7 +214,8 @@ public final class ReportJob {
     for (Row r : shares) {
       h.append("<tr><td>").append(Html.escape(r.getAs("region_name"))).append("</td><td>").append(Html.escape(r.getAs("region_kind")))
           .append("</td>").append(num(r.getAs("projects"))).append(num(r.getAs("ici_projects"))).append(pct(r.getAs("share")))
-          .append(pct(r.getAs("text_completeness"))).append("<td>").append(Html.escape(r.getAs("completeness_note"))).append("</td></tr>\n");
+          .append(pct(r.getAs("text_completeness"))).append("<td>").append(Html.escape(r.getAs("share") == null
+              ? "no share: " + r.getAs("share_null_reason") : r.getAs("completeness_note"))).append("</td></tr>\n");
     }
     h.append("</table>\n");
   }
