@@ -25,7 +25,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 
 /**
- * AnalyseJob: the method of METHOD.md over the silver tables of an output folder.
+ * AnalyseJob: the method of docs/METHOD.md over the silver tables of an output folder.
  *
  * <p>Inputs: silver_projects, silver_participations, silver_programmes, silver_region_indicators
  * under {@code DIR/delta/}. Outputs: silver_project_regions (project -> region, with the rule
