@@ -180,7 +180,7 @@ public final class IciAtlasCli implements Runnable {
       Progress progress = cli.progress();
       GuardedRun.execute(spark, config.output(), config.runId(), cli.commandLine, config, config.confDir(),
           config.settingOverrides(), "-", progress, () -> new IngestJob(config, spark, progress).run().rowsPerTable());
-      RunSummary.of(spark, config.output(), config.runId(), config.periods(), false).print(cli.out, options.run.summaryJson);
+      RunSummary.of(spark, config.output(), config.runId(), config.periods(), false, false).print(cli.out, options.run.summaryJson);
       return 0;
     }
   }
@@ -226,7 +226,7 @@ public final class IciAtlasCli implements Runnable {
           progress, () -> new AnalyseJob(new AnalyseJob.Config(output, confDir, run.settings, analysis.regions,
               periods, true), spark, progress).run());
       report(spark, output, analysis.noReport, progress);
-      RunSummary.of(spark, output, runId, periods, true).print(cli.out, run.summaryJson);
+      RunSummary.of(spark, output, runId, periods, true, !analysis.noReport).print(cli.out, run.summaryJson);
       return 0;
     }
   }
@@ -257,7 +257,8 @@ public final class IciAtlasCli implements Runnable {
             return rows;
           });
       report(spark, config.output(), analysis.noReport, progress);
-      RunSummary.of(spark, config.output(), config.runId(), config.periods(), true).print(cli.out, options.run.summaryJson);
+      RunSummary.of(spark, config.output(), config.runId(), config.periods(), true, !analysis.noReport)
+          .print(cli.out, options.run.summaryJson);
       return 0;
     }
   }
@@ -271,7 +272,8 @@ public final class IciAtlasCli implements Runnable {
   }
 
   @Command(name = "report", mixinStandardHelpOptions = true,
-      description = "Write DIR/report/index.html: the paper's figures and tables from the gold tables already in --output.")
+      description = {"Write DIR/report/index.html: the paper's figures and tables from the gold tables already in --output,",
+          "for the region definition the analysis used (definitions found: ${sys:ici.regions.available})."})
   static final class Report implements Callable<Integer> {
     @ParentCommand
     IciAtlasCli cli;

@@ -15,7 +15,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -106,13 +105,13 @@ final class Preflight {
     }
   }
 
-  /** Programme periods: 2014-2020 and the like, the end six or seven years after the start. */
+  /** Programme periods: seven calendar years from 2000 on (2000-2006, 2007-2013, 2014-2020, 2021-2027, 2028-2034). */
   static List<String> periods(List<String> periods) {
     for (String p : periods) {
       boolean ok = p.matches("\\d{4}-\\d{4}");
       if (ok) {
-        int span = Integer.parseInt(p.substring(5)) - Integer.parseInt(p.substring(0, 4));
-        ok = span == 6 || span == 7;
+        int start = Integer.parseInt(p.substring(0, 4));
+        ok = Integer.parseInt(p.substring(5)) - start == 6 && start >= 2000 && (start - 2000) % 7 == 0;
       }
       if (!ok) {
         throw new InputException("--period " + p + ": not a programme period; expected one like " + PERIODS + ".");
@@ -132,6 +131,16 @@ final class Preflight {
     List<String> nuts = InputFiles.expand("--nuts", List.of(config.nuts()), List.of("csv"), conf);
     boolean codes = nuts.stream().anyMatch(f -> SourceFiles.baseName(f).toLowerCase(Locale.ROOT).startsWith("nuts_codes"));
     boolean matrices = nuts.stream().anyMatch(f -> SourceFiles.baseName(f).matches("n[123]_cm_v\\d{4}_v\\d{4}\\.csv"));
+    for (String codeList : nuts.stream().filter(f -> SourceFiles.baseName(f).toLowerCase(Locale.ROOT).startsWith("nuts_codes")).toList()) {
+      String header = SourceFiles.firstLine(codeList, conf);
+      List<String> names = header == null ? List.of() : eu.iciatlas.common.io.CsvSources.parseHeader(header,
+          eu.iciatlas.common.io.CsvSources.Dialect.COMMA);
+      if (!names.containsAll(List.of("NUTS_VERSION", "NUTS_ID", "LEVL_CODE", "CNTR_CODE", "NUTS_NAME"))) {
+        throw new InputException("--nuts " + InputSniffer.display(codeList) + ": "
+            + (header == null ? "empty file" : "header '" + header + "'") + "; a NUTS code list has the columns"
+            + " NUTS_VERSION, NUTS_ID, LEVL_CODE, CNTR_CODE, NUTS_NAME (and URBN_TYPE), like data/sample/nuts/.");
+      }
+    }
     if (!codes || !matrices) {
       throw new InputException("--nuts " + config.nuts() + ": expected a folder with the NUTS code list (nuts_codes*.csv)"
           + " and the JRC conversion matrices (n<level>_cm_v<from>_v<to>.csv); missing: "
@@ -153,18 +162,25 @@ final class Preflight {
     return settings;
   }
 
-  /** A --summary-json file: its folder exists (or is created with the run) and it is no folder itself. */
+  /** A --summary-json file: a local file (its folder may be made by the run) that can be written, not a folder. */
   static java.nio.file.Path summaryFile(java.nio.file.Path file) {
     if (file == null) {
       return null;
+    }
+    if (file.toString().matches("^[A-Za-z][A-Za-z0-9+.-]+:.*")) {
+      throw new InputException("--summary-json " + file + ": name a local file (the summary is written by the driver)");
     }
     java.nio.file.Path absolute = file.toAbsolutePath();
     if (Files.isDirectory(absolute)) {
       throw new InputException("--summary-json " + file + ": is a folder; name a file, e.g. summary.json");
     }
-    java.nio.file.Path parent = absolute.getParent();
-    if (parent == null || !Files.isDirectory(parent)) {
-      throw new InputException("--summary-json " + file + ": folder " + parent + " does not exist");
+    java.nio.file.Path existing = absolute.getParent();
+    while (existing != null && !Files.exists(existing)) {
+      existing = existing.getParent();
+    }
+    if (existing == null || !Files.isDirectory(existing) || !Files.isWritable(existing)
+        || (Files.exists(absolute) && !Files.isWritable(absolute))) {
+      throw new InputException("--summary-json " + file + ": cannot be written there; choose a file in a folder you can write to");
     }
     return absolute;
   }
@@ -178,7 +194,4 @@ final class Preflight {
     }
   }
 
-  static Map<String, String> none() {
-    return Map.of();
-  }
 }

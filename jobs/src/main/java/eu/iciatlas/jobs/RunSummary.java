@@ -7,7 +7,6 @@ import static org.apache.spark.sql.functions.sum;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import eu.iciatlas.common.Tables;
-import eu.iciatlas.common.io.InputException;
 import eu.iciatlas.common.io.InputSniffer;
 import eu.iciatlas.common.output.TableWriter;
 import java.io.IOException;
@@ -27,11 +26,12 @@ import org.apache.spark.sql.SparkSession;
  * the report, the BI folder and the data dictionary are. Printed on stdout (progress is on
  * stderr), and as JSON with --summary-json.
  */
-record RunSummary(String runId, String output, List<Map<String, Object>> shares, long rowsRead, long rowsQuarantined,
-    Map<String, Long> quarantinedByTable, boolean analysed) {
+record RunSummary(String runId, String output, List<Map<String, Object>> shares, String ingestRunId, long rowsRead,
+    long rowsQuarantined, Map<String, Long> quarantinedByTable, boolean analysed, boolean reportWritten) {
 
   /** Reads the summary of run {@code runId} (its audit rows; the shares of {@code periods}, all when empty). */
-  static RunSummary of(SparkSession spark, String output, String runId, List<String> periods, boolean analysed) {
+  static RunSummary of(SparkSession spark, String output, String runId, List<String> periods, boolean analysed,
+      boolean reportWritten) {
     TableWriter tables = new TableWriter(spark, output, eu.iciatlas.common.Progress.silent());
     List<Map<String, Object>> shares = new ArrayList<>();
     if (analysed && tables.exists(Tables.GOLD_ICI_SHARE_SUMMARY)) {
@@ -55,6 +55,7 @@ record RunSummary(String runId, String output, List<Map<String, Object>> shares,
         s.put("period", period);
         s.put("region_kind", kind);
         s.put("regions", r.<Long>getAs("regions"));
+        s.put("regions_with_share", r.<Long>getAs("regions_with_share"));
         s.put("projects", r.<Long>getAs("projects"));
         s.put("projects_with_text", withText);
         s.put("ici_projects", r.<Long>getAs("ici_projects"));
@@ -76,12 +77,12 @@ record RunSummary(String runId, String output, List<Map<String, Object>> shares,
     long read = 0;
     long quarantined = 0;
     Map<String, Long> byTable = new LinkedHashMap<>();
+    String ingestRun = null;
     if (tables.exists(Tables.INGEST_AUDIT)) {
       Dataset<Row> audit = tables.read(Tables.INGEST_AUDIT);
-      List<Row> thisRun = audit.filter(col("run_id").equalTo(runId)).limit(1).collectAsList();
-      if (!thisRun.isEmpty()) {
-        audit = audit.filter(col("run_id").equalTo(runId));
-      }
+      // this run's ingestion; for 'analyse', the latest ingestion that succeeded (run_manifest), else the latest in the audit
+      ingestRun = audit.filter(col("run_id").equalTo(runId)).limit(1).isEmpty() ? latestIngestion(tables, audit) : runId;
+      audit = audit.filter(col("run_id").equalTo(ingestRun));
       for (Row r : audit.groupBy("table").agg(sum("rows_read"), sum("rows_quarantined")).orderBy("table").collectAsList()) {
         read += r.getLong(1);
         quarantined += r.getLong(2);
@@ -90,7 +91,20 @@ record RunSummary(String runId, String output, List<Map<String, Object>> shares,
         }
       }
     }
-    return new RunSummary(runId, output, shares, read, quarantined, byTable, analysed);
+    return new RunSummary(runId, output, shares, ingestRun, read, quarantined, byTable, analysed, reportWritten);
+  }
+
+  private static String latestIngestion(TableWriter tables, Dataset<Row> audit) {
+    Dataset<Row> ingested = audit.select("run_id").distinct();
+    if (tables.exists(Tables.RUN_MANIFEST)) {
+      List<Row> latest = tables.read(Tables.RUN_MANIFEST).filter(col("outcome").equalTo("succeeded"))
+          .join(ingested, "run_id").orderBy(desc("started_at")).select("run_id").limit(1).collectAsList();
+      if (!latest.isEmpty()) {
+        return latest.get(0).getString(0);
+      }
+    }
+    List<Row> any = ingested.orderBy(desc("run_id")).limit(1).collectAsList();
+    return any.isEmpty() ? null : any.get(0).getString(0);
   }
 
   void print(PrintWriter out, java.nio.file.Path json) {
@@ -112,29 +126,31 @@ record RunSummary(String runId, String output, List<Map<String, Object>> shares,
         out.println("                           highest: " + String.join("; ", named));
       }
     }
-    out.printf(Locale.ROOT, "  input rows: %,d read, %,d quarantined%s%n", rowsRead, rowsQuarantined,
+    out.printf(Locale.ROOT, "  input rows%s: %,d read, %,d quarantined%s%n",
+        ingestRunId == null || ingestRunId.equals(runId) ? "" : " (ingestion " + ingestRunId + ")", rowsRead, rowsQuarantined,
         quarantinedByTable.isEmpty() ? "" : " " + quarantinedByTable + " (reason and raw record: " + dir + "/bi/quarantine_*.csv)");
-    if (analysed) {
-      out.println("  report:          " + dir + "/report/index.html");
-    }
+    out.println("  report:          " + (!analysed ? "none yet: run 'analyse' on this --output"
+        : reportWritten ? dir + "/report/index.html" : "not written (--no-report)"));
     out.println("  BI tables:       " + dir + "/bi/  (data dictionary: " + dir + "/bi/README.md)");
     out.println("  Delta tables:    " + dir + "/delta/");
     out.flush();
     if (json != null) {
       Map<String, Object> doc = new LinkedHashMap<>();
       doc.put("run_id", runId);
-      doc.put("output", output);
+      doc.put("output", dir);
       doc.put("shares", shares);
+      doc.put("ingestion_run_id", ingestRunId);
       doc.put("rows_read", rowsRead);
       doc.put("rows_quarantined", rowsQuarantined);
       doc.put("quarantined_by_table", quarantinedByTable);
-      doc.put("report", analysed ? output + "/report/index.html" : null);
-      doc.put("bi", output + "/bi");
-      doc.put("data_dictionary", output + "/bi/README.md");
+      doc.put("report", reportWritten ? dir + "/report/index.html" : null);
+      doc.put("bi", dir + "/bi");
+      doc.put("data_dictionary", dir + "/bi/README.md");
       try {
+        java.nio.file.Files.createDirectories(json.toAbsolutePath().getParent());
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), doc);
       } catch (IOException e) {
-        throw new InputException("--summary-json " + json + ": cannot write: " + e.getMessage(), e);
+        throw new IllegalStateException("--summary-json " + json + ": cannot write: " + e.getMessage(), e);
       }
     }
   }
@@ -144,10 +160,17 @@ record RunSummary(String runId, String output, List<Map<String, Object>> shares,
     String counts = String.format(Locale.ROOT, "%,d ICI projects of %,d in %d regions", s.get("ici_projects"), projects, s.get("regions"));
     if (pooled == null) {
       return counts + ": no share, " + (withText == 0 ? "none" : String.format(Locale.ROOT, "only %,d", withText))
-          + " of these projects has text (the export has partner rows only)";
+          + " of these projects has a description or expected results in the input";
     }
+    long regions = (Long) s.get("regions");
+    long measured = (Long) s.get("regions_with_share");
     String line = counts + String.format(Locale.ROOT, ": pooled share %.1f %%, mean of regional shares %.1f %%",
         100 * (Double) pooled, 100 * (Double) s.get("mean_regional_share"));
-    return withText < projects ? line + String.format(Locale.ROOT, " (%,d of the projects have text)", withText) : line;
+    if (measured < regions) {
+      line += String.format(Locale.ROOT, " (both over the %d of %d regions with enough text for a share)", measured, regions);
+    } else if (withText < projects) {
+      line += String.format(Locale.ROOT, " (%,d of the projects have text)", withText);
+    }
+    return line;
   }
 }

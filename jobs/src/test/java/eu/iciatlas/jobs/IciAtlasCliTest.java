@@ -91,8 +91,20 @@ class IciAtlasCliTest {
 
   @Test
   void helpListsTheRegionDefinitionsOfTheConfFolder() {
-    Result r = run("run", "--help");
-    assertTrue(r.out().replaceAll("\\s+", " ").contains("found: default, baltic"), r.out());
+    for (String verb : List.of("run", "analyse", "report")) {
+      Result r = run(verb, "--help");
+      assertTrue(r.out().replaceAll("\\s+", " ").contains("found: default, baltic"), verb + ": " + r.out());
+    }
+  }
+
+  @Test
+  void aSummaryFileThatCannotBeWrittenIsRefusedBeforeSpark(@TempDir Path dir) {
+    Path out = dir.resolve("out");
+    refused(run(sampleRun(out, "--summary-json", dir.toString())), out, "--summary-json", "is a folder");
+    refused(run(sampleRun(out, "--summary-json", "hdfs://nn/summary.json")), out, "--summary-json", "local file");
+    Path later = dir.resolve("reports/2026/summary.json");
+    assertEquals(later, Preflight.summaryFile(later), "a folder the run will make is fine");
+    assertFalse(Files.exists(later.getParent()), "checking makes nothing");
   }
 
   @Test
@@ -133,6 +145,8 @@ class IciAtlasCliTest {
     refused(run(sampleRun(out, "--period", "2014")), out, "--period 2014", "2014-2020");
     refused(run("report", "--output", dir.toString(), "--period", "2014-2015"), null, "--period 2014-2015");
     refused(run("analyse", "--output", dir.toString(), "--period", "14-20"), null, "--period 14-20");
+    refused(run(sampleRun(out, "--period", "2014-2021")), out, "--period 2014-2021", "not a programme period");
+    assertEquals(List.of("2021-2027", "2028-2034"), Preflight.periods(List.of("2021-2027", "2028-2034")));
   }
 
   @Test

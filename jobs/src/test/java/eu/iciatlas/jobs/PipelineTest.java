@@ -238,7 +238,9 @@ class PipelineTest {
     Dataset<Row> share = table(Tables.GOLD_ICI_SHARE, 0);
     Row jutland = share.filter("region_id = 'jutland' and period = '2007-2013'").first();
     assertEquals(72L, jutland.<Long>getAs("projects"), "METHOD.md: 72 projects of Syddanmark-Schleswig-K.E.R.N.");
-    assertTrue(jutland.<String>getAs("completeness_note").contains("no text"), "2007-2013 shares say they rest on no text");
+    assertTrue(jutland.isNullAt(jutland.fieldIndex("share")), "2007-2013: no text, so no share (never 0)");
+    assertTrue(jutland.<String>getAs("share_null_reason").startsWith("only 0 of 72 projects have a description"),
+        jutland.<String>getAs("share_null_reason"));
     Row finlandRussia = share.filter("region_id = 'finland_russia' and period = '2007-2013'").first();
     assertEquals(55L, finlandRussia.<Long>getAs("projects"), "Keep.eu lists 55 projects (the paper counted 36)");
     assertEquals(13, share.filter("period = '2014-2020' and region_kind = 'cross_border'").count(),
@@ -355,7 +357,7 @@ class PipelineTest {
   @Test
   void theClosingSummaryReportsTheSharesOfTheGoldTablesOnStdoutAndAsJson(@org.junit.jupiter.api.io.TempDir Path dir)
       throws Exception {
-    RunSummary summary = RunSummary.of(spark, output.toString(), "run-2", List.of(), true);
+    RunSummary summary = RunSummary.of(spark, output.toString(), "run-2", List.of(), true, true);
     java.io.StringWriter text = new java.io.StringWriter();
     Path json = dir.resolve("summary.json");
     summary.print(new java.io.PrintWriter(text, true), json);
@@ -367,7 +369,7 @@ class PipelineTest {
     Row top = table(Tables.GOLD_ICI_SHARE, 0).filter("period = '2014-2020' AND region_kind = 'cross_border'")
         .orderBy(col("share").desc(), col("ici_projects").desc(), col("region_name")).first();
     assertTrue(text.toString().contains("highest: " + top.getAs("region_name")), text.toString());
-    assertTrue(text.toString().contains("2007-2013 cross_border") && text.toString().contains("no share, none of these projects has text"),
+    assertTrue(text.toString().contains("2007-2013 cross_border") && text.toString().contains("no share, none of these projects has a description"),
         "a period without text gets no share: " + text);
     assertTrue(text.toString().contains("quarantined") && text.toString().contains("/report/index.html"), text.toString());
     var doc = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.toFile());

@@ -63,11 +63,12 @@ public final class GoldTables {
         // a share resting mostly on projects without text (acronym and partners only) is no measurement: null, with why
         .withColumn("share", when(col("text_completeness").geq(MIN_TEXT_COMPLETENESS), col("ici_projects").divide(col("projects"))))
         .withColumn("share_null_reason", when(col("share").isNull(), concat(lit("only "), col("projects_with_text").cast("string"),
-            lit(" of "), col("projects").cast("string"), lit(" projects have text in the input (the export has partner rows only"
-                + " for them); a share from acronyms and partners alone is not comparable"))))
+            lit(" of "), col("projects").cast("string"), lit(" projects have a description or expected results in the input;"
+                + " a share from acronyms, titles and partners alone is not comparable"))))
         .withColumn("completeness_note", concat_ws("; ",
-            when(col("text_completeness").lt(MIN_TEXT_COMPLETENESS),
-                lit("most projects have no text: they were classified from acronym, title, themes and partners only")),
+            when(col("share").isNotNull().and(col("text_completeness").lt(1)), concat(
+                col("projects").minus(col("projects_with_text")).cast("string"),
+                lit(" of the projects have no text: classified from acronym, title and partners only"))),
             when(col("projects_with_more_than_lead_partner").equalTo(0), lit("only lead partners in the input"))));
   }
 

@@ -88,7 +88,7 @@ public final class ConfFiles {
   /** Rows of a ';' CSV conf file with '#' comments, as header name -> value (blank -> ""). */
   public List<Map<String, String>> table(String name) {
     try (Reader reader = open(name)) {
-      return semicolonCsv(reader);
+      return semicolonCsv(reader, "configuration file " + name + " in " + describe());
     } catch (IOException e) {
       throw new InputException("configuration file " + name + " in " + describe() + ": " + e.getMessage(), e);
     }
@@ -96,6 +96,11 @@ public final class ConfFiles {
 
   /** Rows of a ';' CSV with a header and '#' comments, as header name -> trimmed value (blank -> ""). */
   public static List<Map<String, String>> semicolonCsv(Reader reader) {
+    return semicolonCsv(reader, "a ';' CSV");
+  }
+
+  /** As {@link #semicolonCsv(Reader)}; a row with more cells than the header fails, naming {@code what} and the row. */
+  public static List<Map<String, String>> semicolonCsv(Reader reader, String what) {
     CsvParserSettings settings = new CsvParserSettings();
     settings.getFormat().setDelimiter(';');
     settings.getFormat().setComment('#');
@@ -110,6 +115,10 @@ public final class ConfFiles {
     while ((row = parser.parseNext()) != null) {
       if (header == null) {
         header = parser.getContext().headers();
+      }
+      if (row.length > header.length) {
+        throw new InputException(what + ", row " + (rows.size() + 1) + ": " + row.length + " cells for " + header.length
+            + " columns; a ';' inside a value must be quoted (\"...;...\") or written as ','");
       }
       Map<String, String> values = new LinkedHashMap<>();
       for (int i = 0; i < header.length; i++) {

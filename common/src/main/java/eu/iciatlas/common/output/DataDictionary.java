@@ -58,7 +58,7 @@ public final class DataDictionary {
       throw new IllegalStateException("ici-atlas-dictionary/" + name + " is missing from the jar");
     }
     try (Reader reader = new InputStreamReader(in, StandardCharsets.UTF_8)) {
-      return ConfFiles.semicolonCsv(reader);
+      return ConfFiles.semicolonCsv(reader, "ici-atlas-dictionary/" + name);
     } catch (IOException e) {
       throw new IllegalStateException("cannot read ici-atlas-dictionary/" + name + ": " + e.getMessage(), e);
     }

@@ -82,7 +82,7 @@ class GoldTablesTest {
     Row r3 = share.filter("region_id = 'R3'").first();
     assertTrue(r3.isNullAt(r3.fieldIndex("share")), "1 of 3 projects with text: no share");
     assertEquals(1L, r3.<Long>getAs("ici_projects"), "the count stays");
-    assertTrue(r3.<String>getAs("share_null_reason").startsWith("only 1 of 3 projects have text"), r3.toString());
+    assertTrue(r3.<String>getAs("share_null_reason").startsWith("only 1 of 3 projects have a description"), r3.toString());
     assertTrue(share.filter("region_id = 'R1'").first().isNullAt(share.schema().fieldIndex("share_null_reason")));
     // the summary's shares are over the two regions that have one: R3's project counts stay out of both
     DatasetAssert.assertRows(List.of(Arrays.asList(3L, 2L, 2L, 1.0 / 3, 2.0 / 5, 3L, 8L)),

@@ -54,14 +54,14 @@ class TableWriterTest {
     org.junit.jupiter.api.Assertions.assertTrue(((String) detail.getAs("description")).startsWith("Figure 2: projects assigned"),
         () -> detail.getAs("description"));
     StructType written = writer.read("gold_ici_share").schema();
-    assertEquals("ici_projects / projects [fraction 0-1]", written.apply("share").getComment().get());
+    assertEquals("ici_projects / projects, null when fewer than half of the projects have text (see share_null_reason) [fraction 0-1]", written.apply("share").getComment().get());
     assertEquals("Interreg programme period, e.g. 2014-2020 [programme period]", written.apply("period").getComment().get());
     org.junit.jupiter.api.Assertions.assertTrue(written.apply("undocumented").getComment().isEmpty());
     assertEquals(1L, io.delta.tables.DeltaTable.forPath(spark, writer.deltaPath("gold_ici_share")).history().count());
     writer.write("gold_ici_share", rows, false, TableWriter.Scope.periods("period", List.of("2014-2020"), false));
     assertEquals(2L, io.delta.tables.DeltaTable.forPath(spark, writer.deltaPath("gold_ici_share")).history().count(),
         "a rerun adds exactly one commit");
-    assertEquals("ici_projects / projects [fraction 0-1]", writer.read("gold_ici_share").schema().apply("share").getComment().get());
+    assertEquals("ici_projects / projects, null when fewer than half of the projects have text (see share_null_reason) [fraction 0-1]", writer.read("gold_ici_share").schema().apply("share").getComment().get());
   }
 
   @Test

@@ -341,8 +341,9 @@ public final class ReportJob {
     for (Row r : shares) {
       projects += ((Number) r.getAs("projects")).longValue();
       withText += ((Number) r.getAs("projects_with_text")).longValue();
-      if (r.getAs("completeness_note") != null && !((String) r.getAs("completeness_note")).isEmpty()) {
-        h.append("<li>").append(Html.escape(r.getAs("region_name"))).append(": ").append(Html.escape(r.getAs("completeness_note"))).append("</li>\n");
+      String note = r.getAs("share") == null ? "no share: " + r.getAs("share_null_reason") : r.getAs("completeness_note");
+      if (note != null && !note.isEmpty()) {
+        h.append("<li>").append(Html.escape(r.getAs("region_name"))).append(": ").append(Html.escape(note)).append("</li>\n");
       }
     }
     h.append(String.format(Locale.ROOT, "<li>%d of %d projects of the regions in %s have a description or expected results; the others "
