@@ -34,7 +34,7 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "ici-atlas", mixinStandardHelpOptions = true, versionProvider = IciAtlasCli.Version.class,
     description = "International cluster initiatives in Interreg cooperation: Spark jobs over Keep.eu and Eurostat.",
     subcommands = {IciAtlasCli.Run.class, IciAtlasCli.Ingest.class, IciAtlasCli.Analyse.class, IciAtlasCli.Report.class,
-        IciAtlasCli.Generate.class, IciAtlasCli.Submit.class})
+        IciAtlasCli.Generate.class, IciAtlasCli.TrainClassifier.class, IciAtlasCli.Submit.class})
 public final class IciAtlasCli implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -296,6 +296,65 @@ public final class IciAtlasCli implements Runnable {
       SparkSession spark = cli.session("ici-atlas report");
       org.apache.hadoop.fs.Path page = new ReportJob(new ReportJob.Config(qualified, period), spark, cli.progress()).run();
       cli.out.println("report: " + eu.iciatlas.common.io.InputSniffer.display(page.toString()));
+      return 0;
+    }
+  }
+
+  @Command(name = "train-classifier", mixinStandardHelpOptions = true,
+      description = {"Fit the learned ICI classifier on the labelled projects and measure it by stratified cross-validation;",
+          "writes the model, model.json and evaluation.md to --model. --output is a run over the export the labels come",
+          "from (the bundled 2014-2020 export: the README's first command)."})
+  static final class TrainClassifier implements Callable<Integer> {
+    @ParentCommand
+    IciAtlasCli cli;
+
+    @Option(names = "--output", required = true, paramLabel = "DIR", description = "output folder of a run over the labelled export")
+    String output;
+
+    @Option(names = "--labels", paramLabel = "FILE",
+        description = "labelled projects: project_id, is_ici, weight (default: data/evaluation/ici_labels_v2.csv of the repository)")
+    Path labels;
+
+    @Option(names = "--model", paramLabel = "DIR", description = "where the model goes (default: conf/classifier/model of the repository)")
+    String model;
+
+    @Option(names = "--folds", paramLabel = "K", defaultValue = "10", description = "cross-validation folds (default: ${DEFAULT-VALUE})")
+    int folds;
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "20261201", description = "seed of the folds (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--reg-params", paramLabel = "L", split = ",", defaultValue = "0.01,0.03,0.1,0.3",
+        description = "L2 regularisation strengths to choose from (default: ${DEFAULT-VALUE})")
+    List<Double> regParams;
+
+    @Override
+    public Integer call() {
+      String home = System.getProperty("ici.home");
+      Path labelFile = labels != null ? labels : home == null ? null : Path.of(home, "data", "evaluation", "ici_labels_v2.csv");
+      String modelDir = model != null ? model : home == null ? null : Path.of(home, "conf", "classifier", "model").toString();
+      if (labelFile == null || modelDir == null) {
+        throw new InputException("--labels and --model are required outside bin/ici-atlas");
+      }
+      if (!Files.isRegularFile(labelFile)) {
+        throw new InputException("--labels " + labelFile + ": no such file");
+      }
+      if (folds < 2 || regParams.isEmpty() || regParams.stream().anyMatch(r -> !(r > 0))) {
+        throw new InputException(folds < 2 ? "--folds must be at least 2" : "--reg-params: positive numbers, e.g. 0.01,0.1");
+      }
+      Configuration hadoop = Preflight.hadoopConf();
+      String qualified = Preflight.output("--output", output, hadoop, true);
+      Preflight.requireTables("--output", qualified, hadoop, "run", eu.iciatlas.common.Tables.SILVER_PROJECTS,
+          eu.iciatlas.common.Tables.SILVER_PROGRAMMES);
+      String modelOut = Preflight.output("--model", modelDir, hadoop, false);
+      SparkSession spark = cli.session("ici-atlas train-classifier");
+      Map<String, Object> card = new TrainClassifierJob(new TrainClassifierJob.Config(qualified, labelFile, modelOut, regParams,
+          folds, seed), spark, cli.progress()).run();
+      cli.out.println("model: " + eu.iciatlas.common.io.InputSniffer.display(modelOut) + " (regParam " + card.get("reg_param")
+          + ", threshold " + card.get("threshold") + ")");
+      cli.out.println("cross-validated, weighted to the export: " + card.get("cross_validated_weighted"));
+      cli.out.println("rules on the same projects:              " + card.get("rules_weighted"));
+      cli.out.println("theme-only baseline:                     " + card.get("theme_baseline_weighted"));
       return 0;
     }
   }

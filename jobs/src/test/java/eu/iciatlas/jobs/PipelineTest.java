@@ -321,7 +321,8 @@ class PipelineTest {
         output.toString(), new Progress(new PrintStream(System.err, true))), output.toString());
     Path readme = output.resolve("bi/README.md");
     String md = Files.readString(readme);
-    assertTrue(md.contains("## gold_ici_share") && md.contains("| share | double | fraction 0-1 | ici_projects / projects |"), md);
+    assertTrue(md.contains("## gold_ici_share") && md.contains("| share | double | fraction 0-1 | ici_projects / projects, null when fewer than half of the projects have text"
+        + " (see share_null_reason) |"), md);
     assertTrue(md.contains("## star_fact_participation"), "star schema documented");
   }
 

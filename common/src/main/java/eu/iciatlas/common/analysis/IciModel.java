@@ -1,0 +1,196 @@
+package eu.iciatlas.common.analysis;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.udf;
+
+import eu.iciatlas.common.io.InputException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import org.apache.spark.ml.Pipeline;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.PipelineStage;
+import org.apache.spark.ml.Transformer;
+import org.apache.spark.ml.classification.LogisticRegression;
+import org.apache.spark.ml.classification.LogisticRegressionModel;
+import org.apache.spark.ml.feature.CountVectorizer;
+import org.apache.spark.ml.feature.CountVectorizerModel;
+import org.apache.spark.ml.feature.NGram;
+import org.apache.spark.ml.feature.RegexTokenizer;
+import org.apache.spark.ml.feature.SQLTransformer;
+import org.apache.spark.ml.feature.VectorAssembler;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
+import org.apache.spark.sql.types.DataTypes;
+
+/**
+ * The learned ICI classifier: a logistic regression (Spark MLlib) over what the rules see and
+ * more: the words and word pairs of every text field in every language, the Keep.eu themes, the
+ * rules that fired (their names, from {@code ici_reasons}), the programme's strand and the
+ * partnership (partners, private partners, business-support and research partners, countries).
+ * Its output is {@code ici_probability}; the reasons are the features that contributed most
+ * (coefficient x value), so an analyst sees why.
+ *
+ * <p>The feature stages are Spark ML built-ins saved with the model (one PipelineModel folder).
+ * The contributions are read by a UDF over the sparse feature vector: Spark's built-in
+ * {@code vector_to_array} would make every project's 6,000-wide vector dense to find its few
+ * non-zero entries. Vocabularies are capped (words and word pairs in at least 10 texts, the 4,000
+ * and 2,000 most frequent): 600 labelled projects cannot weigh more terms than that.
+ */
+public final class IciModel {
+  /** Numeric and indicator features, in the assembler's order after the vocabularies. */
+  static final List<String> NUMERIC = List.of("f_partners", "f_private_partners", "f_business_support", "f_research",
+      "f_countries", "f_has_text", "f_strand_cross_border", "f_strand_transnational", "f_strand_interregional",
+      "f_strand_eni_enpi", "f_strand_ipa");
+  private static final String TEXT_FIELDS = "acronym, title, title_lang2, title_lang3, description_en, description_1,"
+      + " description_2, expected_results_en, expected_results_1, expected_results_2";
+
+  private IciModel() {}
+
+  /** Columns the model reads: silver_projects (with the rules' columns) and the programme's strand. */
+  static SQLTransformer features() {
+    StringBuilder sql = new StringBuilder("SELECT *, lower(concat_ws(' ', ").append(TEXT_FIELDS).append(")) AS m_text, ")
+        .append("coalesce(themes, array()) AS m_themes, ")
+        .append("transform(coalesce(ici_reasons, array()), r -> regexp_extract(r, '^([A-Za-z0-9_]+)', 1)) AS m_rules, ")
+        .append("cast(coalesce(partners, 0) AS double) AS f_partners, ")
+        .append("cast(coalesce(private_partners, 0) AS double) AS f_private_partners, ")
+        .append("cast(coalesce(has_business_support, 0) AS double) AS f_business_support, ")
+        .append("cast(coalesce(has_research, 0) AS double) AS f_research, ")
+        .append("cast(coalesce(partner_countries, 0) AS double) AS f_countries, ")
+        .append("CASE WHEN has_text THEN 1.0 ELSE 0.0 END AS f_has_text");
+    for (String strand : List.of("cross_border", "transnational", "interregional", "eni_enpi", "ipa")) {
+      sql.append(", CASE WHEN coalesce(strand, 'cross_border') = '").append(strand).append("' THEN 1.0 ELSE 0.0 END AS f_strand_")
+          .append(strand);
+    }
+    return new SQLTransformer().setStatement(sql.append(" FROM __THIS__").toString());
+  }
+
+  /**
+   * The unfitted feature stages: columns, tokens, vocabularies, one vector. The vocabularies are fitted
+   * on texts only (every project of the export, labelled or not), never on labels.
+   */
+  public static Pipeline featurePipeline() {
+    RegexTokenizer words = new RegexTokenizer().setInputCol("m_text").setOutputCol("m_words")
+        .setPattern("[^\\p{L}\\p{N}]+").setMinTokenLength(3).setToLowercase(false);
+    NGram pairs = new NGram().setN(2).setInputCol("m_words").setOutputCol("m_pairs");
+    CountVectorizer wordVocabulary = new CountVectorizer().setInputCol("m_words").setOutputCol("v_words")
+        .setMinDF(10).setVocabSize(4_000).setBinary(true);
+    CountVectorizer pairVocabulary = new CountVectorizer().setInputCol("m_pairs").setOutputCol("v_pairs")
+        .setMinDF(10).setVocabSize(2_000).setBinary(true);
+    CountVectorizer themes = new CountVectorizer().setInputCol("m_themes").setOutputCol("v_themes").setMinDF(1).setBinary(true);
+    CountVectorizer rules = new CountVectorizer().setInputCol("m_rules").setOutputCol("v_rules").setMinDF(1).setBinary(true);
+    List<String> inputs = new ArrayList<>(List.of("v_words", "v_pairs", "v_themes", "v_rules"));
+    inputs.addAll(NUMERIC);
+    VectorAssembler assembler = new VectorAssembler().setInputCols(inputs.toArray(new String[0])).setOutputCol("m_features");
+    return new Pipeline().setStages(new PipelineStage[] {features(), words, pairs, wordVocabulary, pairVocabulary, themes, rules,
+        assembler});
+  }
+
+  /** The logistic regression over m_features, weighted by the sample weights (so probabilities refer to the export). */
+  public static LogisticRegression regression(double regParam) {
+    return new LogisticRegression().setFeaturesCol("m_features").setLabelCol("label").setWeightCol("weight")
+        .setRegParam(regParam).setElasticNetParam(0.0).setStandardization(true).setMaxIter(100).setTol(1e-6)
+        .setProbabilityCol("m_probability").setRawPredictionCol("m_raw").setPredictionCol("m_prediction");
+  }
+
+  /** One model of fitted feature stages and a regression fitted on {@code labelled} (the feature stages are not refitted). */
+  public static PipelineModel model(PipelineModel features, double regParam, Dataset<Row> labelled) {
+    List<PipelineStage> stages = new ArrayList<>(List.of(features.stages()));
+    stages.add(regression(regParam));
+    return new Pipeline().setStages(stages.toArray(new PipelineStage[0])).fit(labelled);
+  }
+
+  /** ici_probability (probability of the ICI class) added to {@code rows}; the model's helper columns dropped. */
+  public static Dataset<Row> probability(Transformer model, Dataset<Row> rows) {
+    Dataset<Row> scored = model.transform(rows);
+    return scored.withColumn("ici_probability", org.apache.spark.ml.functions.vector_to_array(col("m_probability"), "float64")
+        .getItem(1));
+  }
+
+  /** Drops the model's working columns (m_*, v_*, f_*). */
+  public static Dataset<Row> dropWorkingColumns(Dataset<Row> rows) {
+    List<String> drop = new ArrayList<>();
+    for (String c : rows.columns()) {
+      if (c.startsWith("m_") || c.startsWith("v_") || c.startsWith("f_")) {
+        drop.add(c);
+      }
+    }
+    return rows.drop(drop.toArray(new String[0]));
+  }
+
+  /** The name of every feature of a fitted model, in the order of its coefficients. */
+  public static List<String> featureNames(PipelineModel model) {
+    List<String> names = new ArrayList<>();
+    String[] prefixes = {"word '", "words '", "theme '", "rule "};
+    int vocabulary = 0;
+    for (Transformer stage : model.stages()) {
+      if (stage instanceof CountVectorizerModel cv) {
+        String prefix = prefixes[vocabulary++];
+        for (String term : cv.vocabulary()) {
+          names.add(prefix + term + (prefix.endsWith("'") ? "'" : ""));
+        }
+      }
+    }
+    names.addAll(NUMERIC);
+    return names;
+  }
+
+  public static LogisticRegressionModel fittedRegression(PipelineModel model) {
+    return (LogisticRegressionModel) model.stages()[model.stages().length - 1];
+  }
+
+  /**
+   * The {@code top} features that pushed a project's score most (|coefficient x value|, largest
+   * first), as "word 'cluster' (+0.84)"; a UDF over the sparse vector (see the class comment).
+   */
+  public static Column reasons(PipelineModel model, int top) {
+    double[] coefficients = fittedRegression(model).coefficients().toArray();
+    String[] names = featureNames(model).toArray(new String[0]);
+    if (names.length != coefficients.length) {
+      throw new IllegalStateException("model has " + coefficients.length + " coefficients for " + names.length + " feature names");
+    }
+    UDF1<Vector, String[]> contributions = v -> {
+      org.apache.spark.ml.linalg.SparseVector sparse = v.toSparse();
+      int[] indices = sparse.indices();
+      double[] values = sparse.values();
+      List<double[]> parts = new ArrayList<>();
+      for (int k = 0; k < indices.length; k++) {
+        double c = coefficients[indices[k]] * values[k];
+        if (c != 0) {
+          parts.add(new double[] {indices[k], c});
+        }
+      }
+      parts.sort(Comparator.comparingDouble(p -> -Math.abs(p[1])));
+      String[] out = new String[Math.min(top, parts.size())];
+      for (int k = 0; k < out.length; k++) {
+        out[k] = String.format(Locale.ROOT, "%s (%+.2f)", names[(int) parts.get(k)[0]], parts.get(k)[1]);
+      }
+      return out;
+    };
+    UserDefinedFunction f = udf(contributions, DataTypes.createArrayType(DataTypes.StringType));
+    return f.apply(col("m_features"));
+  }
+
+  public static PipelineModel load(String folder) {
+    try {
+      return PipelineModel.load(folder);
+    } catch (RuntimeException e) {
+      throw new InputException("ICI model " + folder + ": cannot be read (" + e.getMessage() + "). Train it with"
+          + " 'bin/ici-atlas train-classifier', or set classifier=rules in conf/pipeline.properties.", e);
+    }
+  }
+
+  public static void save(PipelineModel model, String folder) {
+    try {
+      model.write().overwrite().save(folder);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot write the model to " + folder + ": " + e.getMessage(), e);
+    }
+  }
+}
