@@ -328,6 +328,10 @@ public final class IciAtlasCli implements Runnable {
         description = "L2 regularisation strengths to choose from (default: ${DEFAULT-VALUE})")
     List<Double> regParams;
 
+    @Option(names = "--no-text-features", negatable = false,
+        description = "leave the words and word pairs out: themes, rule hits, strand and partnership only")
+    boolean noTextFeatures;
+
     @Override
     public Integer call() {
       String home = System.getProperty("ici.home");
@@ -349,7 +353,7 @@ public final class IciAtlasCli implements Runnable {
       String modelOut = Preflight.output("--model", modelDir, hadoop, false);
       SparkSession spark = cli.session("ici-atlas train-classifier");
       Map<String, Object> card = new TrainClassifierJob(new TrainClassifierJob.Config(qualified, labelFile, modelOut, regParams,
-          folds, seed), spark, cli.progress()).run();
+          folds, seed, !noTextFeatures), spark, cli.progress()).run();
       cli.out.println("model: " + eu.iciatlas.common.io.InputSniffer.display(modelOut) + " (regParam " + card.get("reg_param")
           + ", threshold " + card.get("threshold") + ")");
       cli.out.println("cross-validated, weighted to the export: " + card.get("cross_validated_weighted"));

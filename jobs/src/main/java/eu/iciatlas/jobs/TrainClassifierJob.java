@@ -44,7 +44,8 @@ import org.apache.spark.storage.StorageLevel;
  * evaluation.md, to --model (default conf/classifier/model).
  */
 public final class TrainClassifierJob {
-  public record Config(String output, Path labels, String model, List<Double> regParams, int folds, long seed) {}
+  public record Config(String output, Path labels, String model, List<Double> regParams, int folds, long seed,
+      boolean textFeatures) {}
 
   /** One project's out-of-fold probability. */
   record Scored(String evalId, boolean truth, double weight, double probability, boolean rules, boolean theme) {}
@@ -73,7 +74,7 @@ public final class TrainClassifierJob {
     // vocabularies from the texts of every project of the labelled export (its period), never from labels
     Dataset<Row> export = projects.join(labels.select("project_id"), "project_id").select("period").distinct()
         .join(projects, "period").filter(col("has_project_record"));
-    PipelineModel features = IciModel.featurePipeline().fit(export);
+    PipelineModel features = IciModel.featurePipeline(config.textFeatures()).fit(export);
     Dataset<Row> labelled = features.transform(labels.join(projects, "project_id"))
         .withColumn("fold", row_number().over(Window.partitionBy("label").orderBy(xxhash64(col("eval_id"), lit(config.seed()))))
             .minus(1).mod(config.folds()))
@@ -136,6 +137,7 @@ public final class TrainClassifierJob {
     card.put("folds", config.folds());
     card.put("seed", config.seed());
     card.put("features", IciModel.featureNames(model).size());
+    card.put("text_features", config.textFeatures());
     card.put("cross_validated_weighted", asMap(best));
     card.put("cross_validated_unweighted", asMap(figuresUnweighted(chosen, bestThreshold)));
     card.put("rules_weighted", asMap(decisionFigures(chosen, true, true)));

@@ -153,11 +153,11 @@ class PipelineTest {
     List<Row> joined = labels.withColumnRenamed("is_ici", "label")
         .join(table(Tables.SILVER_PROJECTS, 0).select("project_id", "is_ici"), "project_id")
         .select(col("is_ici").as("predicted"), col("sample_stratum").equalTo("theme_clustering").as("baseline"),
-            col("label").equalTo("1").as("truth"))
+            col("label").equalTo("1").as("truth"), org.apache.spark.sql.functions.lit(1.0).as("weight"))
         .collectAsList();
     assertEquals(180, joined.size(), "every labelled project is in silver_projects");
-    double[] classifier = scores(joined, 0);
-    double[] baseline = scores(joined, 1);
+    double[] classifier = weightedScores(joined, 0);
+    double[] baseline = weightedScores(joined, 1);
     System.err.printf("evaluation: classifier P=%.3f R=%.3f F1=%.3f; theme baseline P=%.3f R=%.3f F1=%.3f%n",
         classifier[0], classifier[1], classifier[2], baseline[0], baseline[1], baseline[2]);
     assertTrue(classifier[0] >= 0.85, "precision " + classifier[0]);
@@ -204,22 +204,6 @@ class PipelineTest {
     double p = tp / (tp + fp);
     double rec = tp / (tp + fn);
     return new double[] {p, rec, 2 * p * rec / (p + rec)};
-  }
-
-  private static double[] scores(List<Row> rows, int predictedColumn) {
-    int tp = 0;
-    int fp = 0;
-    int fn = 0;
-    for (Row r : rows) {
-      boolean predicted = r.getBoolean(predictedColumn);
-      boolean truth = r.getBoolean(2);
-      tp += predicted && truth ? 1 : 0;
-      fp += predicted && !truth ? 1 : 0;
-      fn += !predicted && truth ? 1 : 0;
-    }
-    double p = tp / (double) (tp + fp);
-    double r = tp / (double) (tp + fn);
-    return new double[] {p, r, 2 * p * r / (p + r)};
   }
 
   @Test

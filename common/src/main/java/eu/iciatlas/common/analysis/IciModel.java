@@ -75,7 +75,7 @@ public final class IciModel {
    * The unfitted feature stages: columns, tokens, vocabularies, one vector. The vocabularies are fitted
    * on texts only (every project of the export, labelled or not), never on labels.
    */
-  public static Pipeline featurePipeline() {
+  public static Pipeline featurePipeline(boolean withText) {
     RegexTokenizer words = new RegexTokenizer().setInputCol("m_text").setOutputCol("m_words")
         .setPattern("[^\\p{L}\\p{N}]+").setMinTokenLength(3).setToLowercase(false);
     NGram pairs = new NGram().setN(2).setInputCol("m_words").setOutputCol("m_pairs");
@@ -85,11 +85,17 @@ public final class IciModel {
         .setMinDF(10).setVocabSize(2_000).setBinary(true);
     CountVectorizer themes = new CountVectorizer().setInputCol("m_themes").setOutputCol("v_themes").setMinDF(1).setBinary(true);
     CountVectorizer rules = new CountVectorizer().setInputCol("m_rules").setOutputCol("v_rules").setMinDF(1).setBinary(true);
-    List<String> inputs = new ArrayList<>(List.of("v_words", "v_pairs", "v_themes", "v_rules"));
+    List<PipelineStage> stages = new ArrayList<>(List.of(features()));
+    List<String> inputs = new ArrayList<>();
+    if (withText) {
+      stages.addAll(List.of(words, pairs, wordVocabulary, pairVocabulary));
+      inputs.addAll(List.of("v_words", "v_pairs"));
+    }
+    stages.addAll(List.of(themes, rules));
+    inputs.addAll(List.of("v_themes", "v_rules"));
     inputs.addAll(NUMERIC);
-    VectorAssembler assembler = new VectorAssembler().setInputCols(inputs.toArray(new String[0])).setOutputCol("m_features");
-    return new Pipeline().setStages(new PipelineStage[] {features(), words, pairs, wordVocabulary, pairVocabulary, themes, rules,
-        assembler});
+    stages.add(new VectorAssembler().setInputCols(inputs.toArray(new String[0])).setOutputCol("m_features"));
+    return new Pipeline().setStages(stages.toArray(new PipelineStage[0]));
   }
 
   /** The logistic regression over m_features, weighted by the sample weights (so probabilities refer to the export). */
@@ -127,13 +133,13 @@ public final class IciModel {
   /** The name of every feature of a fitted model, in the order of its coefficients. */
   public static List<String> featureNames(PipelineModel model) {
     List<String> names = new ArrayList<>();
-    String[] prefixes = {"word '", "words '", "theme '", "rule "};
-    int vocabulary = 0;
+    java.util.Map<String, String[]> label = java.util.Map.of("v_words", new String[] {"word '", "'"},
+        "v_pairs", new String[] {"words '", "'"}, "v_themes", new String[] {"theme '", "'"}, "v_rules", new String[] {"rule ", ""});
     for (Transformer stage : model.stages()) {
       if (stage instanceof CountVectorizerModel cv) {
-        String prefix = prefixes[vocabulary++];
+        String[] around = label.get(cv.getOutputCol());
         for (String term : cv.vocabulary()) {
-          names.add(prefix + term + (prefix.endsWith("'") ? "'" : ""));
+          names.add(around[0] + term + around[1]);
         }
       }
     }
