@@ -368,4 +368,26 @@ class PipelineTest {
     }
     assertEquals(quarantined, doc.get("rows_quarantined").asLong(), "the quarantine count of run-2's audit");
   }
+
+  /** train-classifier end to end on the reference labels (2 folds, no text features: the smallest run that shows it). */
+  @Test
+  void theLearnedClassifierIsTrainedAndMeasuredOutOfFold(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    Map<String, Object> card = new TrainClassifierJob(new TrainClassifierJob.Config(output.toString(),
+        TestData.repoRoot().resolve("data/evaluation/ici_labels_v2.csv"), dir.resolve("model").toString(), List.of(0.03), 2,
+        20261201L, false), spark, new Progress(new PrintStream(System.err, true))).run();
+    assertEquals(600L, card.get("labelled_projects"));
+    @SuppressWarnings("unchecked")
+    Map<String, Double> cv = (Map<String, Double>) card.get("cross_validated_weighted");
+    @SuppressWarnings("unchecked")
+    Map<String, Double> rules = (Map<String, Double>) card.get("rules_weighted");
+    assertEquals(0.692, rules.get("f1"), 0.001, "the rules' figure of the README, on the same projects");
+    assertTrue(cv.get("f1") > 0.55 && cv.get("f1") < 0.8, "out-of-fold F1 of the README's order: " + cv);
+    assertTrue(cv.get("brier") < rules.get("brier"), "probabilities score better than yes/no: " + cv);
+    assertTrue(Files.exists(dir.resolve("model/model.json")) && Files.exists(dir.resolve("model/evaluation.md"))
+        && Files.isDirectory(dir.resolve("model/stages")), "model, card and evaluation written");
+    org.apache.spark.ml.PipelineModel model = org.apache.spark.ml.PipelineModel.load(dir.resolve("model").toString());
+    Dataset<Row> scored = eu.iciatlas.common.analysis.IciModel.probability(model, table(Tables.SILVER_PROJECTS, 0)
+        .filter("period = '2014-2020'").join(table(Tables.SILVER_PROGRAMMES, 0).select("programme_key", "strand"), "programme_key"));
+    assertEquals(0, scored.filter("ici_probability IS NULL OR ici_probability < 0 OR ici_probability > 1").count());
+  }
 }

@@ -1,47 +1,35 @@
 package eu.iciatlas.common.analysis;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.udf;
 
-import eu.iciatlas.common.io.InputException;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.PipelineStage;
 import org.apache.spark.ml.Transformer;
 import org.apache.spark.ml.classification.LogisticRegression;
-import org.apache.spark.ml.classification.LogisticRegressionModel;
 import org.apache.spark.ml.feature.CountVectorizer;
 import org.apache.spark.ml.feature.CountVectorizerModel;
 import org.apache.spark.ml.feature.NGram;
 import org.apache.spark.ml.feature.RegexTokenizer;
 import org.apache.spark.ml.feature.SQLTransformer;
 import org.apache.spark.ml.feature.VectorAssembler;
-import org.apache.spark.ml.linalg.Vector;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.api.java.UDF1;
-import org.apache.spark.sql.expressions.UserDefinedFunction;
-import org.apache.spark.sql.types.DataTypes;
 
 /**
  * The learned ICI classifier: a logistic regression (Spark MLlib) over what the rules see and
  * more: the words and word pairs of every text field in every language, the Keep.eu themes, the
  * rules that fired (their names, from {@code ici_reasons}), the programme's strand and the
  * partnership (partners, private partners, business-support and research partners, countries).
- * Its output is {@code ici_probability}; the reasons are the features that contributed most
- * (coefficient x value), so an analyst sees why.
+ * Its output is {@code ici_probability}. It is measured by {@code train-classifier} and not yet used
+ * by the analysis (it does not beat the rules yet: data/evaluation/learned_classifier/).
  *
  * <p>The feature stages are Spark ML built-ins saved with the model (one PipelineModel folder).
- * The contributions are read by a UDF over the sparse feature vector: Spark's built-in
- * {@code vector_to_array} would make every project's 6,000-wide vector dense to find its few
- * non-zero entries. Vocabularies are capped (words and word pairs in at least 10 texts, the 4,000
- * and 2,000 most frequent): 600 labelled projects cannot weigh more terms than that.
+ * Vocabularies are capped (words and word pairs in at least 10 texts, the 4,000 and 2,000 most
+ * frequent): 600 labelled projects cannot weigh more terms than that.
  */
 public final class IciModel {
   /** Numeric and indicator features, in the assembler's order after the vocabularies. */
@@ -119,17 +107,6 @@ public final class IciModel {
         .getItem(1));
   }
 
-  /** Drops the model's working columns (m_*, v_*, f_*). */
-  public static Dataset<Row> dropWorkingColumns(Dataset<Row> rows) {
-    List<String> drop = new ArrayList<>();
-    for (String c : rows.columns()) {
-      if (c.startsWith("m_") || c.startsWith("v_") || c.startsWith("f_")) {
-        drop.add(c);
-      }
-    }
-    return rows.drop(drop.toArray(new String[0]));
-  }
-
   /** The name of every feature of a fitted model, in the order of its coefficients. */
   public static List<String> featureNames(PipelineModel model) {
     List<String> names = new ArrayList<>();
@@ -145,51 +122,6 @@ public final class IciModel {
     }
     names.addAll(NUMERIC);
     return names;
-  }
-
-  public static LogisticRegressionModel fittedRegression(PipelineModel model) {
-    return (LogisticRegressionModel) model.stages()[model.stages().length - 1];
-  }
-
-  /**
-   * The {@code top} features that pushed a project's score most (|coefficient x value|, largest
-   * first), as "word 'cluster' (+0.84)"; a UDF over the sparse vector (see the class comment).
-   */
-  public static Column reasons(PipelineModel model, int top) {
-    double[] coefficients = fittedRegression(model).coefficients().toArray();
-    String[] names = featureNames(model).toArray(new String[0]);
-    if (names.length != coefficients.length) {
-      throw new IllegalStateException("model has " + coefficients.length + " coefficients for " + names.length + " feature names");
-    }
-    UDF1<Vector, String[]> contributions = v -> {
-      org.apache.spark.ml.linalg.SparseVector sparse = v.toSparse();
-      int[] indices = sparse.indices();
-      double[] values = sparse.values();
-      List<double[]> parts = new ArrayList<>();
-      for (int k = 0; k < indices.length; k++) {
-        double c = coefficients[indices[k]] * values[k];
-        if (c != 0) {
-          parts.add(new double[] {indices[k], c});
-        }
-      }
-      parts.sort(Comparator.comparingDouble(p -> -Math.abs(p[1])));
-      String[] out = new String[Math.min(top, parts.size())];
-      for (int k = 0; k < out.length; k++) {
-        out[k] = String.format(Locale.ROOT, "%s (%+.2f)", names[(int) parts.get(k)[0]], parts.get(k)[1]);
-      }
-      return out;
-    };
-    UserDefinedFunction f = udf(contributions, DataTypes.createArrayType(DataTypes.StringType));
-    return f.apply(col("m_features"));
-  }
-
-  public static PipelineModel load(String folder) {
-    try {
-      return PipelineModel.load(folder);
-    } catch (RuntimeException e) {
-      throw new InputException("ICI model " + folder + ": cannot be read (" + e.getMessage() + "). Train it with"
-          + " 'bin/ici-atlas train-classifier', or set classifier=rules in conf/pipeline.properties.", e);
-    }
   }
 
   public static void save(PipelineModel model, String folder) {

@@ -85,7 +85,7 @@ public final class ReportJob {
     } catch (IOException e) {
       throw new IllegalStateException("cannot write " + target + ": " + e.getMessage(), e);
     }
-    progress.stage("report", target + " (" + html.length() / 1024 + " KiB, period " + period + ")", start);
+    progress.stage("report", eu.iciatlas.common.io.InputSniffer.display(target.toString()) + " (" + html.length() / 1024 + " KiB, period " + period + ")", start);
     return target;
   }
 
