@@ -31,7 +31,7 @@ final class GuardedRun {
     try {
       Map<String, Long> rows = body.get();
       guard.record(runId, commandLine, files, configHash, code, rows, "succeeded", null, List.of());
-      progress.info("data dictionary: " + BiReadme.write(spark, writer, output));
+      progress.info("data dictionary: " + eu.iciatlas.common.io.InputSniffer.display(BiReadme.write(spark, writer, output).toString()));
       progress.info("run " + runId + " succeeded; run_manifest updated");
       return rows;
     } catch (RuntimeException e) {

@@ -143,7 +143,7 @@ public final class TrainClassifierJob {
     card.put("rules_weighted", asMap(decisionFigures(chosen, true, true)));
     card.put("theme_baseline_weighted", asMap(decisionFigures(chosen, false, true)));
     card.put("reliability", reliability(chosen));
-    card.put("command", "bin/ici-atlas train-classifier --output " + InputSnifferDisplay.of(config.output()) + " --labels "
+    card.put("command", "bin/ici-atlas train-classifier --output " + eu.iciatlas.common.io.InputSniffer.display(config.output()) + " --labels "
         + config.labels() + " --model " + config.model());
     writeCard(card, chosen, bestThreshold);
     labelled.unpersist();
@@ -278,12 +278,5 @@ public final class TrainClassifierJob {
 
   private String sha256(Path file) {
     return FileDigest.of(file.toAbsolutePath().toString(), spark.sparkContext().hadoopConfiguration()).sha256();
-  }
-
-  /** Local paths without the file: prefix, for the command line in model.json. */
-  private static final class InputSnifferDisplay {
-    static String of(String path) {
-      return eu.iciatlas.common.io.InputSniffer.display(path);
-    }
   }
 }
