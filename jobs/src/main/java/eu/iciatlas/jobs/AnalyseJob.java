@@ -13,6 +13,7 @@ import eu.iciatlas.common.analysis.StatisticsTables;
 import eu.iciatlas.common.config.ConfFiles;
 import eu.iciatlas.common.config.PipelineSettings;
 import eu.iciatlas.common.output.TableWriter;
+import eu.iciatlas.common.output.TableWriter.PendingWrite;
 import eu.iciatlas.common.output.TableWriter.Scope;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -87,59 +88,55 @@ public final class AnalyseJob {
       Dataset<Row> projectRegions = periods(writer.read(Tables.SILVER_PROJECT_REGIONS));
       progress.stage("assign projects to regions", "definition " + regions.name(), start);
 
-      rows.put(Tables.GOLD_ICI_SHARE, writer.write(Tables.GOLD_ICI_SHARE,
-          GoldTables.iciShare(projects, projectRegions, participations), true, scope));
-      Dataset<Row> iciShare = periods(writer.read(Tables.GOLD_ICI_SHARE));
-      rows.put(Tables.GOLD_ICI_SHARE_SUMMARY, writer.write(Tables.GOLD_ICI_SHARE_SUMMARY,
-          GoldTables.iciShareSummary(iciShare), true, scope));
-      rows.put(Tables.GOLD_SPECIALIZATION_SHARE, writer.write(Tables.GOLD_SPECIALIZATION_SHARE,
-          GoldTables.specializationShare(projects, projectRegions, iciShare), true, scope));
-      rows.put(Tables.GOLD_COUNTRY_SPECIALIZATION, writer.write(Tables.GOLD_COUNTRY_SPECIALIZATION,
-          GoldTables.countrySpecialization(projects, projectRegions, participations), true, scope));
+      // Independent tables are written concurrently (TableWriter.writeConcurrently); first the two that others read
+      Instant goldStart = Instant.now();
+      int tablesBefore = rows.size();
       Dataset<Row> clusters = ClusterRegistry.load(spark, conf);
-      rows.put(Tables.GOLD_CLUSTER_COMPARISON, writer.write(Tables.GOLD_CLUSTER_COMPARISON,
-          GoldTables.clusterComparison(projects, projectRegions, clusters), true, scope));
-      rows.put(Tables.GOLD_REGION_PROFILE, writer.write(Tables.GOLD_REGION_PROFILE,
-          GoldTables.regionProfile(projects, participations, writer.read(Tables.SILVER_REGION_INDICATORS)), true, scope));
+      final Dataset<Row> allProjects = projects;
+      rows.putAll(writer.writeConcurrently(List.of(
+          new PendingWrite(Tables.GOLD_ICI_SHARE, () -> GoldTables.iciShare(allProjects, projectRegions, participations), true, scope),
+          new PendingWrite(Tables.GOLD_REGION_PROFILE, () -> GoldTables.regionProfile(allProjects, participations,
+              writer.read(Tables.SILVER_REGION_INDICATORS)), true, scope))));
+      Dataset<Row> iciShare = periods(writer.read(Tables.GOLD_ICI_SHARE));
       Dataset<Row> nutsProfile = periods(writer.read(Tables.GOLD_REGION_PROFILE));
-      Instant statsStart = Instant.now();
       Dataset<Row> regionProfile = StatisticsTables.regionLevelProfile(iciShare, projectRegions, participations, nutsProfile);
       // NUTS 2 correlations count only the projects of the definition's regions (all projects for "default")
       Dataset<Row> inDefinition = projectRegions.filter(col("region_id").isNotNull()).select("project_id");
+      Dataset<Row> definitionParticipations = regions.isDefault() ? participations
+          : participations.join(inDefinition, eu.iciatlas.common.Columns.names("project_id"), "left_semi");
       Dataset<Row> scopedProfile = regions.isDefault() ? nutsProfile : GoldTables.regionProfile(projects,
-          participations.join(inDefinition, eu.iciatlas.common.Columns.names("project_id"), "left_semi"),
-          writer.read(Tables.SILVER_REGION_INDICATORS));
-      rows.put(Tables.GOLD_CORRELATIONS, writer.write(Tables.GOLD_CORRELATIONS, StatisticsTables.correlations(spark,
-          scopedProfile, regionProfile, settings.bootstrapResamples(), settings.bootstrapSeed()), true, scope));
-      rows.put(Tables.GOLD_HYPOTHESIS_TESTS, writer.write(Tables.GOLD_HYPOTHESIS_TESTS,
-          StatisticsTables.hypothesisTests(spark,
-          iciShare, GoldTables.regionsWithClusters(projectRegions, clusters)), true, scope));
-      rows.put(Tables.GOLD_CORRELATION_POINTS, writer.write(Tables.GOLD_CORRELATION_POINTS,
-          StatisticsTables.correlationPoints(scopedProfile, regionProfile), true, scope));
-      progress.stage("statistics", "", statsStart);
-      rows.put(Tables.GOLD_REGION_FOOTPRINT, writer.write(Tables.GOLD_REGION_FOOTPRINT,
-          GoldTables.regionFootprint(projectRegions, participations, regions.footprints(spark)
-              .filter(col("period").isin(periods.toArray()))), true, scope));
-      // links, like the NUTS 2 correlations, among the definition's projects only (all projects for "default")
-      rows.put(Tables.GOLD_REGION_LINKS, writer.write(Tables.GOLD_REGION_LINKS, GoldTables.regionLinks(projects,
-          regions.isDefault() ? participations : participations.join(inDefinition, eu.iciatlas.common.Columns.names("project_id"),
-              "left_semi")), true, scope));
-      rows.put(Tables.GOLD_ORGANISATIONS, writer.write(Tables.GOLD_ORGANISATIONS,
-          GoldTables.organisations(projects, participations), true, scope));
-      Instant starStart = Instant.now();
-      rows.put(Tables.STAR_FACT_PARTICIPATION, writer.write(Tables.STAR_FACT_PARTICIPATION,
-          StarSchema.factParticipation(participations, projects), true, scope));
-      rows.put(Tables.STAR_DIM_PROJECT, writer.write(Tables.STAR_DIM_PROJECT,
-          StarSchema.dimProject(projects, projectRegions), true, scope));
-      rows.put(Tables.STAR_DIM_PROGRAMME, writer.write(Tables.STAR_DIM_PROGRAMME,
-          StarSchema.dimProgramme(periods(programmes)), true, scope));
-      rows.put(Tables.STAR_DIM_REGION, writer.write(Tables.STAR_DIM_REGION,
-          StarSchema.dimRegion(nutsProfile, writer.read(Tables.SILVER_NUTS_REGIONS), settings.keepNutsVersion()), true, scope));
-      rows.put(Tables.STAR_DIM_SPECIALIZATION, writer.write(Tables.STAR_DIM_SPECIALIZATION,
-          StarSchema.dimSpecialization(spark), true));
-      rows.put(Tables.STAR_BRIDGE_PROJECT_SPECIALIZATION, writer.write(Tables.STAR_BRIDGE_PROJECT_SPECIALIZATION,
-          StarSchema.bridgeProjectSpecialization(projects), true, scope));
-      progress.stage("star schema for BI", "6 tables", starStart);
+          definitionParticipations, writer.read(Tables.SILVER_REGION_INDICATORS));
+      rows.putAll(writer.writeConcurrently(List.of(
+          // the slowest first (bootstrap intervals on the driver), so that the others fill the other threads
+          new PendingWrite(Tables.GOLD_CORRELATIONS, () -> StatisticsTables.correlations(spark, scopedProfile, regionProfile,
+              settings.bootstrapResamples(), settings.bootstrapSeed()), true, scope),
+          new PendingWrite(Tables.GOLD_ICI_SHARE_SUMMARY, () -> GoldTables.iciShareSummary(iciShare), true, scope),
+          new PendingWrite(Tables.GOLD_SPECIALIZATION_SHARE, () -> GoldTables.specializationShare(allProjects, projectRegions,
+              iciShare), true, scope),
+          new PendingWrite(Tables.GOLD_COUNTRY_SPECIALIZATION, () -> GoldTables.countrySpecialization(allProjects,
+              projectRegions, participations), true, scope),
+          new PendingWrite(Tables.GOLD_CLUSTER_COMPARISON, () -> GoldTables.clusterComparison(allProjects, projectRegions,
+              clusters), true, scope),
+          new PendingWrite(Tables.GOLD_HYPOTHESIS_TESTS, () -> StatisticsTables.hypothesisTests(spark, iciShare,
+              GoldTables.regionsWithClusters(projectRegions, clusters)), true, scope),
+          new PendingWrite(Tables.GOLD_CORRELATION_POINTS, () -> StatisticsTables.correlationPoints(scopedProfile,
+              regionProfile), true, scope),
+          new PendingWrite(Tables.GOLD_REGION_FOOTPRINT, () -> GoldTables.regionFootprint(projectRegions, participations,
+              regions.footprints(spark).filter(col("period").isin(periods.toArray()))), true, scope),
+          // links, like the NUTS 2 correlations, among the definition's projects only (all projects for "default")
+          new PendingWrite(Tables.GOLD_REGION_LINKS, () -> GoldTables.regionLinks(allProjects, definitionParticipations),
+              true, scope),
+          new PendingWrite(Tables.GOLD_ORGANISATIONS, () -> GoldTables.organisations(allProjects, participations), true, scope),
+          new PendingWrite(Tables.STAR_FACT_PARTICIPATION, () -> StarSchema.factParticipation(participations, allProjects),
+              true, scope),
+          new PendingWrite(Tables.STAR_DIM_PROJECT, () -> StarSchema.dimProject(allProjects, projectRegions), true, scope),
+          new PendingWrite(Tables.STAR_DIM_PROGRAMME, () -> StarSchema.dimProgramme(periods(programmes)), true, scope),
+          new PendingWrite(Tables.STAR_DIM_REGION, () -> StarSchema.dimRegion(nutsProfile,
+              writer.read(Tables.SILVER_NUTS_REGIONS), settings.keepNutsVersion()), true, scope),
+          new PendingWrite(Tables.STAR_DIM_SPECIALIZATION, () -> StarSchema.dimSpecialization(spark), true, Scope.WHOLE_TABLE),
+          new PendingWrite(Tables.STAR_BRIDGE_PROJECT_SPECIALIZATION, () -> StarSchema.bridgeProjectSpecialization(allProjects),
+              true, scope))));
+      progress.stage("gold and star tables", (rows.size() - tablesBefore) + " tables", goldStart);
       projects.unpersist();
       participations.unpersist();
       return rows;

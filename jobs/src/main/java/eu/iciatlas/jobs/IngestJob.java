@@ -61,7 +61,7 @@ public final class IngestJob {
   private final Progress progress;
 
   /** What a run wrote, for the caller and for tests. */
-  public record Outcome(Map<String, Long> rowsPerTable, List<Row> audit, List<String> periods) {}
+  public record Outcome(Map<String, Long> rowsPerTable, List<Row> audit, List<String> periods, List<String> keptUnchanged) {}
 
   public IngestJob(IngestConfig config, SparkSession spark, Progress progress) {
     this.config = config;
@@ -88,13 +88,26 @@ public final class IngestJob {
     try (TableWriter writer = TableWriter.withBackgroundExports(spark, config.output(), progress)) {
       java.util.LinkedHashMap<String, Long> rows = new java.util.LinkedHashMap<>();
 
-      // NUTS reference data
-      Dataset<Row> regions = NutsData.regions(spark, config.nuts());
-      Dataset<Row> conversions = NutsData.conversions(spark, config.nuts());
-      failOnCorrupt(regions, "NUTS code list");
-      failOnCorrupt(conversions, "JRC conversion matrix");
-      rows.put(Tables.SILVER_NUTS_REGIONS, writer.write(Tables.SILVER_NUTS_REGIONS, regions.drop(CsvSources.CORRUPT), true));
-      rows.put(Tables.SILVER_NUTS_CONVERSION, writer.write(Tables.SILVER_NUTS_CONVERSION, conversions.drop(CsvSources.CORRUPT), false));
+      // NUTS reference data: kept when the output already has it from the same files
+      Instant nutsStart = Instant.now();
+      String nutsNote = NutsData.inputNote(spark, config.nuts());
+      List<String> unchanged = new ArrayList<>();
+      if (nutsNote.equals(writer.lastCommitNote(Tables.SILVER_NUTS_REGIONS))
+          && nutsNote.equals(writer.lastCommitNote(Tables.SILVER_NUTS_CONVERSION))) {
+        unchanged.addAll(List.of(Tables.SILVER_NUTS_REGIONS, Tables.SILVER_NUTS_CONVERSION));
+        progress.stage("NUTS reference data", "unchanged since written (same files): kept", nutsStart);
+      } else {
+        Dataset<Row> regions = NutsData.regions(spark, config.nuts());
+        Dataset<Row> conversions = NutsData.conversions(spark, config.nuts());
+        failOnCorrupt(regions, "NUTS code list");
+        failOnCorrupt(conversions, "JRC conversion matrix");
+        rows.put(Tables.SILVER_NUTS_REGIONS, writer.write(Tables.SILVER_NUTS_REGIONS, regions.drop(CsvSources.CORRUPT), true,
+            Scope.WHOLE_TABLE, nutsNote));
+        rows.put(Tables.SILVER_NUTS_CONVERSION, writer.write(Tables.SILVER_NUTS_CONVERSION,
+            conversions.drop(CsvSources.CORRUPT), false, Scope.WHOLE_TABLE, nutsNote));
+      }
+      Dataset<Row> regions;
+      Dataset<Row> conversions;
       regions = writer.read(Tables.SILVER_NUTS_REGIONS).persist(StorageLevel.MEMORY_AND_DISK());
       conversions = writer.read(Tables.SILVER_NUTS_CONVERSION).persist(StorageLevel.MEMORY_AND_DISK());
       int keepVersion = settings.keepNutsVersion();
@@ -207,7 +220,7 @@ public final class IngestJob {
         throw new IllegalStateException("rows read != accepted + quarantined + skipped for " + unbalanced
             + "; see " + writer.deltaPath(Tables.INGEST_AUDIT));
       }
-      return new Outcome(rows, auditRows, runPeriods);
+      return new Outcome(rows, auditRows, runPeriods, unchanged);
     }
   }
 

@@ -29,6 +29,7 @@ class GeneratorInvarianceTest {
   private final SparkSession spark = SparkTestSession.get();
   private final Progress progress = new Progress(new PrintStream(System.err, true));
 
+  /** The replicated export through ingestion and analysis, 2014-2020 only (the period it holds). */
   private Path analysed(List<String> keep, String name) throws Exception {
     Path output = Files.createTempDirectory("ici-invariance-" + name);
     IngestConfig config = new IngestConfig(keep, List.of(TestData.sample("eurostat/tgs00001.tsv.gz").toString()),
@@ -40,8 +41,10 @@ class GeneratorInvarianceTest {
     return output;
   }
 
+  /** 2014-2020 rows of a table (the real side is the shared sample run, which has every period). */
   private Dataset<Row> table(Path output, String name) {
-    return spark.read().format("delta").load(output.resolve("delta").resolve(name).toString());
+    return spark.read().format("delta").load(output.resolve("delta").resolve(name).toString())
+        .filter(col("period").equalTo("2014-2020"));
   }
 
   @Test
@@ -51,7 +54,8 @@ class GeneratorInvarianceTest {
     KeepGenerator.Outcome generated = KeepGenerator.generate(spark,
         GeneratorOptions.replicated(3, copies.toString(), List.of(real)), progress);
     assertEquals(3 * 8_621L, generated.partnerRows(), "every real partner row three times");
-    Path realOut = analysed(List.of(real), "real");
+    // the 2014-2020 projects of the sample all come from the real export; its gold tables do not read Eurostat
+    Path realOut = SampleRun.get().output();
     Path copiesOut = analysed(List.of(copies.toString()), "k3");
 
     assertEquals(3 * table(realOut, Tables.SILVER_PROJECTS).count(), table(copiesOut, Tables.SILVER_PROJECTS).count());

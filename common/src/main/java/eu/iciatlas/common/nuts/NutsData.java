@@ -31,6 +31,28 @@ public final class NutsData {
 
   private NutsData() {}
 
+  /**
+   * What the NUTS tables of a run are made from: the SHA-256 of every CSV file of the folder (name
+   * and content) and of the classes that read them. Equal notes mean equal tables, so a rerun with
+   * the same folder can keep the tables it already has.
+   */
+  public static String inputNote(SparkSession spark, String folder) {
+    Configuration conf = spark.sparkContext().hadoopConfiguration();
+    List<String> texts = new ArrayList<>();
+    for (String file : InputFiles.expand("--nuts", List.of(folder), List.of("csv"), conf)) {
+      texts.add(SourceFiles.baseName(file) + " " + eu.iciatlas.common.io.FileDigest.of(file, conf).sha256());
+    }
+    for (Class<?> reader : List.of(NutsData.class, CsvSources.class)) {
+      try (java.io.InputStream in = reader.getResourceAsStream(reader.getSimpleName() + ".class")) {
+        texts.add(reader.getName() + " " + java.util.HexFormat.of().formatHex(
+            java.security.MessageDigest.getInstance("SHA-256").digest(in.readAllBytes())));
+      } catch (java.io.IOException | java.security.NoSuchAlgorithmException e) {
+        throw new IllegalStateException("cannot read the class file of " + reader.getName(), e);
+      }
+    }
+    return "nuts-inputs " + eu.iciatlas.common.output.RunGuard.sha256(texts);
+  }
+
   /** silver_nuts_regions: nuts_version, nuts_id, level, country_code, name, urbn_type. */
   public static Dataset<Row> regions(SparkSession spark, String folder) {
     Configuration conf = spark.sparkContext().hadoopConfiguration();

@@ -78,7 +78,7 @@ public final class RunGuard {
   }
 
   private long latestVersion(String table) {
-    return DeltaTable.forPath(spark, writer.deltaPath(table)).history(1).select("version").first().getLong(0);
+    return writer.latestVersion(table);
   }
 
   /** Puts every table the failed run changed back to its version before the run. */

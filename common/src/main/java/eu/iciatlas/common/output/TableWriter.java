@@ -9,7 +9,6 @@ import static org.apache.spark.sql.functions.to_json;
 
 import eu.iciatlas.common.Progress;
 import eu.iciatlas.common.io.InputException;
-import io.delta.tables.DeltaTable;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -32,9 +31,12 @@ import org.apache.spark.sql.types.StructField;
  * '|', maps and structs as JSON, formula-like text neutralised, rows sorted so a rerun gives the
  * same file).
  *
- * <p>A writer from {@link #withBackgroundExports} makes the BI copies on a background thread while
- * the job goes on to the next table (the copies are small Spark jobs that leave cores idle);
- * {@link #close()} waits for them and fails if one failed.
+ * <p>A writer from {@link #withBackgroundExports} makes the BI copies on two background threads while
+ * the job goes on to the next table (the copies are small Spark jobs whose time is mostly driver
+ * latency, so they overlap well even on 2 cores); {@link #close()} waits for them and fails if one
+ * failed. A whole-table write keeps its rows (memory, spilling to disk) until its BI copy is made,
+ * so the copy does not read back the table it just committed; a period-scoped write's copy reads
+ * the committed version, as it holds the other periods too.
  */
 public final class TableWriter implements AutoCloseable {
   private final SparkSession spark;
@@ -43,7 +45,7 @@ public final class TableWriter implements AutoCloseable {
   private final DataDictionary dictionary = DataDictionary.packaged();
 
   private final java.util.concurrent.ExecutorService exports;
-  private final List<java.util.concurrent.Future<Double>> pendingExports = new ArrayList<>();
+  private final List<java.util.concurrent.Future<Double>> pendingExports = java.util.Collections.synchronizedList(new ArrayList<>());
 
   public TableWriter(SparkSession spark, String outputDir, Progress progress) {
     this(spark, outputDir, progress, null);
@@ -57,9 +59,9 @@ public final class TableWriter implements AutoCloseable {
     this.exports = exports;
   }
 
-  /** A writer whose BI copies run in the background, one at a time, in the order of the writes. */
+  /** A writer whose BI copies run in the background, two at a time. */
   public static TableWriter withBackgroundExports(SparkSession spark, String outputDir, Progress progress) {
-    return new TableWriter(spark, outputDir, progress, java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+    return new TableWriter(spark, outputDir, progress, java.util.concurrent.Executors.newFixedThreadPool(2, r -> {
       Thread t = new Thread(r, "ici-atlas-bi-export");
       t.setDaemon(true);
       return t;
@@ -105,8 +107,20 @@ public final class TableWriter implements AutoCloseable {
 
   /** Writes the rows of {@code scope} in one commit and returns the number of rows Delta committed. */
   public long write(String table, Dataset<Row> rows, boolean exportCsv, Scope scope) {
+    return write(table, rows, exportCsv, scope, null);
+  }
+
+  /**
+   * As {@link #write(String, Dataset, boolean, Scope)}, with a note kept in the commit (Delta's
+   * userMetadata; {@link #lastCommitNote} reads it back), e.g. the digest of the inputs the rows come from.
+   */
+  public long write(String table, Dataset<Row> rows, boolean exportCsv, Scope scope, String commitNote) {
     Instant start = Instant.now();
+    boolean keepForExport = exportCsv && scope.predicate() == null;
     Dataset<Row> commented = dictionary.withColumnComments(table, rows);
+    if (keepForExport) {
+      commented = commented.persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
+    }
     boolean exists = exists(table);
     if (!exists) {
       // CREATE TABLE ... AS SELECT: data, schema with column comments and the table comment in one commit
@@ -115,37 +129,115 @@ public final class TableWriter implements AutoCloseable {
       if (entry != null) {
         create = create.tableProperty("comment", entry.description() + " Grain: " + entry.grain() + ".");
       }
+      if (commitNote != null) {
+        create = create.option("userMetadata", commitNote);
+      }
       create.createOrReplace();
-    } else if (scope.predicate() == null) {
-      // overwrite keeps the table's id and comment (a REPLACE would give it a new id)
-      commented.write().format("delta").mode("overwrite").option("overwriteSchema", "true").save(deltaPath(table));
     } else {
-      commented.write().format("delta").mode("overwrite").option("replaceWhere", scope.predicate()).save(deltaPath(table));
+      var overwrite = commented.write().format("delta").mode("overwrite");
+      if (commitNote != null) {
+        overwrite = overwrite.option("userMetadata", commitNote);
+      }
+      if (scope.predicate() == null) {
+        // overwrite keeps the table's id and comment (a REPLACE would give it a new id)
+        overwrite.option("overwriteSchema", "true").save(deltaPath(table));
+      } else {
+        overwrite.option("replaceWhere", scope.predicate()).save(deltaPath(table));
+      }
     }
     // the commit's numOutputRows (no scan of the data); its version pins what the BI copy reads
-    Row commit = DeltaTable.forPath(spark, deltaPath(table)).history(1).select("version", "operationMetrics").first();
-    long count = Long.parseLong(commit.<String, String>getMap(1).get("numOutputRows").getOrElse(() -> "0"));
+    DeltaLogFiles.Commit commit = DeltaLogFiles.commit(deltaPath(table), latestVersion(table), hadoopConf());
+    long count = commit.numOutputRows();
+    Dataset<Row> exportRows = keepForExport ? commented : null;
     if (!exportCsv) {
       progress.stage("write " + table, String.format("%,d rows", count), start);
     } else if (exports == null) {
-      double seconds = exportForBi(table, commit.getLong(0));
+      double seconds = exportForBi(table, commit.version(), exportRows);
       progress.stage("write " + table, String.format(java.util.Locale.ROOT, "%,d rows; bi export %.1f s", count, seconds), start);
     } else {
-      long version = commit.getLong(0);
-      pendingExports.add(exports.submit(() -> exportForBi(table, version)));
+      pendingExports.add(exports.submit(() -> exportForBi(table, commit.version(), exportRows)));
       progress.stage("write " + table, String.format("%,d rows; bi export queued", count), start);
     }
     return count;
   }
 
-  /** The BI copies of one version of a table: CSV, and Parquet for gold and star tables. Returns seconds taken. */
-  private double exportForBi(String table, long version) {
+  /** One table to write: its rows are built when the write starts (so on the thread that writes it). */
+  public record PendingWrite(String table, java.util.function.Supplier<Dataset<Row>> rows, boolean exportCsv, Scope scope) {}
+
+  /**
+   * Writes independent tables three at a time (Spark runs jobs from several threads; a small
+   * table's write is mostly driver latency, so they overlap even on 2 cores). Each table still gets
+   * exactly one commit. Returns the rows committed per table, in the order given; fails with the
+   * first failure after every started write has ended.
+   */
+  public java.util.LinkedHashMap<String, Long> writeConcurrently(List<PendingWrite> writes) {
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(3, r -> {
+      Thread t = new Thread(r, "ici-atlas-writer");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      List<java.util.concurrent.Future<Long>> futures = new ArrayList<>();
+      for (PendingWrite w : writes) {
+        futures.add(pool.submit(() -> write(w.table(), w.rows().get(), w.exportCsv(), w.scope())));
+      }
+      java.util.LinkedHashMap<String, Long> counts = new java.util.LinkedHashMap<>();
+      RuntimeException failure = null;
+      for (int i = 0; i < writes.size(); i++) {
+        try {
+          counts.put(writes.get(i).table(), futures.get(i).get());
+        } catch (java.util.concurrent.ExecutionException e) {
+          if (failure == null) {
+            failure = e.getCause() instanceof RuntimeException r ? r
+                : new IllegalStateException("writing " + writes.get(i).table() + " failed: " + e.getCause().getMessage(), e.getCause());
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted while writing " + writes.get(i).table(), e);
+        }
+      }
+      if (failure != null) {
+        throw failure;
+      }
+      return counts;
+    } finally {
+      pool.shutdown();
+    }
+  }
+
+  /** The note given to the table's latest commit, or null (no table, or a commit without one). */
+  public String lastCommitNote(String table) {
+    long version = latestVersion(table);
+    return version < 0 ? null : DeltaLogFiles.commit(deltaPath(table), version, hadoopConf()).userMetadata();
+  }
+
+  /** The table's latest version, -1 when it does not exist. */
+  public long latestVersion(String table) {
+    return DeltaLogFiles.latestVersion(deltaPath(table), hadoopConf());
+  }
+
+  private org.apache.hadoop.conf.Configuration hadoopConf() {
+    return spark.sparkContext().hadoopConfiguration();
+  }
+
+  /**
+   * The BI copies of one version of a table: CSV, and Parquet for gold and star tables. {@code kept}
+   * are the rows just written (persisted), or null to read the version back. Returns seconds taken.
+   */
+  private double exportForBi(String table, long version, Dataset<Row> kept) {
     Instant exportStart = Instant.now();
-    Dataset<Row> rows = spark.read().format("delta").option("versionAsOf", version).load(deltaPath(table));
-    exportCsv(table, rows);
-    if (table.startsWith("gold_") || table.startsWith("star_")) {
-      // gold tables also as Parquet for BI tools that read it (typed, nested columns kept)
-      rows.coalesce(1).write().mode("overwrite").parquet(new Path(new Path(outputDir, "bi"), "parquet/" + table).toString());
+    Dataset<Row> rows = kept != null ? kept
+        : spark.read().format("delta").option("versionAsOf", version).load(deltaPath(table));
+    try {
+      exportCsv(table, rows);
+      if (table.startsWith("gold_") || table.startsWith("star_")) {
+        // gold tables also as Parquet for BI tools that read it (typed, nested columns kept)
+        rows.coalesce(1).write().mode("overwrite").parquet(new Path(new Path(outputDir, "bi"), "parquet/" + table).toString());
+      }
+    } finally {
+      if (kept != null) {
+        kept.unpersist();
+      }
     }
     return java.time.Duration.between(exportStart, Instant.now()).toMillis() / 1000.0;
   }
@@ -185,7 +277,7 @@ public final class TableWriter implements AutoCloseable {
   }
 
   public boolean exists(String table) {
-    return DeltaTable.isDeltaTable(spark, deltaPath(table));
+    return latestVersion(table) >= 0;
   }
 
   /** Fails with what to run first when a table a verb reads is not in the output folder. */

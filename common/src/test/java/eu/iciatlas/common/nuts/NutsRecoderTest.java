@@ -86,4 +86,19 @@ class NutsRecoderTest {
     assertEquals(2006, NutsRecoder.detectVersion(Set.of("FI18", "FI19", "DE41"), lists, 2013));
     assertEquals(2013, NutsRecoder.detectVersion(Set.of("FI19"), lists, 2013), "ties go to the target version");
   }
+  @Test
+  void theInputNoteChangesWithAnyNutsFileAndOnlyThen(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path sample = eu.iciatlas.common.TestData.sample("nuts");
+    java.nio.file.Path copy = dir.resolve("nuts");
+    try (var files = java.nio.file.Files.walk(sample)) {
+      for (java.nio.file.Path f : files.toList()) {
+        java.nio.file.Files.copy(f, copy.resolve(sample.relativize(f).toString()));
+      }
+    }
+    String original = NutsData.inputNote(spark, sample.toString());
+    assertEquals(original, NutsData.inputNote(spark, copy.toString()), "another folder with the same files");
+    java.nio.file.Path matrix = copy.resolve("jrc/n2_cm_v2006_v2013.csv");
+    java.nio.file.Files.writeString(matrix, java.nio.file.Files.readString(matrix).replaceFirst("\n", "\n\n"));
+    org.junit.jupiter.api.Assertions.assertNotEquals(original, NutsData.inputNote(spark, copy.toString()), "one matrix changed");
+  }
 }

@@ -62,6 +62,12 @@ class TableWriterTest {
     assertEquals(2L, io.delta.tables.DeltaTable.forPath(spark, writer.deltaPath("gold_ici_share")).history().count(),
         "a rerun adds exactly one commit");
     assertEquals("ici_projects / projects, null when fewer than half of the projects have text (see share_null_reason) [fraction 0-1]", writer.read("gold_ici_share").schema().apply("share").getComment().get());
+    assertEquals(1, writer.latestVersion("gold_ici_share"));
+    assertEquals(null, writer.lastCommitNote("gold_ici_share"));
+    writer.write("gold_ici_share", rows, false, TableWriter.Scope.WHOLE_TABLE, "inputs abc");
+    assertEquals("inputs abc", writer.lastCommitNote("gold_ici_share"), "the note kept in the commit");
+    assertEquals(-1, writer.latestVersion("no_such_table"));
+    org.junit.jupiter.api.Assertions.assertFalse(writer.exists("no_such_table"));
   }
 
   @Test

@@ -1,0 +1,83 @@
+package eu.iciatlas.benchmarks;
+
+import eu.iciatlas.common.Progress;
+import eu.iciatlas.common.output.TableWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The fixed cost of one small table (500 rows, the size of most gold tables) through the pipeline's
+ * writer on local[2]: a Delta commit, and with {@code bi=true} its CSV copy for BI. {@code create}
+ * writes a new table each time (a first run), {@code overwrite} replaces one period of an existing
+ * table (a rerun). Run by benchmarks/run (alone: {@code benchmarks/run --micro-only}).
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 3, time = 5)
+@Measurement(iterations = 5, time = 5)
+@Fork(value = 1, jvmArgsAppend = "-Xmx2g") // benchmarks/run adds the JVM options of jvm.options
+public class SmallTableWriteBenchmark {
+  @Param({"create", "overwrite"})
+  public String mode;
+
+  @Param({"false", "true"})
+  public boolean bi;
+
+  private SparkSession spark;
+  private TableWriter writer;
+  private Dataset<Row> rows;
+  private Path dir;
+  private final AtomicInteger tables = new AtomicInteger();
+
+  @Setup(Level.Trial)
+  public void start() throws Exception {
+    spark = SparkSession.builder().master("local[2]").appName("small-table-write")
+        .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "8")
+        .config("spark.driver.bindAddress", "127.0.0.1").config("spark.driver.host", "127.0.0.1")
+        .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
+        .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
+        .config("spark.databricks.delta.snapshotPartitions", "2")
+        .getOrCreate();
+    dir = Files.createTempDirectory("small-table-write");
+    writer = new TableWriter(spark, dir.toString(), Progress.silent());
+    rows = spark.range(0, 500).selectExpr("CASE WHEN id % 2 = 0 THEN '2014-2020' ELSE '2007-2013' END AS period",
+        "concat('region ', id) AS region_id", "id AS projects", "id / 500.0 AS share").cache();
+    rows.count();
+  }
+
+  @Benchmark
+  public long write() {
+    if (mode.equals("create")) {
+      return writer.write("t" + tables.incrementAndGet(), rows, bi);
+    }
+    return writer.write("t", rows.filter("period = '2014-2020'"), bi,
+        TableWriter.Scope.periods("period", java.util.List.of("2014-2020"), false));
+  }
+
+  @TearDown(Level.Trial)
+  public void stop() throws Exception {
+    spark.stop();
+    try (var files = Files.walk(dir)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+  }
+}

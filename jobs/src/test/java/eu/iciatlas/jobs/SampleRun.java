@@ -1,0 +1,56 @@
+package eu.iciatlas.jobs;
+
+import eu.iciatlas.common.Progress;
+import eu.iciatlas.common.SparkTestSession;
+import eu.iciatlas.common.TestData;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * The one full run of the bundled sample per test JVM, made on first use (like the shared
+ * SparkSession): ingestion twice into the same output (the second run shows rerun identity), then
+ * the analysis of every period with the Baltic region definition. Tests that only read its tables
+ * share it; a test that needs other inputs or writes into an output makes its own, small run.
+ */
+final class SampleRun {
+  record Result(Path output, IngestJob.Outcome first, IngestJob.Outcome second, Map<String, Long> gold) {
+    Dataset<Row> table(String name) {
+      return SparkTestSession.get().read().format("delta").load(output.resolve("delta").resolve(name).toString());
+    }
+  }
+
+  private static Result result;
+
+  private SampleRun() {}
+
+  static synchronized Result get() {
+    if (result == null) {
+      try {
+        result = run();
+      } catch (java.io.IOException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+    return result;
+  }
+
+  private static Result run() throws java.io.IOException {
+    Path output = Files.createTempDirectory("ici-sample-run");
+    Progress progress = new Progress(new PrintStream(System.err, true));
+    IngestJob.Outcome first = new IngestJob(config(output, "run-1"), SparkTestSession.get(), progress).run();
+    IngestJob.Outcome second = new IngestJob(config(output, "run-2"), SparkTestSession.get(), progress).run();
+    Map<String, Long> gold = new AnalyseJob(new AnalyseJob.Config(output.toString(), TestData.repoRoot().resolve("conf"),
+        List.of(), "baltic", List.of(), false), SparkTestSession.get(), progress).run();
+    return new Result(output, first, second, gold);
+  }
+
+  private static IngestConfig config(Path output, String runId) {
+    return new IngestConfig(List.of(TestData.sample("keep").toString()), List.of(TestData.sample("eurostat").toString()),
+        TestData.sample("nuts").toString(), List.of(), output.toString(), TestData.repoRoot().resolve("conf"), List.of(), runId);
+  }
+}
