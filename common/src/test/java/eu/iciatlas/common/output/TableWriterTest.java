@@ -84,4 +84,28 @@ class TableWriterTest {
     assertEquals(List.of("period,n", "2007-2013,2", "2014-2020,1"), Files.readAllLines(folder.resolve("bi/t.csv")));
     org.junit.jupiter.api.Assertions.assertTrue(Files.isDirectory(folder.resolve("delta/t/_delta_log")));
   }
+  @Test
+  void concurrentWritesGiveOneCommitEachAndTheFirstFailureAfterAllEnded(@TempDir Path dir) {
+    TableWriter writer = new TableWriter(spark, dir.toString(), new Progress(new PrintStream(System.err, true)));
+    StructType schema = new StructType().add("period", DataTypes.StringType).add("n", DataTypes.IntegerType);
+    Dataset<Row> rows = spark.createDataFrame(List.of(RowFactory.create("2014-2020", 1), RowFactory.create("2007-2013", 2)), schema);
+    java.util.Map<String, Long> counts = writer.writeConcurrently(List.of(
+        new TableWriter.PendingWrite("a", () -> rows, true, TableWriter.Scope.WHOLE_TABLE),
+        new TableWriter.PendingWrite("b", () -> rows.filter("n = 2"), false, TableWriter.Scope.WHOLE_TABLE),
+        new TableWriter.PendingWrite("c", () -> rows.filter("n = 1"), false, TableWriter.Scope.WHOLE_TABLE)));
+    assertEquals(List.of("a", "b", "c"), List.copyOf(counts.keySet()), "in the order given");
+    assertEquals(List.of(2L, 1L, 1L), List.copyOf(counts.values()));
+    for (String t : List.of("a", "b", "c")) {
+      assertEquals(0, writer.latestVersion(t), t + ": one commit");
+    }
+    IllegalStateException failure = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+        () -> writer.writeConcurrently(List.of(
+            new TableWriter.PendingWrite("d", () -> { throw new IllegalStateException("no rows for d"); }, false,
+                TableWriter.Scope.WHOLE_TABLE),
+            new TableWriter.PendingWrite("e", () -> rows, false, TableWriter.Scope.WHOLE_TABLE))));
+    assertEquals("no rows for d", failure.getMessage());
+    assertEquals(0, writer.latestVersion("e"), "the other write went through");
+    org.junit.jupiter.api.Assertions.assertFalse(writer.exists("d"));
+    writer.close();
+  }
 }
