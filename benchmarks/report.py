@@ -133,7 +133,8 @@ def main():
         lines.append(f"SF 10 / SF 1 wall time: {summary['10'] / summary['1']:.2f} (target < 8).")
     lines.extend(details)
     os.makedirs(results_dir, exist_ok=True)
-    target = os.path.join(results_dir, f"{datetime.date.today().isoformat()}-{machine}.md")
+    suffix = "" if scales else "-micro"  # benchmarks/run --micro-only must not replace the day's full results
+    target = os.path.join(results_dir, f"{datetime.date.today().isoformat()}-{machine}{suffix}.md")
     with open(target, "w") as f:
         f.write("\n".join(lines) + "\n")
     print(target)

@@ -67,7 +67,8 @@ public final class AnalyseJob {
           : config.periods();
       Scope scope = Scope.periods("period", periods, false);
       selected = periods;
-      progress.info("analysis of periods " + periods + " with region definition " + regions.name());
+      progress.info("analysis of periods " + periods + " with region definition " + regions.name() + ", conf " + conf.describe()
+          + ", " + settings);
       Dataset<Row> participations = periods(writer.read(Tables.SILVER_PARTICIPATIONS)).persist(StorageLevel.MEMORY_AND_DISK());
       Dataset<Row> projects = periods(writer.read(Tables.SILVER_PROJECTS));
       if (config.reclassify()) {

@@ -74,7 +74,8 @@ class IciAtlasCliTest {
   @Test
   void everyVerbHasHelpAndExitsZero() {
     String[][] verbs = {{"run", "--keep", "--regions"}, {"ingest", "--keep", "--period"}, {"analyse", "--regions", "--no-report"},
-        {"report", "--output", "--period"}, {"generate", "--scale", "--seed"}, {"submit", "spark-submit", "--master"}};
+        {"report", "--output", "--period"}, {"generate", "--scale", "--seed"}, {"submit", "spark-submit", "--master"},
+        {"train-classifier", "--labels", "--folds", "--no-text-features"}};
     for (String[] verb : verbs) {
       Result r = run(verb[0], "--help");
       assertEquals(0, r.code(), verb[0] + ": " + r.err());
@@ -84,7 +85,7 @@ class IciAtlasCliTest {
     }
     Result top = run("--help");
     assertEquals(0, top.code());
-    for (String verb : List.of("run", "ingest", "analyse", "report", "generate", "submit")) {
+    for (String verb : List.of("run", "ingest", "analyse", "report", "generate", "submit", "train-classifier")) {
       assertTrue(top.out().contains("  " + verb + " "), "top-level help lists " + verb + ": " + top.out());
     }
   }
@@ -155,6 +156,15 @@ class IciAtlasCliTest {
     refused(run(sampleRun(out, "--set", "ici.treshold=3")), out, "ici.treshold", "did you mean 'ici.threshold'");
     refused(run(sampleRun(out, "--set", "ici.threshold")), out, "--set ici.threshold", "KEY=VALUE");
     refused(run(sampleRun(out, "--set", "ici.threshold=high")), out, "ici.threshold", "not a number");
+  }
+
+  @Test
+  void aSettingMissingFromTheConfigurationFileIsRefusedNotDefaulted(@TempDir Path dir) throws Exception {
+    Path conf = Files.createDirectories(dir.resolve("conf"));
+    Files.writeString(conf.resolve("pipeline.properties"), Files.readString(TestData.repoRoot().resolve("conf/pipeline.properties"))
+        .replaceAll("(?m)^ici\\.threshold=.*$", ""));
+    Path out = dir.resolve("out");
+    refused(run(sampleRun(out, "--conf", conf.toString())), out, "pipeline.properties", "'ici.threshold' is missing");
   }
 
   @Test

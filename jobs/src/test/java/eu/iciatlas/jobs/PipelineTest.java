@@ -318,6 +318,7 @@ class PipelineTest {
         spark, new Progress(new PrintStream(System.err, true))).run();
     Path page = output.resolve("report/index.html");
     String html = Files.readString(page);
+    assertTrue(html.contains("; every one of its 12 files balanced."), "the balance as ingest_audit has it");
     int drawnRegions = html.split("<path class='nuts2'", -1).length - 1;
     assertTrue(drawnRegions >= 40, "NUTS 2 regions drawn around the Baltic: " + drawnRegions);
     Path screenshot = output.resolve("report/screenshot.png");

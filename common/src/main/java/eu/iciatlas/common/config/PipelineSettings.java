@@ -9,7 +9,8 @@ import java.util.TreeSet;
 
 /**
  * conf/pipeline.properties (key=value, '#' comments) with optional --set key=value overrides.
- * Unknown keys and bad values fail at start, naming the key.
+ * The defaults live in that file only: a missing key, an unknown key and a bad value fail at start,
+ * naming the key.
  */
 public record PipelineSettings(int keepNutsVersion, double minRecodeCoverage, double iciThreshold,
     int specializationMinMatches, int bootstrapResamples, long bootstrapSeed) {
@@ -46,17 +47,23 @@ public record PipelineSettings(int keepNutsVersion, double minRecodeCoverage, do
       }
       values.put(key, kv[1].trim());
     }
-    double coverage = number(values, MIN_RECODE_COVERAGE, "0.95");
+    for (String key : KEYS) {
+      if (!values.containsKey(key)) {
+        throw new InputException("configuration file pipeline.properties in " + conf.describe() + ": setting '" + key
+            + "' is missing; copy its line from the repository's conf/pipeline.properties");
+      }
+    }
+    double coverage = number(values, MIN_RECODE_COVERAGE);
     if (coverage <= 0 || coverage > 1) {
       throw new InputException(MIN_RECODE_COVERAGE + " = " + coverage + " must be in (0, 1]");
     }
-    int resamples = (int) number(values, BOOTSTRAP_RESAMPLES, "2000");
+    int resamples = (int) number(values, BOOTSTRAP_RESAMPLES);
     if (resamples < 100) {
       throw new InputException(BOOTSTRAP_RESAMPLES + " = " + resamples + " must be at least 100");
     }
-    return new PipelineSettings((int) number(values, KEEP_NUTS_VERSION, "2013"), coverage,
-        number(values, ICI_THRESHOLD, "3.5"), (int) number(values, SPECIALIZATION_MIN_MATCHES, "2"), resamples,
-        (long) number(values, BOOTSTRAP_SEED, "20150101"));
+    return new PipelineSettings((int) number(values, KEEP_NUTS_VERSION), coverage,
+        number(values, ICI_THRESHOLD), (int) number(values, SPECIALIZATION_MIN_MATCHES), resamples,
+        (long) number(values, BOOTSTRAP_SEED));
   }
 
   /** ", did you mean 'x'?" for a key one or two edits away from a known one. */
@@ -66,8 +73,8 @@ public record PipelineSettings(int keepNutsVersion, double minRecodeCoverage, do
         .map(k -> " (did you mean '" + k + "'?)").orElse("");
   }
 
-  private static double number(Map<String, String> values, String key, String fallback) {
-    String v = values.getOrDefault(key, fallback);
+  private static double number(Map<String, String> values, String key) {
+    String v = values.get(key);
     try {
       return Double.parseDouble(v);
     } catch (NumberFormatException e) {
@@ -78,6 +85,7 @@ public record PipelineSettings(int keepNutsVersion, double minRecodeCoverage, do
   @Override
   public String toString() {
     return KEEP_NUTS_VERSION + "=" + keepNutsVersion + ", " + MIN_RECODE_COVERAGE + "=" + minRecodeCoverage + ", "
-        + ICI_THRESHOLD + "=" + iciThreshold + ", " + SPECIALIZATION_MIN_MATCHES + "=" + specializationMinMatches;
+        + ICI_THRESHOLD + "=" + iciThreshold + ", " + SPECIALIZATION_MIN_MATCHES + "=" + specializationMinMatches + ", "
+        + BOOTSTRAP_RESAMPLES + "=" + bootstrapResamples + ", " + BOOTSTRAP_SEED + "=" + bootstrapSeed;
   }
 }

@@ -68,10 +68,6 @@ public final class DataDictionary {
     return tables.get(table);
   }
 
-  public List<String> documentedTables() {
-    return List.copyOf(tables.keySet());
-  }
-
   /** The table's own description of the column, else the shared ('*') one, else null; X_year is the reference year of X. */
   public ColumnEntry column(String table, String column) {
     ColumnEntry own = columns.get(table + "." + column);

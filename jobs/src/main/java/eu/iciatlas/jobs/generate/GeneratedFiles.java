@@ -95,16 +95,6 @@ final class GeneratedFiles {
     }
   }
 
-  /** Removes a folder (recursively) if it exists. */
-  static void delete(SparkSession spark, String folder) {
-    Path path = new Path(folder);
-    try {
-      path.getFileSystem(spark.sparkContext().hadoopConfiguration()).delete(path, true);
-    } catch (IOException e) {
-      throw new UncheckedIOException(folder + ": " + e.getMessage(), e);
-    }
-  }
-
   static void requireNoShuffle(Dataset<Row> lines) {
     SparkPlan plan = lines.queryExecution().executedPlan();
     if (plan instanceof AdaptiveSparkPlanExec adaptive) {

@@ -66,14 +66,6 @@ public record GeneratorOptions(double scale, long seed, String output, int repli
     return new GeneratorOptions(scale, seed, output, replicate, sources, confDir, gz, projectsPerFile);
   }
 
-  public GeneratorOptions withSeed(long s) {
-    return new GeneratorOptions(scale, s, output, replicate, sources, confDir, gzip, projectsPerFile);
-  }
-
-  public GeneratorOptions withOutput(String dir) {
-    return new GeneratorOptions(scale, seed, dir, replicate, sources, confDir, gzip, projectsPerFile);
-  }
-
   /** Projects of a synthetic dump. */
   public long projects() {
     return Math.max(1, Math.round(PROJECTS_AT_SF1 * scale));

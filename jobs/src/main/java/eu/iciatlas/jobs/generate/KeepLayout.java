@@ -184,13 +184,4 @@ public final class KeepLayout {
     }
     return runs;
   }
-
-  /** Position of a header column; fails loudly if the layout changes. */
-  public static int position(Kind kind, String headerName) {
-    int i = header(kind).indexOf(headerName);
-    if (i < 0) {
-      throw new IllegalArgumentException(headerName + " is no column of the " + kind + " layout");
-    }
-    return i;
-  }
 }

@@ -1,6 +1,7 @@
 package eu.iciatlas.jobs.report;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
 
 import eu.iciatlas.common.Progress;
 import eu.iciatlas.common.Tables;
@@ -362,9 +363,14 @@ public final class ReportJob {
       if (last != null) {
         Row totals = tables.read(Tables.INGEST_AUDIT).filter(col("run_id").equalTo(last.<String>getAs("run_id")))
             .agg(org.apache.spark.sql.functions.sum("rows_read"), org.apache.spark.sql.functions.sum("rows_accepted"),
-                org.apache.spark.sql.functions.sum("rows_quarantined")).first();
+                org.apache.spark.sql.functions.sum("rows_quarantined"), org.apache.spark.sql.functions.count(lit(1)),
+                org.apache.spark.sql.functions.count_if(col("balanced").equalTo(false))).first();
+        long unbalanced = totals.getLong(4);
+        String balance = unbalanced == 0 ? "every one of its " + totals.getLong(3) + " files balanced"
+            : unbalanced + " of its " + totals.getLong(3) + " files NOT balanced (see ingest_audit)";
         h.append(String.format(Locale.ROOT, "<li>Ingestion run %s: %,d input rows read, %,d accepted, %,d quarantined with a reason "
-            + "(quarantine_* tables); every file balanced.</li>\n", Html.escape(last.getAs("run_id")), totals.getLong(0), totals.getLong(1), totals.getLong(2)));
+            + "(quarantine_* tables); %s.</li>\n", Html.escape(last.getAs("run_id")), totals.getLong(0), totals.getLong(1), totals.getLong(2),
+            balance));
       }
     }
     h.append("</ul>\n");
