@@ -47,8 +47,8 @@ public final class DeltaLogFiles {
     }
   }
 
-  /** What one commit recorded: its operation metrics and the userMetadata the writer gave it. */
-  public record Commit(long version, String operation, long numOutputRows, String userMetadata) {}
+  /** What one commit recorded: its row count and the userMetadata the writer gave it. */
+  public record Commit(long version, long numOutputRows, String userMetadata) {}
 
   public static Commit commit(String tablePath, long version, Configuration hadoopConf) {
     Path file = new Path(new Path(tablePath, "_delta_log"), String.format("%020d.json", version));
@@ -59,7 +59,7 @@ public final class DeltaLogFiles {
         if (info != null) {
           JsonNode rows = info.path("operationMetrics").path("numOutputRows");
           JsonNode metadata = info.get("userMetadata");
-          return new Commit(version, info.path("operation").asText(""), rows.isMissingNode() ? 0 : Long.parseLong(rows.asText()),
+          return new Commit(version, rows.isMissingNode() ? 0 : Long.parseLong(rows.asText()),
               metadata == null || metadata.isNull() ? null : metadata.asText());
         }
       }

@@ -55,7 +55,7 @@ public final class RunGuard {
     this.writer = writer;
     this.outputDir = outputDir;
     for (String table : existingTables()) {
-      versionsBefore.put(table, latestVersion(table));
+      versionsBefore.put(table, writer.latestVersion(table));
     }
   }
 
@@ -77,10 +77,6 @@ public final class RunGuard {
     return out;
   }
 
-  private long latestVersion(String table) {
-    return writer.latestVersion(table);
-  }
-
   /** Puts every table the failed run changed back to its version before the run. */
   public List<String> restore() {
     List<String> restored = new ArrayList<>();
@@ -91,7 +87,7 @@ public final class RunGuard {
           Path p = new Path(writer.deltaPath(table));
           p.getFileSystem(spark.sparkContext().hadoopConfiguration()).delete(p, true);
           restored.add(table + " (created by the failed run: removed)");
-        } else if (latestVersion(table) > before) {
+        } else if (writer.latestVersion(table) > before) {
           DeltaTable.forPath(spark, writer.deltaPath(table)).restoreToVersion(before);
           restored.add(table + " (restored to version " + before + ")");
         }

@@ -121,8 +121,33 @@ public final class TableWriter implements AutoCloseable {
     if (keepForExport) {
       commented = commented.persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
     }
-    boolean exists = exists(table);
-    if (!exists) {
+    try {
+      commit(table, commented, scope, commitNote);
+    } catch (RuntimeException e) {
+      if (keepForExport) {
+        commented.unpersist();
+      }
+      throw e;
+    }
+    // the commit's numOutputRows (no scan of the data); its version pins what the BI copy reads
+    DeltaLogFiles.Commit commit = DeltaLogFiles.commit(deltaPath(table), latestVersion(table), hadoopConf());
+    long count = commit.numOutputRows();
+    Dataset<Row> exportRows = keepForExport ? commented : null;
+    if (!exportCsv) {
+      progress.stage("write " + table, String.format("%,d rows", count), start);
+    } else if (exports == null) {
+      double seconds = exportForBi(table, commit.version(), exportRows);
+      progress.stage("write " + table, String.format(java.util.Locale.ROOT, "%,d rows; bi export %.1f s", count, seconds), start);
+    } else {
+      pendingExports.add(exports.submit(() -> exportForBi(table, commit.version(), exportRows)));
+      progress.stage("write " + table, String.format("%,d rows; bi export queued", count), start);
+    }
+    return count;
+  }
+
+  /** One Delta commit: CREATE TABLE AS SELECT for a new table, else an overwrite of the scope. */
+  private void commit(String table, Dataset<Row> commented, Scope scope, String commitNote) {
+    if (!exists(table)) {
       // CREATE TABLE ... AS SELECT: data, schema with column comments and the table comment in one commit
       DataDictionary.TableEntry entry = dictionary.table(table);
       var create = commented.writeTo("delta.`" + deltaPath(table) + "`").using("delta");
@@ -145,20 +170,6 @@ public final class TableWriter implements AutoCloseable {
         overwrite.option("replaceWhere", scope.predicate()).save(deltaPath(table));
       }
     }
-    // the commit's numOutputRows (no scan of the data); its version pins what the BI copy reads
-    DeltaLogFiles.Commit commit = DeltaLogFiles.commit(deltaPath(table), latestVersion(table), hadoopConf());
-    long count = commit.numOutputRows();
-    Dataset<Row> exportRows = keepForExport ? commented : null;
-    if (!exportCsv) {
-      progress.stage("write " + table, String.format("%,d rows", count), start);
-    } else if (exports == null) {
-      double seconds = exportForBi(table, commit.version(), exportRows);
-      progress.stage("write " + table, String.format(java.util.Locale.ROOT, "%,d rows; bi export %.1f s", count, seconds), start);
-    } else {
-      pendingExports.add(exports.submit(() -> exportForBi(table, commit.version(), exportRows)));
-      progress.stage("write " + table, String.format("%,d rows; bi export queued", count), start);
-    }
-    return count;
   }
 
   /** One table to write: its rows are built when the write starts (so on the thread that writes it). */
