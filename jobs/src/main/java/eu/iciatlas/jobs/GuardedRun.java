@@ -2,7 +2,12 @@ package eu.iciatlas.jobs;
 
 import eu.iciatlas.common.Progress;
 import eu.iciatlas.common.io.InputFiles;
+import eu.iciatlas.common.StopRequest;
+import eu.iciatlas.common.output.BiCopies;
 import eu.iciatlas.common.output.BiReadme;
+import eu.iciatlas.common.output.OutOfSpace;
+import eu.iciatlas.common.output.OutputLock;
+import eu.iciatlas.common.output.RunRecovery;
 import eu.iciatlas.common.output.RunGuard;
 import eu.iciatlas.common.output.TableWriter;
 import java.io.IOException;
@@ -17,30 +22,72 @@ import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
 
-/** Runs a verb's jobs under a {@link RunGuard}: run_manifest row on success, restore + manifest on failure. */
+/**
+ * Runs a verb's jobs as one published-or-not run over an output folder it holds the lock of
+ * ({@link OutputLock}): repairs what an interrupted earlier run left, journals the table versions
+ * before the run, writes run_manifest 'running' first; on success the row 'succeeded' with every
+ * table's published version, then moves the staged BI copies into DIR/bi; on failure or a stop
+ * request it restores every table and discards the staged copies, and the row says so.
+ */
 final class GuardedRun {
   private GuardedRun() {}
 
-  static Map<String, Long> execute(SparkSession spark, String output, String runId, String commandLine, IngestConfig inputs,
-      Path confDir, List<String> overrides, String regions, Progress progress, Supplier<Map<String, Long>> body) {
+  /** Takes the folder's lock for a run (before Spark starts: a held folder is refused at once). */
+  static OutputLock lock(String output, String runId, String commandLine) {
+    return OutputLock.acquire(output, runId, commandLine, Preflight.hadoopConf());
+  }
+
+  /** Repairs the folder if the lock was taken over from a run that died; returns what was done, or null. */
+  static String repairIfInterrupted(SparkSession spark, OutputLock lock, String output, Progress progress) {
+    return lock.interrupted().map(dead -> RunRecovery.recover(spark, output, dead, codeVersion(),
+        "run " + lock.holder().runId(), progress)).orElse(null);
+  }
+
+  static Map<String, Long> execute(SparkSession spark, OutputLock lock, String output, String runId, String commandLine,
+      IngestConfig inputs, Path confDir, List<String> overrides, String regions, Progress progress,
+      Supplier<Map<String, Long>> body) {
+    repairIfInterrupted(spark, lock, output, progress);
+    org.apache.hadoop.conf.Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     TableWriter writer = new TableWriter(spark, output, progress);
     RunGuard guard = new RunGuard(spark, writer, output);
+    lock.journal(OutputLock.RUNNING, guard.versionsBefore());
+    BiCopies.discard(output, hadoop);
     List<String> files = inputs == null ? List.of() : inputFiles(spark, inputs);
     String configHash = configurationHash(confDir, overrides, regions);
     String code = codeVersion();
+    guard.record(runId, commandLine, files, configHash, code, Map.of(), "running", null, List.of());
     try {
       Map<String, Long> rows = body.get();
+      StopRequest.check("recording the run as succeeded");
       guard.record(runId, commandLine, files, configHash, code, rows, "succeeded", null, List.of());
+      lock.journal(OutputLock.PUBLISHING, null);
+      int published = BiCopies.publish(output, hadoop);
       progress.info("data dictionary: " + eu.iciatlas.common.io.InputSniffer.display(BiReadme.write(spark, writer, output).toString()));
-      progress.info("run " + runId + " succeeded; run_manifest updated");
+      lock.journal(OutputLock.PUBLISHED, null);
+      progress.info("run " + runId + " succeeded; run_manifest updated; " + published + " BI copies published");
       return rows;
     } catch (RuntimeException e) {
+      StopRequest.acknowledge();
+      String stoppedBy = StopRequest.requested();
+      RuntimeException failure = OutOfSpace.explain(e, output);
       List<String> restored = guard.restore();
-      progress.info("run " + runId + " FAILED: " + e.getMessage());
-      progress.info("every table is back at its version before the run: " + (restored.isEmpty() ? "nothing had changed" : restored));
-      guard.record(runId, commandLine, files, configHash, code, new LinkedHashMap<>(), "failed", String.valueOf(e.getMessage()),
-          restored);
-      throw e;
+      BiCopies.discard(output, hadoop);
+      String outcome = stoppedBy != null ? "stopped" : "failed";
+      String error = stoppedBy != null ? "stopped by SIG" + stoppedBy : String.valueOf(failure.getMessage());
+      progress.info("run " + runId + (stoppedBy != null ? " STOPPED (SIG" + stoppedBy + ")" : " FAILED: " + failure.getMessage()));
+      boolean complete = restored.stream().noneMatch(r -> r.contains("NOT restored"));
+      progress.info((complete ? "every table is back at its version before the run: " : "some tables could not be restored: ")
+          + (restored.isEmpty() ? "nothing had changed" : restored));
+      if (!complete) {
+        lock.keepForRecovery();
+        progress.info("the lock stays, so the next start (or 'bin/ici-atlas recover --output " + output + "') repairs them");
+      }
+      try {
+        guard.record(runId, commandLine, files, configHash, code, new LinkedHashMap<>(), outcome, error, restored);
+      } catch (RuntimeException recordFailure) {
+        progress.info("run_manifest could not record the failure: " + recordFailure.getMessage());
+      }
+      throw failure;
     }
   }
 

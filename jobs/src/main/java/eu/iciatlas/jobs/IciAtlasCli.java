@@ -34,7 +34,7 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "ici-atlas", mixinStandardHelpOptions = true, versionProvider = IciAtlasCli.Version.class,
     description = "International cluster initiatives in Interreg cooperation: Spark jobs over Keep.eu and Eurostat.",
     subcommands = {IciAtlasCli.Run.class, IciAtlasCli.Ingest.class, IciAtlasCli.Analyse.class, IciAtlasCli.Report.class,
-        IciAtlasCli.Generate.class, IciAtlasCli.TrainClassifier.class, IciAtlasCli.Submit.class})
+        IciAtlasCli.Generate.class, IciAtlasCli.TrainClassifier.class, IciAtlasCli.Recover.class, IciAtlasCli.Submit.class})
 public final class IciAtlasCli implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -60,7 +60,7 @@ public final class IciAtlasCli implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(spec.commandLine(),
-        "name a verb: run, ingest, analyse, report, generate or submit (see --help)");
+        "name a verb: run, ingest, analyse, report, recover, generate, train-classifier or submit (see --help)");
   }
 
   SparkSession session(String name) {
@@ -176,11 +176,13 @@ public final class IciAtlasCli implements Runnable {
     @Override
     public Integer call() {
       IngestConfig config = options.toCheckedConfig(Preflight.hadoopConf(), null);
-      SparkSession spark = cli.session("ici-atlas ingest");
-      Progress progress = cli.progress();
-      GuardedRun.execute(spark, config.output(), config.runId(), cli.commandLine, config, config.confDir(),
-          config.settingOverrides(), "-", progress, () -> new IngestJob(config, spark, progress).run().rowsPerTable());
-      RunSummary.of(spark, config.output(), config.runId(), config.periods(), false, false).print(cli.out, options.run.summaryJson);
+      try (eu.iciatlas.common.output.OutputLock lock = GuardedRun.lock(config.output(), config.runId(), cli.commandLine)) {
+        SparkSession spark = cli.session("ici-atlas ingest");
+        Progress progress = cli.progress();
+        GuardedRun.execute(spark, lock, config.output(), config.runId(), cli.commandLine, config, config.confDir(),
+            config.settingOverrides(), "-", progress, () -> new IngestJob(config, spark, progress).run().rowsPerTable());
+        RunSummary.of(spark, config.output(), config.runId(), config.periods(), false, false).print(cli.out, options.run.summaryJson);
+      }
       return 0;
     }
   }
@@ -220,13 +222,15 @@ public final class IciAtlasCli implements Runnable {
           eu.iciatlas.common.Tables.SILVER_PARTICIPATIONS, eu.iciatlas.common.Tables.SILVER_PROGRAMMES,
           eu.iciatlas.common.Tables.SILVER_REGION_INDICATORS);
       String runId = run.runId();
-      SparkSession spark = cli.session("ici-atlas analyse");
-      Progress progress = cli.progress();
-      GuardedRun.execute(spark, output, runId, cli.commandLine, null, confDir, run.settings, analysis.regions,
-          progress, () -> new AnalyseJob(new AnalyseJob.Config(output, confDir, run.settings, analysis.regions,
-              periods, true), spark, progress).run());
-      report(spark, output, analysis.noReport, progress);
-      RunSummary.of(spark, output, runId, periods, true, !analysis.noReport).print(cli.out, run.summaryJson);
+      try (eu.iciatlas.common.output.OutputLock lock = GuardedRun.lock(output, runId, cli.commandLine)) {
+        SparkSession spark = cli.session("ici-atlas analyse");
+        Progress progress = cli.progress();
+        GuardedRun.execute(spark, lock, output, runId, cli.commandLine, null, confDir, run.settings, analysis.regions,
+            progress, () -> new AnalyseJob(new AnalyseJob.Config(output, confDir, run.settings, analysis.regions,
+                periods, true), spark, progress).run());
+        report(spark, output, analysis.noReport, progress);
+        RunSummary.of(spark, output, runId, periods, true, !analysis.noReport).print(cli.out, run.summaryJson);
+      }
       return 0;
     }
   }
@@ -246,19 +250,21 @@ public final class IciAtlasCli implements Runnable {
     @Override
     public Integer call() {
       IngestConfig config = options.toCheckedConfig(Preflight.hadoopConf(), analysis.regions);
-      SparkSession spark = cli.session("ici-atlas run");
-      Progress progress = cli.progress();
-      GuardedRun.execute(spark, config.output(), config.runId(), cli.commandLine, config, config.confDir(),
-          config.settingOverrides(), analysis.regions, progress, () -> {
-            IngestJob.Outcome ingested = new IngestJob(config, spark, progress).run();
-            Map<String, Long> rows = new LinkedHashMap<>(ingested.rowsPerTable());
-            rows.putAll(new AnalyseJob(new AnalyseJob.Config(config.output(), config.confDir(), config.settingOverrides(),
-                analysis.regions, ingested.periods(), false), spark, progress).run());
-            return rows;
-          });
-      report(spark, config.output(), analysis.noReport, progress);
-      RunSummary.of(spark, config.output(), config.runId(), config.periods(), true, !analysis.noReport)
-          .print(cli.out, options.run.summaryJson);
+      try (eu.iciatlas.common.output.OutputLock lock = GuardedRun.lock(config.output(), config.runId(), cli.commandLine)) {
+        SparkSession spark = cli.session("ici-atlas run");
+        Progress progress = cli.progress();
+        GuardedRun.execute(spark, lock, config.output(), config.runId(), cli.commandLine, config, config.confDir(),
+            config.settingOverrides(), analysis.regions, progress, () -> {
+              IngestJob.Outcome ingested = new IngestJob(config, spark, progress).run();
+              Map<String, Long> rows = new LinkedHashMap<>(ingested.rowsPerTable());
+              rows.putAll(new AnalyseJob(new AnalyseJob.Config(config.output(), config.confDir(), config.settingOverrides(),
+                  analysis.regions, ingested.periods(), false), spark, progress).run());
+              return rows;
+            });
+        report(spark, config.output(), analysis.noReport, progress);
+        RunSummary.of(spark, config.output(), config.runId(), config.periods(), true, !analysis.noReport)
+            .print(cli.out, options.run.summaryJson);
+      }
       return 0;
     }
   }
@@ -293,9 +299,47 @@ public final class IciAtlasCli implements Runnable {
       Configuration hadoop = Preflight.hadoopConf();
       String qualified = Preflight.output("--output", output, hadoop, true);
       Preflight.requireTables("--output", qualified, hadoop, "analyse", ReportJob.REQUIRED.toArray(new String[0]));
-      SparkSession spark = cli.session("ici-atlas report");
-      org.apache.hadoop.fs.Path page = new ReportJob(new ReportJob.Config(qualified, period), spark, cli.progress()).run();
-      cli.out.println("report: " + eu.iciatlas.common.io.InputSniffer.display(page.toString()));
+      // the report is written into the folder: one writer at a time, and it reads a repaired folder
+      try (eu.iciatlas.common.output.OutputLock lock = GuardedRun.lock(qualified, "report-" + UUID.randomUUID(), cli.commandLine)) {
+        SparkSession spark = cli.session("ici-atlas report");
+        GuardedRun.repairIfInterrupted(spark, lock, qualified, cli.progress());
+        org.apache.hadoop.fs.Path page = new ReportJob(new ReportJob.Config(qualified, period), spark, cli.progress()).run();
+        cli.out.println("report: " + eu.iciatlas.common.io.InputSniffer.display(page.toString()));
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "recover", mixinStandardHelpOptions = true,
+      description = {"Repair an output folder whose last run was interrupted (kill -9, a lost machine): its tables go back",
+          "to the versions of the last successful run and run_manifest says so. Every verb does this at its start;",
+          "this verb does only that."})
+  static final class Recover implements Callable<Integer> {
+    @ParentCommand
+    IciAtlasCli cli;
+
+    @Option(names = "--output", required = true, paramLabel = "DIR", description = "output folder to repair")
+    String output;
+
+    @Option(names = "--force", description = "also take over a lock held by a run on another host (say so only when that run is gone)")
+    boolean force;
+
+    @Override
+    public Integer call() {
+      Configuration hadoop = Preflight.hadoopConf();
+      String qualified = Preflight.output("--output", output, hadoop, true);
+      String runId = "recover-" + UUID.randomUUID().toString().substring(0, 8);
+      try (eu.iciatlas.common.output.OutputLock lock = force
+          ? eu.iciatlas.common.output.OutputLock.acquireForcing(qualified, runId, cli.commandLine, hadoop)
+          : GuardedRun.lock(qualified, runId, cli.commandLine)) {
+        if (lock.interrupted().isEmpty()) {
+          cli.out.println("recover: nothing to repair under " + eu.iciatlas.common.io.InputSniffer.display(qualified)
+              + " (no interrupted run)");
+          return 0;
+        }
+        SparkSession spark = cli.session("ici-atlas recover");
+        cli.out.println("recover: " + GuardedRun.repairIfInterrupted(spark, lock, qualified, cli.progress()));
+      }
       return 0;
     }
   }
@@ -461,6 +505,12 @@ public final class IciAtlasCli implements Runnable {
       if (debug) {
         e.printStackTrace(commandLine.getErr());
       }
+      if (eu.iciatlas.common.StopRequest.requested() != null) {
+        commandLine.getErr().println("ici-atlas: " + commandLine.getCommandName() + " stopped by SIG"
+            + eu.iciatlas.common.StopRequest.requested() + "; the output folder is as the last successful run left it");
+        commandLine.getErr().flush();
+        return eu.iciatlas.common.StopRequest.exitCode();
+      }
       InputException input = inputCause(e);
       if (input != null) {
         commandLine.getErr().println("ici-atlas: " + input.getMessage());
@@ -500,10 +550,48 @@ public final class IciAtlasCli implements Runnable {
     return first.length() > 400 ? first.substring(0, 400) + "..." : first;
   }
 
+  /**
+   * SIGTERM (what schedulers send) and SIGINT (Ctrl-C) stop a run cleanly: the running Spark jobs are
+   * cancelled, the writer refuses its next commit, the run's guard restores the tables and the
+   * process exits with 128 + the signal's number. A second signal, or a restore that takes more
+   * than two minutes, ends the process at once; the next start repairs the folder from the journal.
+   */
+  static void stopOnSignals(PrintWriter err) {
+    for (String name : List.of("TERM", "INT")) {
+      try {
+        sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> {
+          if (eu.iciatlas.common.StopRequest.requested() != null) {
+            Runtime.getRuntime().halt(128 + signal.getNumber());
+          }
+          eu.iciatlas.common.StopRequest.request(signal.getName(), signal.getNumber());
+          err.println("[ici-atlas] SIG" + signal.getName() + ": stopping; the tables go back to the last successful run "
+              + "(a second signal ends at once, and the next start repairs the folder)");
+          err.flush();
+          if (SparkSession.getDefaultSession().isDefined()) {
+            SparkSession.getDefaultSession().get().sparkContext().cancelAllJobs();
+          }
+          Thread watchdog = new Thread(() -> {
+            try {
+              Thread.sleep(120_000);
+            } catch (InterruptedException e) {
+              return;
+            }
+            Runtime.getRuntime().halt(128 + signal.getNumber());
+          }, "ici-atlas-stop-watchdog");
+          watchdog.setDaemon(true);
+          watchdog.start();
+        });
+      } catch (IllegalArgumentException e) {
+        // the signal is not available on this platform
+      }
+    }
+  }
+
   public static void main(String[] args) {
     System.setProperty("java.awt.headless", "true"); // the report's charts use AWT fonts, never a display
     PrintWriter out = new PrintWriter(System.out, true);
     PrintWriter err = new PrintWriter(System.err, true);
+    stopOnSignals(err);
     System.exit(execute(args, out, err));
   }
 }

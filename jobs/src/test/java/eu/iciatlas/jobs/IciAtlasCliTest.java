@@ -75,7 +75,7 @@ class IciAtlasCliTest {
   void everyVerbHasHelpAndExitsZero() {
     String[][] verbs = {{"run", "--keep", "--regions"}, {"ingest", "--keep", "--period"}, {"analyse", "--regions", "--no-report"},
         {"report", "--output", "--period"}, {"generate", "--scale", "--seed"}, {"submit", "spark-submit", "--master"},
-        {"train-classifier", "--labels", "--folds", "--no-text-features"}};
+        {"train-classifier", "--labels", "--folds", "--no-text-features"}, {"recover", "--output", "--force"}};
     for (String[] verb : verbs) {
       Result r = run(verb[0], "--help");
       assertEquals(0, r.code(), verb[0] + ": " + r.err());
@@ -85,7 +85,7 @@ class IciAtlasCliTest {
     }
     Result top = run("--help");
     assertEquals(0, top.code());
-    for (String verb : List.of("run", "ingest", "analyse", "report", "generate", "submit", "train-classifier")) {
+    for (String verb : List.of("run", "ingest", "analyse", "report", "recover", "generate", "submit", "train-classifier")) {
       assertTrue(top.out().contains("  " + verb + " "), "top-level help lists " + verb + ": " + top.out());
     }
   }
@@ -106,6 +106,27 @@ class IciAtlasCliTest {
     Path later = dir.resolve("reports/2026/summary.json");
     assertEquals(later, Preflight.summaryFile(later), "a folder the run will make is fine");
     assertFalse(Files.exists(later.getParent()), "checking makes nothing");
+  }
+
+  @Test
+  void aFolderAnotherRunIsWritingIsRefusedAtOnceNamingThatRun(@TempDir Path dir) throws Exception {
+    Path out = dir.resolve("out");
+    try (eu.iciatlas.common.output.OutputLock held = eu.iciatlas.common.output.OutputLock.acquire(out.toUri().toString(),
+        "run-holding", "ici-atlas run --output out", new org.apache.hadoop.conf.Configuration())) {
+      Result r = run(sampleRun(out));
+      assertEquals(2, r.code(), r.err());
+      assertTrue(r.err().contains("is being written by run run-holding") && r.err().contains("pid " + ProcessHandle.current().pid())
+          && r.err().contains("since "), r.err());
+      assertFalse(r.err().contains("\tat "), r.err());
+      assertEquals(0, r.sessionsStarted(), "refused before Spark starts");
+      Result recover = run("recover", "--output", out.toString());
+      assertEquals(2, recover.code(), "recover, too, leaves a live run alone: " + recover.err());
+    }
+    Result nothing = run("recover", "--output", out.toString());
+    assertEquals(0, nothing.code(), nothing.err());
+    assertTrue(nothing.out().contains("nothing to repair"), nothing.out());
+    assertEquals(0, nothing.sessionsStarted());
+    assertFalse(Files.exists(out.resolve(eu.iciatlas.common.output.OutputLock.FILE)), "recover releases the lock");
   }
 
   @Test

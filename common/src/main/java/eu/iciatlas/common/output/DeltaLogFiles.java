@@ -68,4 +68,28 @@ public final class DeltaLogFiles {
       throw new IllegalStateException("cannot read " + file + ": " + e.getMessage(), e);
     }
   }
+
+  /**
+   * The data files (relative to the table, decoded) that commits after {@code afterVersion} added:
+   * with the files of the version a recovery restores to, every file a reader can still reach.
+   */
+  public static java.util.Set<String> filesAddedAfter(String tablePath, long afterVersion, Configuration hadoopConf) {
+    java.util.Set<String> added = new java.util.HashSet<>();
+    long latest = latestVersion(tablePath, hadoopConf);
+    for (long v = afterVersion + 1; v <= latest; v++) {
+      Path file = new Path(new Path(tablePath, "_delta_log"), String.format("%020d.json", v));
+      try (BufferedReader in = new BufferedReader(new InputStreamReader(file.getFileSystem(hadoopConf).open(file),
+          StandardCharsets.UTF_8))) {
+        for (String line = in.readLine(); line != null; line = in.readLine()) {
+          JsonNode add = JSON.readTree(line).get("add");
+          if (add != null && add.hasNonNull("path")) {
+            added.add(new Path(java.net.URI.create(add.get("path").asText())).toString());
+          }
+        }
+      } catch (IOException e) {
+        throw new IllegalStateException("cannot read " + file + ": " + e.getMessage(), e);
+      }
+    }
+    return added;
+  }
 }

@@ -28,9 +28,12 @@ import org.apache.spark.sql.types.StructType;
  * Makes a run all-or-nothing across tables and writes its run_manifest row. Delta makes each
  * table's commit atomic; a run writes some thirty tables, so when it fails halfway the guard
  * restores every table it changed to the version it had before the run (and removes tables the run
- * created), then records the failure. run_manifest: run_id, started_at, ended_at, command_line,
- * inputs (path, bytes, sha256), configuration_sha256, code_version, rows_per_table, outcome, error,
- * restored_tables.
+ * created), then records the failure. The versions before the run also go into the output's lock
+ * file ({@link OutputLock#journal}), so that when the JVM dies the next start can do the same
+ * ({@link RunRecovery}). run_manifest: run_id, started_at, ended_at, command_line, inputs (path,
+ * bytes, sha256), configuration_sha256, code_version, rows_per_table, outcome (running, succeeded,
+ * failed, stopped, interrupted), error, restored_tables, table_versions (every table's version when
+ * the run ended: for a succeeded run, the versions it published).
  */
 public final class RunGuard {
   private static final StructType INPUT = new StructType().add("path", DataTypes.StringType)
@@ -42,21 +45,47 @@ public final class RunGuard {
       .add("code_version", DataTypes.StringType)
       .add("rows_per_table", DataTypes.createMapType(DataTypes.StringType, DataTypes.LongType))
       .add("outcome", DataTypes.StringType).add("error", DataTypes.StringType)
-      .add("restored_tables", DataTypes.createArrayType(DataTypes.StringType));
+      .add("restored_tables", DataTypes.createArrayType(DataTypes.StringType))
+      .add("table_versions", DataTypes.createMapType(DataTypes.StringType, DataTypes.LongType));
 
   private final SparkSession spark;
   private final TableWriter writer;
   private final String outputDir;
-  private final Instant started = Instant.now();
+  private final Instant started;
   private final Map<String, Long> versionsBefore = new TreeMap<>();
 
   public RunGuard(SparkSession spark, TableWriter writer, String outputDir) {
-    this.spark = spark;
-    this.writer = writer;
-    this.outputDir = outputDir;
+    this(spark, writer, outputDir, Instant.now());
     for (String table : existingTables()) {
       versionsBefore.put(table, writer.latestVersion(table));
     }
+  }
+
+  /** The guard of a run that started at {@code started} with the table versions {@code versionsBefore} (a recovery). */
+  RunGuard(SparkSession spark, TableWriter writer, String outputDir, Instant started, Map<String, Long> versionsBefore) {
+    this(spark, writer, outputDir, started);
+    this.versionsBefore.putAll(versionsBefore);
+  }
+
+  private RunGuard(SparkSession spark, TableWriter writer, String outputDir, Instant started) {
+    this.spark = spark;
+    this.writer = writer;
+    this.outputDir = outputDir;
+    this.started = started;
+  }
+
+  /** Every table's version before the run (run_manifest aside). */
+  public Map<String, Long> versionsBefore() {
+    return java.util.Collections.unmodifiableMap(versionsBefore);
+  }
+
+  /** Every table's version now (run_manifest aside). */
+  public Map<String, Long> versionsNow() {
+    Map<String, Long> now = new TreeMap<>();
+    for (String table : existingTables()) {
+      now.put(table, writer.latestVersion(table));
+    }
+    return now;
   }
 
   private List<String> existingTables() {
@@ -77,37 +106,101 @@ public final class RunGuard {
     return out;
   }
 
-  /** Puts every table the failed run changed back to its version before the run. */
+  /**
+   * Puts every table the failed run changed back to its version before the run, and removes the
+   * data files the run wrote that no commit refers to (an unfinished write's, and the empty files
+   * Delta writes for a 0-row write without committing them).
+   */
   public List<String> restore() {
-    List<String> restored = new ArrayList<>();
-    for (String table : existingTables()) {
-      Long before = versionsBefore.get(table);
-      try {
-        if (before == null) {
-          Path p = new Path(writer.deltaPath(table));
-          p.getFileSystem(spark.sparkContext().hadoopConfiguration()).delete(p, true);
-          restored.add(table + " (created by the failed run: removed)");
-        } else if (writer.latestVersion(table) > before) {
-          DeltaTable.forPath(spark, writer.deltaPath(table)).restoreToVersion(before);
-          restored.add(table + " (restored to version " + before + ")");
-        }
-      } catch (IOException | RuntimeException e) {
-        restored.add(table + " (NOT restored: " + e.getMessage() + ")");
+    // four at a time: a RESTORE is mostly driver latency (log replay, a small commit), so they overlap even on 2 cores
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4, r -> {
+      Thread t = new Thread(r, "ici-atlas-restore");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      List<java.util.concurrent.Future<List<String>>> done = new ArrayList<>();
+      for (String table : new java.util.TreeSet<>(existingTables())) {
+        done.add(pool.submit(() -> restore(table)));
       }
+      List<String> restored = new ArrayList<>();
+      for (java.util.concurrent.Future<List<String>> f : done) {
+        try {
+          restored.addAll(f.get());
+        } catch (java.util.concurrent.ExecutionException e) {
+          restored.add("(NOT restored: " + e.getCause().getMessage() + ")");
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          restored.add("(NOT restored: interrupted)");
+        }
+      }
+      return restored;
+    } finally {
+      pool.shutdown();
+    }
+  }
+
+  private List<String> restore(String table) {
+    List<String> restored = new ArrayList<>();
+    Long before = versionsBefore.get(table);
+    try {
+      if (before == null) {
+        Path p = new Path(writer.deltaPath(table));
+        p.getFileSystem(spark.sparkContext().hadoopConfiguration()).delete(p, true);
+        restored.add(table + " (created by the failed run: removed)");
+        return restored;
+      }
+      int orphans = removeUncommittedFiles(table, before);
+      if (orphans > 0) {
+        restored.add(table + " (" + orphans + " data file(s) of the run that no commit refers to removed)");
+      }
+      if (writer.latestVersion(table) > before) {
+        DeltaTable.forPath(spark, writer.deltaPath(table)).restoreToVersion(before);
+        restored.add(table + " (restored to version " + before + ")");
+      }
+    } catch (IOException | RuntimeException e) {
+      restored.add(table + " (NOT restored: " + e.getMessage() + ")");
     }
     return restored;
+  }
+
+  /** Files under the table written since the run started that no commit after {@code before} added (what VACUUM would remove, without its retention wait). */
+  private int removeUncommittedFiles(String table, long before) throws IOException {
+    Path dir = new Path(writer.deltaPath(table));
+    FileSystem fs = dir.getFileSystem(spark.sparkContext().hadoopConfiguration());
+    java.util.Set<String> committed = DeltaLogFiles.filesAddedAfter(dir.toString(), before, spark.sparkContext().hadoopConfiguration());
+    String root = fs.makeQualified(dir).toUri().getPath() + "/";
+    // no slack: the earlier run ended before this one took the lock, so its files are older than
+    // started (a file system with second precision floors times, which can only keep an orphan)
+    long since = started.toEpochMilli();
+    List<Path> orphans = new ArrayList<>();
+    org.apache.hadoop.fs.RemoteIterator<org.apache.hadoop.fs.LocatedFileStatus> files = fs.listFiles(dir, true);
+    while (files.hasNext()) {
+      org.apache.hadoop.fs.LocatedFileStatus f = files.next();
+      String relative = f.getPath().toUri().getPath().substring(root.length());
+      String name = f.getPath().getName();
+      String data = name.startsWith(".") && name.endsWith(".crc") ? relative.replace(name, name.substring(1, name.length() - 4)) : relative;
+      if (!relative.startsWith("_delta_log/") && f.getModificationTime() >= since && !committed.contains(data)) {
+        orphans.add(f.getPath());
+      }
+    }
+    for (Path p : orphans) {
+      fs.delete(p, false);
+    }
+    return (int) orphans.stream().filter(p -> !p.getName().endsWith(".crc")).count();
   }
 
   /** Appends this run's row to run_manifest (replaceWhere on run_id, so a retried run id is replaced). */
   public void record(String runId, String commandLine, List<String> inputFiles, String configurationSha256,
       String codeVersion, Map<String, Long> rowsPerTable, String outcome, String error, List<String> restored) {
+    Map<String, Long> versions = outcome.equals("running") ? Map.of() : versionsNow();
     List<Row> inputs = new ArrayList<>();
     for (String f : inputFiles) {
       inputs.add(describe(f));
     }
     Row row = RowFactory.create(runId, Timestamp.from(started), Timestamp.from(Instant.now()), commandLine, inputs,
         configurationSha256, codeVersion, scala.jdk.javaapi.CollectionConverters.asScala(new LinkedHashMap<>(rowsPerTable)),
-        outcome, error, restored);
+        outcome, error, restored, scala.jdk.javaapi.CollectionConverters.asScala(new LinkedHashMap<>(versions)));
     Dataset<Row> manifest = spark.createDataFrame(List.of(row), MANIFEST);
     writer.write(Tables.RUN_MANIFEST, manifest, true, TableWriter.Scope.equalTo("run_id", runId));
   }

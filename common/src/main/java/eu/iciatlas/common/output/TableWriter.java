@@ -8,6 +8,7 @@ import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.to_json;
 
 import eu.iciatlas.common.Progress;
+import eu.iciatlas.common.StopRequest;
 import eu.iciatlas.common.io.InputException;
 import java.io.IOException;
 import java.time.Instant;
@@ -29,7 +30,8 @@ import org.apache.spark.sql.types.StructField;
  * Writes a table as Delta under {@code DIR/delta/<table>} in one overwrite commit, and, for BI,
  * the same rows as one CSV file with a header under {@code DIR/bi/<table>.csv} (arrays joined with
  * '|', maps and structs as JSON, formula-like text neutralised, rows sorted so a rerun gives the
- * same file).
+ * same file). A run's writers ({@link #withBackgroundExports}) stage the BI copies, published at the
+ * run's end ({@link BiCopies}); a commit asked for after a stop request ({@link StopRequest}) is refused.
  *
  * <p>A writer from {@link #withBackgroundExports} makes the BI copies on two background threads while
  * the job goes on to the next table (the copies are small Spark jobs whose time is mostly driver
@@ -45,6 +47,8 @@ public final class TableWriter implements AutoCloseable {
   private final DataDictionary dictionary = DataDictionary.packaged();
 
   private final java.util.concurrent.ExecutorService exports;
+  /** DIR/bi/_staging for a run's writers (published when the run succeeds, {@link BiCopies}), else DIR/bi. */
+  private final Path biTarget;
   private final List<java.util.concurrent.Future<Double>> pendingExports = java.util.Collections.synchronizedList(new ArrayList<>());
 
   public TableWriter(SparkSession spark, String outputDir, Progress progress) {
@@ -57,9 +61,13 @@ public final class TableWriter implements AutoCloseable {
     this.outputDir = outputDir;
     this.progress = progress;
     this.exports = exports;
+    this.biTarget = exports == null ? BiCopies.biDir(outputDir) : BiCopies.stagingDir(outputDir);
   }
 
-  /** A writer whose BI copies run in the background, two at a time. */
+  /**
+   * The writer of a run's jobs: BI copies in the background, two at a time, into DIR/bi/_staging
+   * (the run moves them into DIR/bi when it has succeeded).
+   */
   public static TableWriter withBackgroundExports(SparkSession spark, String outputDir, Progress progress) {
     return new TableWriter(spark, outputDir, progress, java.util.concurrent.Executors.newFixedThreadPool(2, r -> {
       Thread t = new Thread(r, "ici-atlas-bi-export");
@@ -147,6 +155,7 @@ public final class TableWriter implements AutoCloseable {
 
   /** One Delta commit: CREATE TABLE AS SELECT for a new table, else an overwrite of the scope. */
   private void commit(String table, Dataset<Row> commented, Scope scope, String commitNote) {
+    StopRequest.check("writing " + table);
     if (!exists(table)) {
       // CREATE TABLE ... AS SELECT: data, schema with column comments and the table comment in one commit
       DataDictionary.TableEntry entry = dictionary.table(table);
@@ -167,7 +176,8 @@ public final class TableWriter implements AutoCloseable {
         // overwrite keeps the table's id and comment (a REPLACE would give it a new id)
         overwrite.option("overwriteSchema", "true").save(deltaPath(table));
       } else {
-        overwrite.option("replaceWhere", scope.predicate()).save(deltaPath(table));
+        // mergeSchema: a column added by a newer version joins the rows of the other periods (null there)
+        overwrite.option("replaceWhere", scope.predicate()).option("mergeSchema", "true").save(deltaPath(table));
       }
     }
   }
@@ -189,14 +199,29 @@ public final class TableWriter implements AutoCloseable {
     });
     try {
       List<java.util.concurrent.Future<Long>> futures = new ArrayList<>();
+      // fail fast: after a failure the writes not yet started are skipped (the run is restored anyway)
+      java.util.concurrent.atomic.AtomicBoolean failed = new java.util.concurrent.atomic.AtomicBoolean();
       for (PendingWrite w : writes) {
-        futures.add(pool.submit(() -> write(w.table(), w.rows().get(), w.exportCsv(), w.scope())));
+        futures.add(pool.submit(() -> {
+          if (failed.get()) {
+            return null;
+          }
+          try {
+            return write(w.table(), w.rows().get(), w.exportCsv(), w.scope());
+          } catch (RuntimeException e) {
+            failed.set(true);
+            throw e;
+          }
+        }));
       }
       java.util.LinkedHashMap<String, Long> counts = new java.util.LinkedHashMap<>();
       RuntimeException failure = null;
       for (int i = 0; i < writes.size(); i++) {
         try {
-          counts.put(writes.get(i).table(), futures.get(i).get());
+          Long count = futures.get(i).get();
+          if (count != null) {
+            counts.put(writes.get(i).table(), count);
+          }
         } catch (java.util.concurrent.ExecutionException e) {
           if (failure == null) {
             failure = e.getCause() instanceof RuntimeException r ? r
@@ -243,7 +268,7 @@ public final class TableWriter implements AutoCloseable {
       exportCsv(table, rows);
       if (table.startsWith("gold_") || table.startsWith("star_")) {
         // gold tables also as Parquet for BI tools that read it (typed, nested columns kept)
-        rows.coalesce(1).write().mode("overwrite").parquet(new Path(new Path(outputDir, "bi"), "parquet/" + table).toString());
+        rows.coalesce(1).write().mode("overwrite").parquet(new Path(biTarget, "parquet/" + table).toString());
       }
     } finally {
       if (kept != null) {
@@ -307,7 +332,7 @@ public final class TableWriter implements AutoCloseable {
     for (String c : flat.columns()) {
       order.add(col(c).asc_nulls_first());
     }
-    Path biDir = new Path(outputDir, "bi");
+    Path biDir = biTarget;
     Path tmp = new Path(biDir, "_tmp_" + table);
     flat.orderBy(order.toArray(new Column[0])).coalesce(1).write().mode("overwrite")
         .option("header", "true").option("quote", "\"").option("escape", "\"")

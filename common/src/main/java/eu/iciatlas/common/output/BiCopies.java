@@ -1,0 +1,93 @@
+package eu.iciatlas.common.output;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.StandardCopyOption;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * The BI copies of a run are made under {@code DIR/bi/_staging} while it runs and moved into
+ * {@code DIR/bi} only after its run_manifest row says it succeeded, so a BI tool or notebook never
+ * reads CSVs of a run that failed or is still going. On a local folder each move is one atomic
+ * rename; the whole publication takes milliseconds.
+ */
+public final class BiCopies {
+  public static final String STAGING = "_staging";
+
+  private BiCopies() {}
+
+  public static Path biDir(String outputDir) {
+    return new Path(outputDir, "bi");
+  }
+
+  public static Path stagingDir(String outputDir) {
+    return new Path(biDir(outputDir), STAGING);
+  }
+
+  /** Moves every staged copy into DIR/bi (replacing the earlier copy of that table); returns how many. */
+  public static int publish(String outputDir, Configuration conf) {
+    Path staging = stagingDir(outputDir);
+    Path bi = biDir(outputDir);
+    int moved = 0;
+    try {
+      FileSystem fs = staging.getFileSystem(conf);
+      if (!fs.exists(staging)) {
+        return 0;
+      }
+      for (FileStatus f : fs.listStatus(staging)) {
+        String name = f.getPath().getName();
+        if (name.endsWith(".csv")) {
+          replace(fs, f.getPath(), new Path(bi, name));
+          moved++;
+        } else if (name.equals("parquet")) {
+          fs.mkdirs(new Path(bi, "parquet"));
+          for (FileStatus t : fs.listStatus(f.getPath())) {
+            Path target = new Path(new Path(bi, "parquet"), t.getPath().getName());
+            fs.delete(target, true);
+            fs.rename(t.getPath(), target);
+            moved++;
+          }
+        }
+      }
+      fs.delete(staging, true);
+      return moved;
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot move the BI copies from " + staging + " into " + bi + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Removes what a failed or interrupted run left under DIR/bi: its staged copies and half-written exports. */
+  public static int discard(String outputDir, Configuration conf) {
+    Path bi = biDir(outputDir);
+    int removed = 0;
+    try {
+      FileSystem fs = bi.getFileSystem(conf);
+      if (!fs.exists(bi)) {
+        return 0;
+      }
+      for (FileStatus f : fs.listStatus(bi)) {
+        String name = f.getPath().getName();
+        if (name.equals(STAGING) || name.startsWith("_tmp_")) {
+          fs.delete(f.getPath(), true);
+          removed++;
+        }
+      }
+      return removed;
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot clean " + bi + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void replace(FileSystem fs, Path from, Path to) throws IOException {
+    if ("file".equals(to.toUri().getScheme())) {
+      Files.move(java.nio.file.Path.of(from.toUri()), java.nio.file.Path.of(to.toUri()),
+          StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } else {
+      fs.delete(to, false);
+      fs.rename(from, to);
+    }
+  }
+}

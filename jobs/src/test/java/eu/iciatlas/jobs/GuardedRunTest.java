@@ -1,0 +1,87 @@
+package eu.iciatlas.jobs;
+
+import static org.apache.spark.sql.functions.col;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import eu.iciatlas.common.Progress;
+import eu.iciatlas.common.SparkTestSession;
+import eu.iciatlas.common.StopRequest;
+import eu.iciatlas.common.Tables;
+import eu.iciatlas.common.output.OutputLock;
+import eu.iciatlas.common.output.TableWriter;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A guarded run on two tiny tables: what it publishes when it succeeds, and what is left when a stop request ends it. */
+class GuardedRunTest {
+  private final SparkSession spark = SparkTestSession.get();
+  private final Progress progress = new Progress(new PrintStream(System.err, true));
+
+  @AfterEach
+  void noStopLeft() {
+    StopRequest.reset();
+  }
+
+  private Dataset<Row> rows(int n) {
+    StructType schema = new StructType().add("period", DataTypes.StringType).add("n", DataTypes.IntegerType);
+    return spark.createDataFrame(List.of(RowFactory.create("2014-2020", n)), schema);
+  }
+
+  private Map<String, Long> run(String out, String runId, java.util.function.Supplier<Map<String, Long>> body) {
+    try (OutputLock lock = GuardedRun.lock(out, runId, "test " + runId)) {
+      return GuardedRun.execute(spark, lock, out, runId, "test " + runId, null, null, List.of(), "default", progress, body);
+    }
+  }
+
+  @Test
+  void aSucceededRunPublishesItsBiCopiesAndTableVersionsAndAStoppedOneLeavesThemAsTheyWere(@TempDir Path dir) throws Exception {
+    String out = dir.toUri().toString();
+    run(out, "run-1", () -> {
+      try (TableWriter writer = TableWriter.withBackgroundExports(spark, out, progress)) {
+        return Map.of("a", writer.write("a", rows(1), true));
+      }
+    });
+    assertEquals(List.of("period,n", "2014-2020,1"), Files.readAllLines(dir.resolve("bi/a.csv")));
+    assertFalse(Files.exists(dir.resolve("bi/_staging")));
+    assertFalse(Files.exists(dir.resolve(OutputLock.FILE)));
+    TableWriter reader = new TableWriter(spark, out, progress);
+    Row first = reader.read(Tables.RUN_MANIFEST).filter(col("run_id").equalTo("run-1")).first();
+    assertEquals("succeeded", first.getAs("outcome"));
+    assertEquals(Map.of("a", 0L), scala.jdk.javaapi.CollectionConverters.asJava(first.<scala.collection.Map<String, Long>>getAs("table_versions")));
+
+    StopRequest.Stopped stopped = assertThrows(StopRequest.Stopped.class, () -> run(out, "run-2", () -> {
+      try (TableWriter writer = TableWriter.withBackgroundExports(spark, out, progress)) {
+        writer.write("a", rows(2), true);
+        writer.write("b", rows(3), true);
+        StopRequest.request("TERM", 15); // what the SIGTERM handler does
+        writer.write("c", rows(4), true);
+        return Map.of();
+      }
+    }));
+    assertTrue(stopped.getMessage().contains("SIGTERM before writing c"), stopped.getMessage());
+    assertEquals(List.of("period,n", "2014-2020,1"), Files.readAllLines(dir.resolve("bi/a.csv")), "the published copy stays");
+    assertFalse(Files.exists(dir.resolve("bi/b.csv")) || Files.exists(dir.resolve("bi/_staging")), "the stopped run's copies are discarded");
+    assertEquals(1, reader.read("a").first().<Integer>getAs("n"), "a is back at run-1's version");
+    assertFalse(reader.exists("b") || reader.exists("c"), "tables the stopped run created are removed");
+    assertFalse(Files.exists(dir.resolve(OutputLock.FILE)), "restored completely: the lock is released");
+    Row second = reader.read(Tables.RUN_MANIFEST).filter(col("run_id").equalTo("run-2")).first();
+    assertEquals("stopped", second.getAs("outcome"));
+    assertEquals("stopped by SIGTERM", second.getAs("error"));
+    assertEquals(2, reader.read(Tables.RUN_MANIFEST).count(), "the 'running' row of each run is replaced by its outcome");
+  }
+}
