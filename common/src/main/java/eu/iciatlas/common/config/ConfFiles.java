@@ -17,10 +17,12 @@ import java.util.Map;
 
 /**
  * The stable settings in {@code conf/}: read from a folder the user names (--conf), else from the
- * copy packaged in the jar, so a spark-submit without --conf still has the defaults.
+ * copy packaged in the jar, so a spark-submit without --conf still has the defaults. A file missing
+ * from a named folder is read from the packaged copy, with a notice on stderr that says so.
  */
 public final class ConfFiles {
   private static final String PACKAGED = "/ici-atlas-conf/";
+  private static final java.util.Set<String> FELL_BACK = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final Path folder;
 
   public ConfFiles(Path folder) {
@@ -81,6 +83,11 @@ public final class ConfFiles {
     if (packaged == null) {
       throw new InputException("configuration file " + name + " is neither in " + describe()
           + " nor packaged in the jar. Copy it from the repository's conf/ folder.");
+    }
+    if (folder != null && FELL_BACK.add(folder.resolve(name).toString())) {
+      // a conf folder the user named lacks the file: say which default is used instead of it (once per file)
+      System.err.println("[ici-atlas] conf: " + folder.resolve(name) + " not found; using the packaged default "
+          + name + " (copy it from the repository's conf/ to change it)");
     }
     return new InputStreamReader(packaged, StandardCharsets.UTF_8);
   }
