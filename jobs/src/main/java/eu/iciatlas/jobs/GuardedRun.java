@@ -39,8 +39,11 @@ final class GuardedRun {
 
   /** Repairs the folder if the lock was taken over from a run that died; returns what was done, or null. */
   static String repairIfInterrupted(SparkSession spark, OutputLock lock, String output, Progress progress) {
-    return lock.interrupted().map(dead -> RunRecovery.recover(spark, output, dead, codeVersion(),
-        "run " + lock.holder().runId(), progress)).orElse(null);
+    return lock.interrupted().map(dead -> {
+      String done = RunRecovery.recover(spark, output, dead, codeVersion(), "run " + lock.holder().runId(), progress);
+      lock.repaired();
+      return done;
+    }).orElse(null);
   }
 
   static Map<String, Long> execute(SparkSession spark, OutputLock lock, String output, String runId, String commandLine,
@@ -66,10 +69,12 @@ final class GuardedRun {
       lock.journal(OutputLock.PUBLISHED, null);
       progress.info("run " + runId + " succeeded; run_manifest updated; " + published + " BI copies published");
       return rows;
-    } catch (RuntimeException e) {
+    } catch (Exception | Error e) {
+      // Exception, not only RuntimeException: Scala code throws SparkException (checked) undeclared
       StopRequest.acknowledge();
       String stoppedBy = StopRequest.requested();
-      RuntimeException failure = OutOfSpace.explain(e, output);
+      RuntimeException failure = OutOfSpace.explain(e instanceof RuntimeException r ? r
+          : new IllegalStateException(e.getMessage(), e), output);
       List<String> restored = guard.restore();
       BiCopies.discard(output, hadoop);
       String outcome = stoppedBy != null ? "stopped" : "failed";
@@ -84,8 +89,11 @@ final class GuardedRun {
       }
       try {
         guard.record(runId, commandLine, files, configHash, code, new LinkedHashMap<>(), outcome, error, restored);
-      } catch (RuntimeException recordFailure) {
+      } catch (Exception recordFailure) {
         progress.info("run_manifest could not record the failure: " + recordFailure.getMessage());
+      }
+      if (e instanceof Error fatal && !(failure instanceof OutOfSpace.Failure)) {
+        throw fatal;
       }
       throw failure;
     }

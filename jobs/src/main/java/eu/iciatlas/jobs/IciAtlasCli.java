@@ -537,6 +537,11 @@ public final class IciAtlasCli implements Runnable {
 
   /** The deepest message of a failure, first line only: what went wrong, without Spark's wrapping. */
   static String headline(Throwable e) {
+    for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+      if (t instanceof eu.iciatlas.common.output.OutOfSpace.Failure complete) {
+        return complete.getMessage();
+      }
+    }
     String message = null;
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t.getMessage() != null && !t.getMessage().isBlank()) {

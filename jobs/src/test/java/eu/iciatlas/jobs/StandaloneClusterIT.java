@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
  * The whole pipeline on a real Spark standalone cluster: a Master and two Workers started from the
  * Maven artifacts (SPARK_HOME = a jars/ folder made by dependency:copy-dependencies), the run
  * submitted with bin/ici-atlas submit (Spark's SparkSubmit), executors in their own
- * CoarseGrainedExecutorBackend JVMs; every gold and star table must equal the local run's.
+ * CoarseGrainedExecutorBackend JVMs, one of which is killed (kill -9) during ingestion; every gold
+ * and star table must still equal the local run's.
  */
 @Tag("cluster")
 class StandaloneClusterIT {
@@ -84,7 +85,13 @@ class StandaloneClusterIT {
         "--total-executor-cores", "2", "--conf", "spark.sql.shuffle.partitions=8", "--conf", "spark.ui.enabled=false", "--",
         "run", "--output", work.resolve("cluster").toString()));
     cluster.addAll(input);
+    // a lost executor (its JVM killed mid-run): Spark reruns its tasks on a new executor and the run succeeds
+    Thread killer = new Thread(() -> killOneExecutorWhenLogged(work.resolve("cluster-run.log"), "write bronze_keep_partners"),
+        "kill-an-executor");
+    killer.setDaemon(true);
+    killer.start();
     run("cluster-run", cluster);
+    killer.join(1_000);
     Duration clusterTook = Duration.between(clusterStart, Instant.now());
     System.err.printf("2014-2020 export: local[2] %d s, standalone cluster (2 workers x 1 core) %d s%n",
         localTook.toSeconds(), clusterTook.toSeconds());
@@ -95,6 +102,9 @@ class StandaloneClusterIT {
           .forEach(p -> executorLogs.add(p.toString()));
     }
     assertTrue(executorLogs.size() >= 2, "executors ran in worker JVMs of both workers: " + executorLogs);
+    assertTrue(killedExecutor != null, "an executor JVM was killed during the cluster run");
+    assertTrue(executorLogs.size() >= 3, "the master started a new executor for the killed one (pid " + killedExecutor + "): "
+        + executorLogs);
     assertTrue(Files.readString(Path.of(executorLogs.get(0))).contains("CoarseGrainedExecutorBackend"), executorLogs.get(0));
 
     TreeSet<String> localTables = biTables(work.resolve("local/bi"));
@@ -177,6 +187,24 @@ class StandaloneClusterIT {
       throw new AssertionError(name + " did not finish in 20 minutes; see " + work.resolve(name + ".log"));
     }
     assertEquals(0, p.exitValue(), () -> name + " failed; last lines of " + work.resolve(name + ".log") + ":\n" + tail(work.resolve(name + ".log")));
+  }
+
+  private volatile Long killedExecutor;
+
+  /** kill -9 of one executor JVM once the driver's log shows {@code line} (so tasks are running). */
+  private void killOneExecutorWhenLogged(Path log, String line) {
+    try {
+      waitForLog(log, line, Duration.ofMinutes(10));
+      ProcessHandle.allProcesses()
+          .filter(p -> p.info().commandLine().map(c -> c.contains("CoarseGrainedExecutorBackend")).orElse(false))
+          .findFirst().ifPresent(p -> {
+            killedExecutor = p.pid();
+            p.destroyForcibly();
+            System.err.println("killed executor JVM pid " + p.pid() + " after '" + line + "'");
+          });
+    } catch (Exception | AssertionError e) {
+      System.err.println("no executor killed: " + e.getMessage());
+    }
   }
 
   private static void environment(Map<String, String> env) {

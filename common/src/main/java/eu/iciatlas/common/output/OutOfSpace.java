@@ -14,16 +14,23 @@ import java.util.Locale;
 public final class OutOfSpace {
   private OutOfSpace() {}
 
+  /** The failure as the user should read it: the message is complete, its causes are detail. */
+  public static final class Failure extends RuntimeException {
+    Failure(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
   /** {@code failure} itself, or a failure whose message says the folder is full or read-only. */
   public static RuntimeException explain(RuntimeException failure, String outputDir) {
     for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
       String m = t.getMessage() == null ? "" : t.getMessage();
       if (m.contains("No space left on device") || m.contains("Disk quota exceeded")) {
-        return new IllegalStateException("no space left under " + InputSniffer.display(outputDir) + " (" + space(outputDir)
+        return new Failure("no space left under " + InputSniffer.display(outputDir) + " (" + space(outputDir)
             + "). Free some space or choose another --output, then run again.", failure);
       }
       if (m.contains("Read-only file system")) {
-        return new IllegalStateException(InputSniffer.display(outputDir) + " became read-only during the run. "
+        return new Failure(InputSniffer.display(outputDir) + " became read-only during the run. "
             + "Choose a folder you can write to, then run again.", failure);
       }
     }

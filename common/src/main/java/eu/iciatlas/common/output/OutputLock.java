@@ -36,7 +36,8 @@ import org.apache.hadoop.fs.Path;
  */
 public final class OutputLock implements AutoCloseable {
   public static final String FILE = "_ici_atlas_lock.json";
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .configure(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
   /** Phases a run journals: before its first write, while its BI copies are moved into place, after that. */
   public static final String RUNNING = "running";
@@ -45,7 +46,17 @@ public final class OutputLock implements AutoCloseable {
 
   /** Who holds (or held) the folder, and what a recovery needs: the table versions before the run. */
   public record Holder(String runId, String host, long pid, String processStart, String since, String command,
-      String phase, Map<String, Long> versionsBefore) {
+      String phase, Map<String, Long> versionsBefore, Holder repairing) {
+    Holder(String runId, String host, long pid, String processStart, String since, String command, String phase,
+        Map<String, Long> versionsBefore) {
+      this(runId, host, pid, processStart, since, command, phase, versionsBefore, null);
+    }
+
+    /** The journal a takeover must repair: the one this holder was itself still repairing when it died, else its own. */
+    Holder toRepair() {
+      return repairing != null ? repairing : this;
+    }
+
     String describe() {
       return "run " + runId + " (host " + host + ", pid " + pid + ", since " + since + ")";
     }
@@ -75,8 +86,11 @@ public final class OutputLock implements AutoCloseable {
         Instant.now().toString(), command, null, null);
     Holder stale = null;
     for (int attempt = 0; attempt < 3; attempt++) {
-      if (createNew(file, me, conf)) {
-        return new OutputLock(file, conf, me, stale);
+      // a takeover keeps the dead run's journal in the new lock until the repair is done, so a
+      // repair that is itself killed is done again by the next start
+      Holder mine = stale == null ? me : withRepairing(me, stale.toRepair());
+      if (createNew(file, mine, conf)) {
+        return new OutputLock(file, conf, mine, stale == null ? null : stale.toRepair());
       }
       Holder current = read(file, conf);
       if (current == null) {
@@ -109,9 +123,9 @@ public final class OutputLock implements AutoCloseable {
     Holder current = read(file, conf);
     if (current != null && !current.host().equals(hostName())) {
       Holder me = new Holder(runId, hostName(), ProcessHandle.current().pid(), processStart(ProcessHandle.current()),
-          Instant.now().toString(), command, null, null);
+          Instant.now().toString(), command, null, null, current.toRepair());
       if (renameAside(file, current, conf) && createNew(file, me, conf)) {
-        return new OutputLock(file, conf, me, current);
+        return new OutputLock(file, conf, me, current.toRepair());
       }
     }
     return acquire(outputDir, runId, command, conf);
@@ -122,10 +136,15 @@ public final class OutputLock implements AutoCloseable {
     return Optional.ofNullable(interrupted);
   }
 
+  /** The repair of the interrupted run is done: the lock no longer carries its journal. */
+  public void repaired() {
+    journal(holder.phase(), null);
+  }
+
   /** Records the run's phase and the table versions it started from (so a recovery can restore them). */
   public void journal(String phase, Map<String, Long> versionsBefore) {
     holder = new Holder(holder.runId(), holder.host(), holder.pid(), holder.processStart(), holder.since(), holder.command(),
-        phase, versionsBefore == null ? holder.versionsBefore() : new TreeMap<>(versionsBefore));
+        phase, versionsBefore == null ? holder.versionsBefore() : new TreeMap<>(versionsBefore), null);
     Path tmp = new Path(file.getParent(), FILE + ".tmp-" + holder.pid());
     try {
       if ("file".equals(file.toUri().getScheme())) {
@@ -191,6 +210,10 @@ public final class OutputLock implements AutoCloseable {
     Optional<ProcessHandle> process = ProcessHandle.of(h.pid());
     return process.isEmpty() || !process.get().isAlive()
         || (h.processStart() != null && !h.processStart().equals(processStart(process.get())));
+  }
+
+  private static Holder withRepairing(Holder h, Holder repairing) {
+    return new Holder(h.runId(), h.host(), h.pid(), h.processStart(), h.since(), h.command(), h.phase(), h.versionsBefore(), repairing);
   }
 
   private static boolean createNew(Path file, Holder me, Configuration conf) {

@@ -202,7 +202,8 @@ public final class RunGuard {
         configurationSha256, codeVersion, scala.jdk.javaapi.CollectionConverters.asScala(new LinkedHashMap<>(rowsPerTable)),
         outcome, error, restored, scala.jdk.javaapi.CollectionConverters.asScala(new LinkedHashMap<>(versions)));
     Dataset<Row> manifest = spark.createDataFrame(List.of(row), MANIFEST);
-    writer.write(Tables.RUN_MANIFEST, manifest, true, TableWriter.Scope.equalTo("run_id", runId));
+    // the 'running' row has no BI copy: bi/run_manifest.csv is rewritten with the run's outcome
+    writer.write(Tables.RUN_MANIFEST, manifest, !outcome.equals("running"), TableWriter.Scope.equalTo("run_id", runId));
   }
 
   private Row describe(String file) {

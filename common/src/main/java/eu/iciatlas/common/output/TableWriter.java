@@ -131,7 +131,7 @@ public final class TableWriter implements AutoCloseable {
     }
     try {
       commit(table, commented, scope, commitNote);
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // also SparkException, which Scala throws undeclared (rethrown as it is)
       if (keepForExport) {
         commented.unpersist();
       }

@@ -55,6 +55,30 @@ class OutputLockTest {
   }
 
   @Test
+  void aRepairThatIsItselfKilledIsDoneAgainByTheNextStart(@TempDir Path dir) throws Exception {
+    Process gone = new ProcessBuilder("true").start();
+    gone.waitFor();
+    OutputLock.Holder dead = new OutputLock.Holder("run-dead", OutputLock.hostName(), gone.pid(), null,
+        Instant.now().toString(), "ici-atlas run", OutputLock.RUNNING, Map.of("silver_projects", 3L));
+    Files.write(dir.resolve(OutputLock.FILE), new ObjectMapper().writeValueAsBytes(dead));
+    String out = dir.toUri().toString();
+    OutputLock repairer = OutputLock.acquire(out, "recover-1", "ici-atlas recover", conf);
+    OutputLock.Holder inFile = OutputLock.read(new org.apache.hadoop.fs.Path(out, OutputLock.FILE), conf);
+    assertEquals("run-dead", inFile.repairing().runId(), "the lock carries the journal until the repair is done");
+    // the repairer dies before repaired(): its lock names a gone process (rewritten with the dead pid)
+    OutputLock.Holder diedRepairing = new OutputLock.Holder("recover-1", OutputLock.hostName(), gone.pid(), null,
+        inFile.since(), inFile.command(), null, null, inFile.repairing());
+    Files.write(dir.resolve(OutputLock.FILE), new ObjectMapper().writeValueAsBytes(diedRepairing));
+    try (OutputLock next = OutputLock.acquire(out, "run-next", "ici-atlas run", conf)) {
+      assertEquals("run-dead", next.interrupted().orElseThrow().runId());
+      assertEquals(Map.of("silver_projects", 3L), next.interrupted().orElseThrow().versionsBefore());
+      next.repaired();
+      assertEquals(null, OutputLock.read(new org.apache.hadoop.fs.Path(out, OutputLock.FILE), conf).repairing());
+    }
+    repairer.keepForRecovery(); // its file was replaced above; nothing to delete
+  }
+
+  @Test
   void aLockHeldOnAnotherHostIsRefusedUnlessForced(@TempDir Path dir) throws Exception {
     OutputLock.Holder elsewhere = new OutputLock.Holder("run-far", "some-other-host", 1, null, Instant.now().toString(),
         "ici-atlas run", OutputLock.RUNNING, Map.of());
