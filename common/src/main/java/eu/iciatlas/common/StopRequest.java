@@ -47,6 +47,11 @@ public final class StopRequest {
     acknowledged = true;
   }
 
+  /** A guarded run starts: a stop asked for earlier in this JVM still holds, an earlier run's restore does not. */
+  public static void newRun() {
+    acknowledged = false;
+  }
+
   /** For tests that simulate a stop in the same JVM. */
   public static void reset() {
     signal = null;

@@ -49,6 +49,7 @@ final class GuardedRun {
   static Map<String, Long> execute(SparkSession spark, OutputLock lock, String output, String runId, String commandLine,
       IngestConfig inputs, Path confDir, List<String> overrides, String regions, Progress progress,
       Supplier<Map<String, Long>> body) {
+    StopRequest.newRun();
     repairIfInterrupted(spark, lock, output, progress);
     org.apache.hadoop.conf.Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     TableWriter writer = new TableWriter(spark, output, progress);

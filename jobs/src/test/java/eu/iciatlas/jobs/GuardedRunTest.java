@@ -51,6 +51,17 @@ class GuardedRunTest {
   @Test
   void aSucceededRunPublishesItsBiCopiesAndTableVersionsAndAStoppedOneLeavesThemAsTheyWere(@TempDir Path dir) throws Exception {
     String out = dir.toUri().toString();
+    // a failed run first: its restore must not let a later stop request through (one JVM, several runs)
+    IllegalStateException failed = assertThrows(IllegalStateException.class, () -> run(out, "run-0", () -> {
+      try (TableWriter writer = TableWriter.withBackgroundExports(spark, out, progress)) {
+        writer.write("a", rows(0), true);
+        throw new IllegalStateException("a bad input found late");
+      }
+    }));
+    assertEquals("a bad input found late", failed.getMessage());
+    assertFalse(new TableWriter(spark, out, progress).exists("a"), "the failed run's table is removed");
+    assertFalse(Files.exists(dir.resolve("bi/a.csv")) || Files.exists(dir.resolve("bi/_staging")));
+
     run(out, "run-1", () -> {
       try (TableWriter writer = TableWriter.withBackgroundExports(spark, out, progress)) {
         return Map.of("a", writer.write("a", rows(1), true));
@@ -82,6 +93,7 @@ class GuardedRunTest {
     Row second = reader.read(Tables.RUN_MANIFEST).filter(col("run_id").equalTo("run-2")).first();
     assertEquals("stopped", second.getAs("outcome"));
     assertEquals("stopped by SIGTERM", second.getAs("error"));
-    assertEquals(2, reader.read(Tables.RUN_MANIFEST).count(), "the 'running' row of each run is replaced by its outcome");
+    assertEquals(List.of("failed", "stopped", "succeeded"), reader.read(Tables.RUN_MANIFEST).orderBy("outcome").select("outcome")
+        .as(org.apache.spark.sql.Encoders.STRING()).collectAsList(), "the 'running' row of each run is replaced by its outcome");
   }
 }
