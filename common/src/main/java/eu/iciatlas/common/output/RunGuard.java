@@ -89,13 +89,19 @@ public final class RunGuard {
   }
 
   private List<String> existingTables() {
+    return tableFolders(true);
+  }
+
+  /** Folders under DIR/delta (run_manifest aside): the Delta tables, or also those without a commit yet. */
+  private List<String> tableFolders(boolean committedOnly) {
     List<String> out = new ArrayList<>();
     try {
       Path delta = new Path(outputDir, "delta");
       FileSystem fs = delta.getFileSystem(spark.sparkContext().hadoopConfiguration());
       if (fs.exists(delta)) {
         for (FileStatus s : fs.listStatus(delta)) {
-          if (s.isDirectory() && !s.getPath().getName().equals(Tables.RUN_MANIFEST) && writer.exists(s.getPath().getName())) {
+          if (s.isDirectory() && !s.getPath().getName().equals(Tables.RUN_MANIFEST)
+              && (!committedOnly || writer.exists(s.getPath().getName()))) {
             out.add(s.getPath().getName());
           }
         }
@@ -120,7 +126,8 @@ public final class RunGuard {
     });
     try {
       List<java.util.concurrent.Future<List<String>>> done = new ArrayList<>();
-      for (String table : new java.util.TreeSet<>(existingTables())) {
+      // every folder, committed or not: a table whose first write failed has data files but no commit
+      for (String table : new java.util.TreeSet<>(tableFolders(false))) {
         done.add(pool.submit(() -> restore(table)));
       }
       List<String> restored = new ArrayList<>();
@@ -146,8 +153,14 @@ public final class RunGuard {
     try {
       if (before == null) {
         Path p = new Path(writer.deltaPath(table));
-        p.getFileSystem(spark.sparkContext().hadoopConfiguration()).delete(p, true);
-        restored.add(table + " (created by the failed run: removed)");
+        FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
+        if (writer.exists(table)) {
+          fs.delete(p, true);
+          restored.add(table + " (created by the failed run: removed)");
+        } else if (fs.getFileStatus(p).getModificationTime() >= started.toEpochMilli()) {
+          fs.delete(p, true);
+          restored.add(table + " (first write of the failed run, never committed: removed)");
+        }
         return restored;
       }
       int orphans = removeUncommittedFiles(table, before);

@@ -50,6 +50,8 @@ class RunRecoveryTest {
     writer.write("changed", rows(99, 98, 97), false);
     writer.write("created", rows(5), false);
     Path orphan = Files.writeString(dir.resolve("delta/kept/part-99999-unfinished.snappy.parquet"), "half a file");
+    Files.createDirectories(dir.resolve("delta/never_committed"));
+    Files.writeString(dir.resolve("delta/never_committed/part-00000-x.snappy.parquet"), "a first write that failed");
     Files.createDirectories(dir.resolve("bi/_staging"));
     Files.writeString(dir.resolve("bi/_staging/changed.csv"), "period,n\n2014-2020,99\n");
     Files.createDirectories(dir.resolve("bi/_tmp_changed"));
@@ -60,6 +62,8 @@ class RunRecoveryTest {
     assertEquals(2, writer.read("kept").count());
     assertFalse(writer.exists("created"), "a table the killed run created is removed");
     assertFalse(Files.exists(orphan), "an uncommitted file of an unfinished write is removed");
+    assertFalse(Files.exists(dir.resolve("delta/never_committed")), "a table folder whose first write never committed is removed");
+    assertTrue(done.contains("never_committed (first write of the failed run, never committed: removed)"), done);
     assertTrue(Files.exists(dir.resolve("delta/changed/_delta_log")));
     assertFalse(Files.exists(dir.resolve("bi/_staging")) || Files.exists(dir.resolve("bi/_tmp_changed")));
     Row manifest = writer.read(Tables.RUN_MANIFEST).filter(col("run_id").equalTo("run-killed")).first();
