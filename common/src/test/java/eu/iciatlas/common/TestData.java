@@ -36,4 +36,16 @@ public final class TestData {
     }
     return p;
   }
+
+  /** Removes a folder and everything under it (nothing when it is not there). */
+  public static void deleteRecursively(Path dir) throws java.io.IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+      for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
 }

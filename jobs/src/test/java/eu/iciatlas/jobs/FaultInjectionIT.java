@@ -62,7 +62,7 @@ class FaultInjectionIT {
 
   @BeforeAll
   void publishedRun() throws Exception {
-    deleteRecursively(work);
+    eu.iciatlas.common.TestData.deleteRecursively(work);
     Files.createDirectories(work);
     spark = SparkTestSession.get();
     Finished base = runToEnd("baseline", runArgs(out));
@@ -146,11 +146,7 @@ class FaultInjectionIT {
   @Test
   @Order(7)
   void aFullFileSystemEndsInAMessageNamingTheFolderAndNoTables() throws Exception {
-    Path mount = work.resolve("small-fs");
-    Files.createDirectories(mount);
-    Process m = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=24m", "tmpfs", mount.toString()).redirectErrorStream(true).start();
-    boolean mounted = m.waitFor(30, TimeUnit.SECONDS) && m.exitValue() == 0;
-    Assumptions.assumeTrue(mounted, "a tmpfs mount needs root; not run here");
+    Path mount = mountTmpfs("small-fs", "size=24m");
     try {
       Finished full = runToEnd("disk-full", runArgs(mount.resolve("out")));
       assertEquals(1, full.exit, full.tail());
@@ -173,11 +169,7 @@ class FaultInjectionIT {
   @Test
   @Order(8)
   void aReadOnlyFolderIsRefusedBeforeSparkNamingIt() throws Exception {
-    Path mount = work.resolve("read-only-fs");
-    Files.createDirectories(mount);
-    Process m = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "ro,size=1m", "tmpfs", mount.toString()).redirectErrorStream(true).start();
-    boolean mounted = m.waitFor(30, TimeUnit.SECONDS) && m.exitValue() == 0;
-    Assumptions.assumeTrue(mounted, "a read-only mount needs root; not run here");
+    Path mount = mountTmpfs("read-only-fs", "ro,size=1m");
     try {
       Finished refused = runToEnd("read-only", runArgs(mount.resolve("out")));
       assertEquals(2, refused.exit, refused.tail());
@@ -189,6 +181,15 @@ class FaultInjectionIT {
     } finally {
       new ProcessBuilder("umount", mount.toString()).start().waitFor(30, TimeUnit.SECONDS);
     }
+  }
+
+  /** A tmpfs mounted under the work folder (skips the test where mounting is not allowed: it needs root). */
+  private Path mountTmpfs(String name, String options) throws Exception {
+    Path mount = Files.createDirectories(work.resolve(name));
+    Process m = new ProcessBuilder("mount", "-t", "tmpfs", "-o", options, "tmpfs", mount.toString()).redirectErrorStream(true).start();
+    boolean mounted = m.waitFor(30, TimeUnit.SECONDS) && m.exitValue() == 0;
+    Assumptions.assumeTrue(mounted, "mounting a tmpfs (" + options + ") needs root; not run here");
+    return mount;
   }
 
   private void killThenRecover(String fault, String moment, String line) throws Exception {
@@ -336,16 +337,5 @@ class FaultInjectionIT {
 
   private Finished runToEnd(String name, List<String> args) throws Exception {
     return start(name, args).await(Duration.ofMinutes(15));
-  }
-
-  private static void deleteRecursively(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> files = Files.walk(dir)) {
-      for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
   }
 }

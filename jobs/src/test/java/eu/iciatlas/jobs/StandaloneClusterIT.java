@@ -55,7 +55,7 @@ class StandaloneClusterIT {
   @Test
   void pipelineOnStandaloneClusterEqualsLocalRun() throws Exception {
     assertTrue(Files.isDirectory(sparkHome.resolve("jars")), "no " + sparkHome + "/jars: run through mvn verify");
-    deleteRecursively(work);
+    eu.iciatlas.common.TestData.deleteRecursively(work);
     Files.createDirectories(work);
     int masterPort = freePort();
     Process master = start("master", List.of("org.apache.spark.deploy.master.Master", "--host", "127.0.0.1",
@@ -250,16 +250,5 @@ class StandaloneClusterIT {
       Thread.sleep(500);
     }
     throw new AssertionError("'" + text + "' not in " + log + " within " + timeout + ":\n" + tail(log));
-  }
-
-  private static void deleteRecursively(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> files = Files.walk(dir)) {
-      for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
   }
 }
