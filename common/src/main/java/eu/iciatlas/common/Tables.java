@@ -29,6 +29,9 @@ public final class Tables {
   public static final String GOLD_ORGANISATIONS = "gold_organisations";
   public static final String GOLD_CORRELATION_POINTS = "gold_correlation_points";
   public static final String GOLD_REGION_FOOTPRINT = "gold_region_footprint";
+  public static final String GOLD_NETWORK_SUMMARY = "gold_network_summary";
+  public static final String GOLD_NETWORK_ORGANISATIONS = "gold_network_organisations";
+  public static final String GOLD_NETWORK_COMMUNITIES = "gold_network_communities";
 
   public static final String STAR_FACT_PARTICIPATION = "star_fact_participation";
   public static final String STAR_DIM_PROJECT = "star_dim_project";

@@ -12,6 +12,7 @@ import eu.iciatlas.common.analysis.StarSchema;
 import eu.iciatlas.common.analysis.StatisticsTables;
 import eu.iciatlas.common.config.ConfFiles;
 import eu.iciatlas.common.config.PipelineSettings;
+import eu.iciatlas.common.network.LinkageNetworks;
 import eu.iciatlas.common.output.TableWriter;
 import eu.iciatlas.common.output.TableWriter.PendingWrite;
 import eu.iciatlas.common.output.TableWriter.Scope;
@@ -32,7 +33,8 @@ import org.apache.spark.storage.StorageLevel;
  * under {@code DIR/delta/}. Outputs: silver_project_regions (project -> region, with the rule
  * used), the gold tables gold_ici_share, gold_ici_share_summary, gold_specialization_share,
  * gold_country_specialization, gold_cluster_comparison, gold_region_profile, gold_correlations,
- * gold_hypothesis_tests, gold_region_links, gold_organisations (Delta, and CSV under DIR/bi/),
+ * gold_hypothesis_tests, gold_region_links, gold_organisations, the linkage networks gold_network_summary,
+ * gold_network_organisations, gold_network_communities (Delta, and CSV under DIR/bi/),
  * and, when asked to reclassify, silver_projects with a fresh classification. Each table is
  * written in one commit that replaces exactly the analysed periods (Delta replaceWhere on period;
  * all periods of silver_projects unless --period is given). Configuration: conf/regions/&lt;name&gt;.csv, conf/classifier/,
@@ -138,6 +140,18 @@ public final class AnalyseJob {
           new PendingWrite(Tables.STAR_BRIDGE_PROJECT_SPECIALIZATION, () -> StarSchema.bridgeProjectSpecialization(allProjects),
               true, scope))));
       progress.stage("gold and star tables", (rows.size() - tablesBefore) + " tables", goldStart);
+
+      Instant networkStart = Instant.now();
+      try (LinkageNetworks networks = new LinkageNetworks(spark, allProjects, projectRegions, participations,
+          settings.betweennessExactMaxNodes(), settings.betweennessSampleSources(), settings.bootstrapSeed(), progress)) {
+        progress.stage("linkage networks measured", "GraphX components, PageRank, communities, triangles; betweenness",
+            networkStart);
+        rows.putAll(writer.writeConcurrently(List.of(
+            new PendingWrite(Tables.GOLD_NETWORK_SUMMARY, networks::summary, true, scope),
+            new PendingWrite(Tables.GOLD_NETWORK_ORGANISATIONS, networks::organisations, true, scope),
+            new PendingWrite(Tables.GOLD_NETWORK_COMMUNITIES, networks::communities, true, scope))));
+      }
+      progress.stage("linkage network tables", "3 tables", networkStart);
       projects.unpersist();
       participations.unpersist();
       return rows;

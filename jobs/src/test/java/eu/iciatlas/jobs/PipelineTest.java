@@ -208,12 +208,38 @@ class PipelineTest {
     return new double[] {p, rec, 2 * p * rec / (p + rec)};
   }
 
+  /**
+   * The linkage networks against an independent computation: scripts/independent_networks.py
+   * rebuilds every network of the period from the star schema's BI copies with networkx and
+   * compares each measure (CI installs Debian's python3-networkx).
+   */
+  @Test
+  void theLinkageNetworksAgreeWithNetworkxMeasureByMeasure() throws Exception {
+    for (String period : List.of("2014-2020", "2007-2013")) {
+      Path log = Files.createTempFile("independent-networks", ".txt");
+      Process check = new ProcessBuilder("python3", TestData.repoRoot().resolve("scripts/independent_networks.py").toString(),
+          output.resolve("bi").toString(), "--period", period, "--min-regions", "3")
+          .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+      int exit = check.waitFor();
+      String text = Files.readString(log);
+      assertEquals(0, exit, period + ": " + text.substring(Math.max(0, text.length() - 3000)));
+      assertTrue(text.contains("every measure agrees with networkx"), text);
+      // the whole input and at least three regions, both scopes and levels
+      assertTrue(text.lines().filter(l -> l.contains("exact, equal")).count() >= 4, text);
+    }
+    Row summary = table(Tables.GOLD_NETWORK_SUMMARY, 0)
+        .filter("period = '2014-2020' and region_id = 'oresund' and scope = 'all' and level = 'organisation'").first();
+    assertEquals(0L, summary.<Long>getAs("edges"), "the 2014-2020 export lists only lead partners for Oresund");
+    assertTrue(summary.<String>getAs("completeness_note").startsWith("no project of the network has two partners"));
+  }
+
   @Test
   void theBalticAnalysisProducesEveryGoldTable() {
     for (String t : List.of(Tables.SILVER_PROJECT_REGIONS, Tables.GOLD_ICI_SHARE, Tables.GOLD_ICI_SHARE_SUMMARY,
         Tables.GOLD_SPECIALIZATION_SHARE, Tables.GOLD_COUNTRY_SPECIALIZATION, Tables.GOLD_CLUSTER_COMPARISON,
         Tables.GOLD_REGION_PROFILE, Tables.GOLD_CORRELATIONS, Tables.GOLD_HYPOTHESIS_TESTS, Tables.GOLD_REGION_LINKS,
-        Tables.GOLD_ORGANISATIONS)) {
+        Tables.GOLD_ORGANISATIONS, Tables.GOLD_NETWORK_SUMMARY, Tables.GOLD_NETWORK_ORGANISATIONS,
+        Tables.GOLD_NETWORK_COMMUNITIES)) {
       assertTrue(gold.get(t) > 0, t + " has rows");
       assertTrue(Files.exists(output.resolve("bi").resolve(t + ".csv")), t + ".csv");
       if (t.startsWith("gold_")) {
@@ -331,6 +357,9 @@ class PipelineTest {
     assertTrue(r.dom().contains("data-figure3-bars=\"" + specializations + "\""), "one bar per specialization (" + specializations + ")");
     assertTrue(r.dom().contains("data-map-regions=\"" + drawnRegions + "\""), "every NUTS 2 path of the file is in the DOM");
     assertTrue(r.dom().contains("data-outlines=\"" + regions + "\""), "one outline per cross-border region");
+    assertTrue(r.dom().contains("data-network-pictures=\"3\""), "the ICI networks of the three largest regions are drawn");
+    assertTrue(html.contains("<table id='network-summary'") && html.contains("<table id='network-brokers'"),
+        "the linkage section's two tables");
     java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(screenshot.toFile());
     assertEquals(1200, image.getWidth());
     java.util.Set<Integer> colours = new java.util.HashSet<>();

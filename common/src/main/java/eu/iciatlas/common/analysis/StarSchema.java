@@ -47,7 +47,8 @@ public final class StarSchema {
         .select(xxhash64(lit("participation"), col("participation_id")).as("participation_key"),
             col("participation_id"), projectKey(col("project_id")).as("project_key"),
             programmeKey(col("programme_key")).as("programme_sk"), regionKey(col("nuts2"), col("period")).as("region_key"),
-            col("period"), col("country_code"), col("nuts2"), col("organisation"), col("legal_status"),
+            col("period"), col("country_code"), col("nuts2"), GoldTables.organisationKey().as("organisation_key"),
+            col("organisation"), col("legal_status"),
             when(col("is_lead"), 1).otherwise(0).as("is_lead"),
             when(col("is_ici"), 1).otherwise(0).as("is_ici_project"), lit(1).as("participation_count"));
   }

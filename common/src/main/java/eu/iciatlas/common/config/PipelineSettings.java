@@ -13,15 +13,19 @@ import java.util.TreeSet;
  * naming the key.
  */
 public record PipelineSettings(int keepNutsVersion, double minRecodeCoverage, double iciThreshold,
-    int specializationMinMatches, int bootstrapResamples, long bootstrapSeed) {
+    int specializationMinMatches, int bootstrapResamples, long bootstrapSeed, int betweennessExactMaxNodes,
+    int betweennessSampleSources) {
   public static final String KEEP_NUTS_VERSION = "keep.nuts.version";
   public static final String MIN_RECODE_COVERAGE = "nuts.recode.min.coverage";
   public static final String ICI_THRESHOLD = "ici.threshold";
   public static final String SPECIALIZATION_MIN_MATCHES = "specialization.min.matches";
   public static final String BOOTSTRAP_RESAMPLES = "bootstrap.resamples";
   public static final String BOOTSTRAP_SEED = "bootstrap.seed";
+  public static final String BETWEENNESS_EXACT_MAX_NODES = "network.betweenness.exact.max.nodes";
+  public static final String BETWEENNESS_SAMPLE_SOURCES = "network.betweenness.sample.sources";
   private static final Set<String> KEYS = new TreeSet<>(List.of(KEEP_NUTS_VERSION, MIN_RECODE_COVERAGE,
-      ICI_THRESHOLD, SPECIALIZATION_MIN_MATCHES, BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED));
+      ICI_THRESHOLD, SPECIALIZATION_MIN_MATCHES, BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED, BETWEENNESS_EXACT_MAX_NODES,
+      BETWEENNESS_SAMPLE_SOURCES));
 
   public static PipelineSettings load(ConfFiles conf) {
     return load(conf, List.of());
@@ -61,9 +65,15 @@ public record PipelineSettings(int keepNutsVersion, double minRecodeCoverage, do
     if (resamples < 100) {
       throw new InputException(BOOTSTRAP_RESAMPLES + " = " + resamples + " must be at least 100");
     }
+    int exactMaxNodes = (int) number(values, BETWEENNESS_EXACT_MAX_NODES);
+    int sampleSources = (int) number(values, BETWEENNESS_SAMPLE_SOURCES);
+    if (sampleSources < 10 || exactMaxNodes < sampleSources) {
+      throw new InputException(BETWEENNESS_SAMPLE_SOURCES + " = " + sampleSources + " must be at least 10 and not above "
+          + BETWEENNESS_EXACT_MAX_NODES + " = " + exactMaxNodes);
+    }
     return new PipelineSettings((int) number(values, KEEP_NUTS_VERSION), coverage,
         number(values, ICI_THRESHOLD), (int) number(values, SPECIALIZATION_MIN_MATCHES), resamples,
-        (long) number(values, BOOTSTRAP_SEED));
+        (long) number(values, BOOTSTRAP_SEED), exactMaxNodes, sampleSources);
   }
 
   /** ", did you mean 'x'?" for a key one or two edits away from a known one. */
@@ -86,6 +96,8 @@ public record PipelineSettings(int keepNutsVersion, double minRecodeCoverage, do
   public String toString() {
     return KEEP_NUTS_VERSION + "=" + keepNutsVersion + ", " + MIN_RECODE_COVERAGE + "=" + minRecodeCoverage + ", "
         + ICI_THRESHOLD + "=" + iciThreshold + ", " + SPECIALIZATION_MIN_MATCHES + "=" + specializationMinMatches + ", "
-        + BOOTSTRAP_RESAMPLES + "=" + bootstrapResamples + ", " + BOOTSTRAP_SEED + "=" + bootstrapSeed;
+        + BOOTSTRAP_RESAMPLES + "=" + bootstrapResamples + ", " + BOOTSTRAP_SEED + "=" + bootstrapSeed + ", "
+        + BETWEENNESS_EXACT_MAX_NODES + "=" + betweennessExactMaxNodes + ", " + BETWEENNESS_SAMPLE_SOURCES + "="
+        + betweennessSampleSources;
   }
 }

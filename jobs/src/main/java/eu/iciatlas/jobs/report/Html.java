@@ -1,6 +1,8 @@
 package eu.iciatlas.jobs.report;
 
-/** HTML escaping for text from the data (project and organisation names are free text). */
+import java.util.Locale;
+
+/** HTML escaping for text from the data (project and organisation names are free text) and the table cells of numbers. */
 final class Html {
   private Html() {}
 
@@ -21,5 +23,17 @@ final class Html {
       }
     }
     return out.toString();
+  }
+
+  static String num(Object v) {
+    return "<td class='n'>" + (v == null ? "" : String.format(Locale.ROOT, "%,d", ((Number) v).longValue())) + "</td>";
+  }
+
+  static String pct(Object v) {
+    return "<td class='n'>" + (v == null ? "" : String.format(Locale.ROOT, "%.1f %%", ((Number) v).doubleValue() * 100)) + "</td>";
+  }
+
+  static String dec(Object v) {
+    return "<td class='n'>" + (v == null ? "" : String.format(Locale.ROOT, "%.3f", ((Number) v).doubleValue())) + "</td>";
   }
 }

@@ -1,0 +1,82 @@
+package eu.iciatlas.common.network;
+
+import static org.apache.spark.sql.functions.col;
+
+import eu.iciatlas.common.Columns;
+import eu.iciatlas.common.Progress;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * The linkage networks of docs/METHOD.md's organisations, from classified projects, their regions
+ * and participations: {@link NetworkTables} builds nodes and edges, {@link GraphMeasures} (GraphX)
+ * and {@link Betweenness} measure them, NetworkTables shapes the three gold tables. The
+ * intermediate nodes and edges are persisted while the tables are written; {@link #close} frees them.
+ */
+public final class LinkageNetworks implements AutoCloseable {
+  private final List<Dataset<Row>> persisted = new ArrayList<>();
+  private final Dataset<Row> memberships;
+  private final Dataset<Row> edges;
+  private final Dataset<Row> measuredNodes;
+  private final Dataset<Row> participations;
+  private final Dataset<Row> projects;
+
+  public LinkageNetworks(SparkSession spark, Dataset<Row> projects, Dataset<Row> projectRegions, Dataset<Row> participations,
+      int betweennessExactMaxNodes, int betweennessSampleSources, long seed, Progress progress) {
+    this.projects = projects;
+    this.participations = participations;
+    Instant start = Instant.now();
+    memberships = keep(NetworkTables.memberships(projects, projectRegions, participations));
+    edges = keep(NetworkTables.edges(memberships));
+    Dataset<Row> nodes = keep(NetworkTables.nodes(memberships));
+    requireDistinctVertexIds(nodes);
+    progress.stage("network nodes and edges", edges.count() + " edges", start);
+    start = Instant.now();
+    Dataset<Row> measures = GraphMeasures.compute(spark, nodes, edges, progress);
+    start = Instant.now();
+    Dataset<Row> raw = Betweenness.raw(edges.filter(col("level").equalTo(NetworkTables.ORGANISATION)),
+        betweennessExactMaxNodes, betweennessSampleSources, seed);
+    Dataset<Row> measured = NetworkTables.measuredNodes(NetworkTables.degrees(nodes, edges), measures);
+    measuredNodes = keep(Betweenness.normalise(measured.join(raw,
+        Columns.names(NetworkTables.NETWORK.get(0), NetworkTables.NETWORK.get(1), NetworkTables.NETWORK.get(2),
+            NetworkTables.NETWORK.get(3), "node"), "left")));
+    progress.stage("network betweenness and node measures", measuredNodes.count() + " nodes", start);
+  }
+
+  private Dataset<Row> keep(Dataset<Row> rows) {
+    Dataset<Row> kept = rows.persist(StorageLevel.MEMORY_AND_DISK());
+    persisted.add(kept);
+    return kept;
+  }
+
+  /** A 64-bit hash collision would merge two nodes silently: refuse instead (odds about n^2 / 2^65). */
+  private static void requireDistinctVertexIds(Dataset<Row> nodes) {
+    List<Row> clash = nodes.groupBy("vid").count().filter(col("count").gt(1)).limit(1).collectAsList();
+    if (!clash.isEmpty()) {
+      throw new IllegalStateException("two network nodes share the vertex id " + clash.get(0).get(0)
+          + " (a hash collision): report it with the input files");
+    }
+  }
+
+  public Dataset<Row> summary() {
+    return NetworkTables.summary(measuredNodes, edges, memberships);
+  }
+
+  public Dataset<Row> organisations() {
+    return NetworkTables.organisations(measuredNodes, participations);
+  }
+
+  public Dataset<Row> communities() {
+    return NetworkTables.communities(measuredNodes, memberships, projects);
+  }
+
+  @Override
+  public void close() {
+    persisted.forEach(Dataset::unpersist);
+  }
+}
