@@ -77,7 +77,13 @@ final class GuardedRun {
       RuntimeException failure = OutOfSpace.explain(e instanceof RuntimeException r ? r
           : new IllegalStateException(e.getMessage(), e), output);
       List<String> restored = guard.restore();
-      BiCopies.discard(output, hadoop);
+      try {
+        BiCopies.discard(output, hadoop);
+      } catch (RuntimeException discardFailure) {
+        // DIR/bi is untouched either way; the staging folder is discarded again at the next run's start
+        progress.info("the staged BI copies could not be removed (" + discardFailure.getMessage() + "); DIR/bi is unchanged and"
+            + " the next run removes DIR/bi/_staging");
+      }
       String outcome = stoppedBy != null ? "stopped" : "failed";
       String error = stoppedBy != null ? "stopped by SIG" + stoppedBy : String.valueOf(failure.getMessage());
       progress.info("run " + runId + (stoppedBy != null ? " STOPPED (SIG" + stoppedBy + ")" : " FAILED: " + failure.getMessage()));
