@@ -141,6 +141,12 @@ class PipelineTest {
     }
     String header = Files.readAllLines(output.resolve("bi").resolve(Tables.SILVER_PROGRAMMES + ".csv")).get(0);
     assertTrue(header.startsWith("programme_key,programme,period,project_count"), header);
+    try (java.util.stream.Stream<Path> files = Files.walk(output.resolve("bi"))) {
+      List<String> litter = files.map(p -> p.getFileName().toString())
+          .filter(n -> n.equals("_SUCCESS") || n.endsWith(".crc")).toList();
+      assertEquals(List.of(), litter, "no Hadoop checksum or _SUCCESS files among the BI copies");
+    }
+    assertTrue(Files.isDirectory(output.resolve("bi/parquet/gold_ici_share")), "the Parquet copies are still there");
   }
 
   /**
@@ -218,7 +224,7 @@ class PipelineTest {
     for (String period : List.of("2014-2020", "2007-2013")) {
       Path log = Files.createTempFile("independent-networks", ".txt");
       Process check = new ProcessBuilder("python3", TestData.repoRoot().resolve("scripts/independent_networks.py").toString(),
-          output.resolve("bi").toString(), "--period", period, "--min-regions", "3")
+          output.resolve("bi").toString(), "--period", period, "--min-regions", "3", "--max-exact-nodes", "3000")
           .redirectErrorStream(true).redirectOutput(log.toFile()).start();
       int exit = check.waitFor();
       String text = Files.readString(log);

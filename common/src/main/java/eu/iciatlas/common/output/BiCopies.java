@@ -3,6 +3,7 @@ package eu.iciatlas.common.output;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -53,6 +54,7 @@ public final class BiCopies {
         }
       }
       fs.delete(staging, true);
+      removeHadoopLitter(fs, bi);
       return moved;
     } catch (IOException e) {
       throw new IllegalStateException("cannot move the BI copies from " + staging + " into " + bi + ": " + e.getMessage(), e);
@@ -78,6 +80,32 @@ public final class BiCopies {
       return removed;
     } catch (IOException e) {
       throw new IllegalStateException("cannot clean " + bi + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Deletes the files Hadoop leaves beside what it writes: the local file system's {@code .NAME.crc}
+   * checksums and the committer's {@code _SUCCESS} markers. BI tools list them as data files (a
+   * folder of Parquet with a 0-byte _SUCCESS, a .crc beside every CSV); nothing reads them later.
+   */
+  public static void removeHadoopLitter(FileSystem fileSystem, Path dir) throws IOException {
+    // the checksum file system hides its .crc files from listings: list and delete on the raw one beneath
+    FileSystem fs = fileSystem instanceof org.apache.hadoop.fs.ChecksumFileSystem checksummed
+        ? checksummed.getRawFileSystem() : fileSystem;
+    if (!fs.exists(dir)) {
+      return;
+    }
+    org.apache.hadoop.fs.RemoteIterator<org.apache.hadoop.fs.LocatedFileStatus> files = fs.listFiles(dir, true);
+    List<Path> litter = new java.util.ArrayList<>();
+    while (files.hasNext()) {
+      Path p = files.next().getPath();
+      String name = p.getName();
+      if (name.equals("_SUCCESS") || (name.startsWith(".") && name.endsWith(".crc"))) {
+        litter.add(p);
+      }
+    }
+    for (Path p : litter) {
+      fs.delete(p, false);
     }
   }
 

@@ -68,6 +68,7 @@ public final class BiReadme {
       try (OutputStream out = fs.create(target, true)) {
         out.write(md.toString().getBytes(StandardCharsets.UTF_8));
       }
+      BiCopies.removeHadoopLitter(fs, bi);
       return target;
     } catch (IOException e) {
       throw new IllegalStateException("cannot write the data dictionary " + bi + "/README.md: " + e.getMessage(), e);

@@ -90,6 +90,7 @@ public final class ReportJob {
       try (OutputStream out = fs.create(target, true)) {
         out.write(html.toString().getBytes(StandardCharsets.UTF_8));
       }
+      eu.iciatlas.common.output.BiCopies.removeHadoopLitter(fs, target.getParent());
     } catch (IOException e) {
       throw new IllegalStateException("cannot write " + target + ": " + e.getMessage(), e);
     }
