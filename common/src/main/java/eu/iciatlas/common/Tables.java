@@ -32,6 +32,7 @@ public final class Tables {
   public static final String GOLD_NETWORK_SUMMARY = "gold_network_summary";
   public static final String GOLD_NETWORK_ORGANISATIONS = "gold_network_organisations";
   public static final String GOLD_NETWORK_COMMUNITIES = "gold_network_communities";
+  public static final String GOLD_PARTNER_NUTS_RECODING = "gold_partner_nuts_recoding";
 
   public static final String STAR_FACT_PARTICIPATION = "star_fact_participation";
   public static final String STAR_DIM_PROJECT = "star_dim_project";

@@ -1,6 +1,7 @@
 package eu.iciatlas.jobs;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
 
 import eu.iciatlas.common.Progress;
 import eu.iciatlas.common.Tables;
@@ -13,6 +14,9 @@ import eu.iciatlas.common.analysis.StatisticsTables;
 import eu.iciatlas.common.config.ConfFiles;
 import eu.iciatlas.common.config.PipelineSettings;
 import eu.iciatlas.common.network.LinkageNetworks;
+import eu.iciatlas.common.nuts.NutsRecoder;
+import eu.iciatlas.common.nuts.OutputNutsVersion;
+import eu.iciatlas.common.nuts.PartnerRegions;
 import eu.iciatlas.common.output.TableWriter;
 import eu.iciatlas.common.output.TableWriter.PendingWrite;
 import eu.iciatlas.common.output.TableWriter.Scope;
@@ -71,7 +75,16 @@ public final class AnalyseJob {
       selected = periods;
       progress.info("analysis of periods " + periods + " with region definition " + regions.name() + ", conf " + conf.describe()
           + ", " + settings);
-      Dataset<Row> participations = periods(writer.read(Tables.SILVER_PARTICIPATIONS)).persist(StorageLevel.MEMORY_AND_DISK());
+      int keepVersion = settings.keepNutsVersion();
+      int nutsVersion = OutputNutsVersion.forAnalysis(writer, config.output(), settings, config.settingOverrides());
+      Dataset<Row> conversions = writer.read(Tables.SILVER_NUTS_CONVERSION);
+      // Keep.eu codes for the region definitions (written in them); the output version everywhere else
+      Dataset<Row> keepParticipations = periods(writer.read(Tables.SILVER_PARTICIPATIONS));
+      Dataset<Row> participations = PartnerRegions.place(keepParticipations, conversions,
+          writer.read(Tables.SILVER_NUTS_REGIONS), keepVersion, nutsVersion)
+          .persist(StorageLevel.MEMORY_AND_DISK());
+      progress.info("region tables in NUTS " + nutsVersion + (nutsVersion == keepVersion ? " (the Keep.eu version)"
+          : ": partners placed from the NUTS " + keepVersion + " codes of Keep.eu by their NUTS 3 (gold_partner_nuts_recoding)"));
       Dataset<Row> projects = periods(writer.read(Tables.SILVER_PROJECTS));
       if (config.reclassify()) {
         IciClassifier classifier = new IciClassifier(conf, settings);
@@ -87,7 +100,7 @@ public final class AnalyseJob {
       Dataset<Row> programmes = writer.read(Tables.SILVER_PROGRAMMES);
       Instant start = Instant.now();
       rows.put(Tables.SILVER_PROJECT_REGIONS, writer.write(Tables.SILVER_PROJECT_REGIONS,
-          regions.assign(spark, projects, participations, programmes), true, scope));
+          regions.assign(spark, projects, keepParticipations, programmes), true, scope));
       Dataset<Row> projectRegions = periods(writer.read(Tables.SILVER_PROJECT_REGIONS));
       progress.stage("assign projects to regions", "definition " + regions.name(), start);
 
@@ -99,7 +112,9 @@ public final class AnalyseJob {
       rows.putAll(writer.writeConcurrently(List.of(
           new PendingWrite(Tables.GOLD_ICI_SHARE, () -> GoldTables.iciShare(allProjects, projectRegions, participations), true, scope),
           new PendingWrite(Tables.GOLD_REGION_PROFILE, () -> GoldTables.regionProfile(allProjects, participations,
-              writer.read(Tables.SILVER_REGION_INDICATORS)), true, scope))));
+              writer.read(Tables.SILVER_REGION_INDICATORS)).withColumn("nuts_version", lit(nutsVersion)), true, scope),
+          new PendingWrite(Tables.GOLD_PARTNER_NUTS_RECODING, () -> PartnerRegions.report(participations, keepVersion,
+              nutsVersion), true, scope))));
       Dataset<Row> iciShare = periods(writer.read(Tables.GOLD_ICI_SHARE));
       Dataset<Row> nutsProfile = periods(writer.read(Tables.GOLD_REGION_PROFILE));
       Dataset<Row> regionProfile = StatisticsTables.regionLevelProfile(iciShare, projectRegions, participations, nutsProfile);
@@ -109,10 +124,11 @@ public final class AnalyseJob {
           : participations.join(inDefinition, eu.iciatlas.common.Columns.names("project_id"), "left_semi");
       Dataset<Row> scopedProfile = regions.isDefault() ? nutsProfile : GoldTables.regionProfile(projects,
           definitionParticipations, writer.read(Tables.SILVER_REGION_INDICATORS));
+      Dataset<Row> definitionFootprints = definitionFootprints(spark, regions, conversions, keepVersion, nutsVersion, periods);
       rows.putAll(writer.writeConcurrently(List.of(
           // the slowest first (bootstrap intervals on the driver), so that the others fill the other threads
           new PendingWrite(Tables.GOLD_CORRELATIONS, () -> StatisticsTables.correlations(spark, scopedProfile, regionProfile,
-              settings.bootstrapResamples(), settings.bootstrapSeed()), true, scope),
+              settings.bootstrapResamples(), settings.bootstrapSeed()).withColumn("nuts_version", lit(nutsVersion)), true, scope),
           new PendingWrite(Tables.GOLD_ICI_SHARE_SUMMARY, () -> GoldTables.iciShareSummary(iciShare), true, scope),
           new PendingWrite(Tables.GOLD_SPECIALIZATION_SHARE, () -> GoldTables.specializationShare(allProjects, projectRegions,
               iciShare), true, scope),
@@ -123,19 +139,19 @@ public final class AnalyseJob {
           new PendingWrite(Tables.GOLD_HYPOTHESIS_TESTS, () -> StatisticsTables.hypothesisTests(spark, iciShare,
               GoldTables.regionsWithClusters(projectRegions, clusters)), true, scope),
           new PendingWrite(Tables.GOLD_CORRELATION_POINTS, () -> StatisticsTables.correlationPoints(scopedProfile,
-              regionProfile), true, scope),
+              regionProfile).withColumn("nuts_version", lit(nutsVersion)), true, scope),
           new PendingWrite(Tables.GOLD_REGION_FOOTPRINT, () -> GoldTables.regionFootprint(projectRegions, participations,
-              regions.footprints(spark).filter(col("period").isin(periods.toArray()))), true, scope),
+              definitionFootprints).withColumn("nuts_version", lit(nutsVersion)), true, scope),
           // links, like the NUTS 2 correlations, among the definition's projects only (all projects for "default")
-          new PendingWrite(Tables.GOLD_REGION_LINKS, () -> GoldTables.regionLinks(allProjects, definitionParticipations),
-              true, scope),
+          new PendingWrite(Tables.GOLD_REGION_LINKS, () -> GoldTables.regionLinks(allProjects, definitionParticipations)
+              .withColumn("nuts_version", lit(nutsVersion)), true, scope),
           new PendingWrite(Tables.GOLD_ORGANISATIONS, () -> GoldTables.organisations(allProjects, participations), true, scope),
-          new PendingWrite(Tables.STAR_FACT_PARTICIPATION, () -> StarSchema.factParticipation(participations, allProjects),
-              true, scope),
+          new PendingWrite(Tables.STAR_FACT_PARTICIPATION, () -> StarSchema.factParticipation(participations, allProjects)
+              .withColumn("nuts_version", lit(nutsVersion)), true, scope),
           new PendingWrite(Tables.STAR_DIM_PROJECT, () -> StarSchema.dimProject(allProjects, projectRegions), true, scope),
           new PendingWrite(Tables.STAR_DIM_PROGRAMME, () -> StarSchema.dimProgramme(periods(programmes)), true, scope),
           new PendingWrite(Tables.STAR_DIM_REGION, () -> StarSchema.dimRegion(nutsProfile,
-              writer.read(Tables.SILVER_NUTS_REGIONS), settings.keepNutsVersion()), true, scope),
+              writer.read(Tables.SILVER_NUTS_REGIONS), nutsVersion), true, scope),
           new PendingWrite(Tables.STAR_DIM_SPECIALIZATION, () -> StarSchema.dimSpecialization(spark), true, Scope.WHOLE_TABLE),
           new PendingWrite(Tables.STAR_BRIDGE_PROJECT_SPECIALIZATION, () -> StarSchema.bridgeProjectSpecialization(allProjects),
               true, scope))));
@@ -147,7 +163,8 @@ public final class AnalyseJob {
         progress.stage("linkage networks measured", "GraphX components, PageRank, communities, triangles; betweenness",
             networkStart);
         rows.putAll(writer.writeConcurrently(List.of(
-            new PendingWrite(Tables.GOLD_NETWORK_SUMMARY, networks::summary, true, scope),
+            new PendingWrite(Tables.GOLD_NETWORK_SUMMARY, () -> networks.summary().withColumn("nuts_version", lit(nutsVersion)),
+                true, scope),
             new PendingWrite(Tables.GOLD_NETWORK_ORGANISATIONS, networks::organisations, true, scope),
             new PendingWrite(Tables.GOLD_NETWORK_COMMUNITIES, networks::communities, true, scope))));
       }
@@ -156,6 +173,24 @@ public final class AnalyseJob {
       participations.unpersist();
       return rows;
     }
+  }
+
+  /**
+   * The definition's footprints (NUTS prefixes of the Keep.eu version) in the output version; a
+   * code that reaches no output region is named in the log and missing from the outline.
+   */
+  private Dataset<Row> definitionFootprints(SparkSession spark, RegionDefinition regions, Dataset<Row> conversions,
+      int keepVersion, int nutsVersion, List<String> periods) {
+    Dataset<Row> footprints = regions.footprints(spark).filter(col("period").isin(periods.toArray()));
+    if (keepVersion == nutsVersion) {
+      return footprints;
+    }
+    NutsRecoder.Areas areas = NutsRecoder.areas(footprints, List.of("period", "region_id"), conversions, keepVersion, nutsVersion);
+    for (Row r : areas.unconverted().orderBy("period", "region_id", "code").collectAsList()) {
+      progress.info("warning: region " + r.getAs("region_id") + " (" + r.getAs("period") + "): footprint code " + r.getAs("code")
+          + " of NUTS " + keepVersion + " has no NUTS " + nutsVersion + " region; it is missing from gold_region_footprint");
+    }
+    return areas.areas();
   }
 
   private List<String> selected = List.of();

@@ -107,6 +107,14 @@ public final class IciAtlasCli implements Runnable {
     @Option(names = "--period", paramLabel = "P", description = "limit the run to this programme period, e.g. 2014-2020 (repeatable)")
     List<String> periods = new ArrayList<>();
 
+    /** Shorthand for --set output.nuts.version=YEAR, checked with the other settings. */
+    @Option(names = "--nuts-version", paramLabel = "YEAR",
+        description = "NUTS version of the region tables, map and correlations: 2013, 2016, 2021 or 2024 (default: 2013;"
+            + " analyse: the version the ingestion wrote)")
+    void nutsVersion(String year) {
+      settings.add(eu.iciatlas.common.config.PipelineSettings.OUTPUT_NUTS_VERSION + "=" + year);
+    }
+
     @Option(names = "--run-id", paramLabel = "ID", description = "identifier of this run (default: UTC time + random suffix)")
     String runId;
 

@@ -22,6 +22,7 @@ import eu.iciatlas.common.keep.KeepNormalise;
 import eu.iciatlas.common.keep.KeepSilver;
 import eu.iciatlas.common.keep.ProgrammeRules;
 import eu.iciatlas.common.nuts.NutsData;
+import eu.iciatlas.common.nuts.OutputNutsVersion;
 import eu.iciatlas.common.output.TableWriter;
 import eu.iciatlas.common.output.TableWriter.Scope;
 import eu.iciatlas.common.quality.IngestAudit;
@@ -87,6 +88,8 @@ public final class IngestJob {
     // BI copies in the background; closing waits for them (and fails the run if one failed)
     try (TableWriter writer = TableWriter.withBackgroundExports(spark, config.output(), progress)) {
       java.util.LinkedHashMap<String, Long> rows = new java.util.LinkedHashMap<>();
+      int outputVersion = settings.outputNutsVersion();
+      OutputNutsVersion.requireSameAsWritten(writer, config.output(), outputVersion);
 
       // NUTS reference data: kept when the output already has it from the same files
       Instant nutsStart = Instant.now();
@@ -111,6 +114,7 @@ public final class IngestJob {
       regions = writer.read(Tables.SILVER_NUTS_REGIONS).persist(StorageLevel.MEMORY_AND_DISK());
       conversions = writer.read(Tables.SILVER_NUTS_CONVERSION).persist(StorageLevel.MEMORY_AND_DISK());
       int keepVersion = settings.keepNutsVersion();
+      requireMatrices(conversions, keepVersion, outputVersion);
 
       // Keep.eu bronze: the periods of this run are replaced, the others stay as they were
       Instant bronzeStart = Instant.now();
@@ -185,7 +189,7 @@ public final class IngestJob {
       Dataset<Row> bronzeEurostat = writer.read(Tables.BRONZE_EUROSTAT);
       Instant indicatorStart = Instant.now();
       RegionIndicators.Result indicatorResult = RegionIndicators.build(bronzeEurostat, indicators, regions, conversions,
-          keepVersion, settings.minRecodeCoverage(), progress::info);
+          outputVersion, settings.minRecodeCoverage(), progress::info);
       progress.stage("detect NUTS versions of Eurostat files", indicatorResult.versionByFile().size() + " file(s)", indicatorStart);
       rows.put(Tables.SILVER_REGION_INDICATORS, writer.write(Tables.SILVER_REGION_INDICATORS, indicatorResult.indicators(), true));
       rows.put(Tables.NUTS_RECODE_REPORT, writer.write(Tables.NUTS_RECODE_REPORT, indicatorResult.report(), true));
@@ -286,6 +290,24 @@ public final class IngestJob {
     }
     return Validation.quarantined(checked, raw, List.of("_period", "_ingested_at", "_run_id"))
         .withColumnRenamed("_period", "period");
+  }
+
+  /** Partners are placed through the NUTS 3 and NUTS 2 matrices between the Keep.eu and the output version. */
+  private void requireMatrices(Dataset<Row> conversions, int keepVersion, int outputVersion) {
+    if (keepVersion == outputVersion) {
+      return;
+    }
+    int from = Math.min(keepVersion, outputVersion);
+    int to = Math.max(keepVersion, outputVersion);
+    List<Integer> levels = conversions.filter(col("from_version").equalTo(from).and(col("to_version").equalTo(to)))
+        .select(col("level")).distinct().as(org.apache.spark.sql.Encoders.INT()).collectAsList();
+    for (int level : List.of(2, 3)) {
+      if (!levels.contains(level)) {
+        throw new InputException("--nuts " + config.nuts() + ": no JRC matrix n" + level + "_cm_v" + from + "_v" + to
+            + ".csv, needed to write NUTS " + outputVersion + " outputs from the NUTS " + keepVersion
+            + " codes of Keep.eu; the bundled ones are in data/sample/nuts/jrc/");
+      }
+    }
   }
 
   private static List<String> codes(Dataset<Row> regions, int version, int level) {

@@ -180,6 +180,13 @@ class IciAtlasCliTest {
   }
 
   @Test
+  void aNutsVersionWithoutMatricesIsRefusedBeforeSparkStarts(@TempDir Path dir) {
+    Path out = dir.resolve("out");
+    refused(run(sampleRun(out, "--nuts-version", "2019")), out, "NUTS version 2019", "--nuts-version", "[2013, 2016, 2021, 2024]");
+    refused(run(sampleRun(out, "--nuts-version", "21")), out, "NUTS version 21", "one of [2013, 2016, 2021, 2024]");
+  }
+
+  @Test
   void aSettingMissingFromTheConfigurationFileIsRefusedNotDefaulted(@TempDir Path dir) throws Exception {
     Path conf = Files.createDirectories(dir.resolve("conf"));
     Files.writeString(conf.resolve("pipeline.properties"), Files.readString(TestData.repoRoot().resolve("conf/pipeline.properties"))

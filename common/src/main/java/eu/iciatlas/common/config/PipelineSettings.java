@@ -12,10 +12,13 @@ import java.util.TreeSet;
  * The defaults live in that file only: a missing key, an unknown key and a bad value fail at start,
  * naming the key.
  */
-public record PipelineSettings(int keepNutsVersion, double minRecodeCoverage, double iciThreshold,
+public record PipelineSettings(int keepNutsVersion, int outputNutsVersion, double minRecodeCoverage, double iciThreshold,
     int specializationMinMatches, int bootstrapResamples, long bootstrapSeed, int betweennessExactMaxNodes,
     int betweennessSampleSources) {
   public static final String KEEP_NUTS_VERSION = "keep.nuts.version";
+  public static final String OUTPUT_NUTS_VERSION = "output.nuts.version";
+  /** NUTS versions an output can be written in: those with JRC matrices and GISCO code lists bundled. */
+  public static final List<Integer> OUTPUT_NUTS_VERSIONS = List.of(2013, 2016, 2021, 2024);
   public static final String MIN_RECODE_COVERAGE = "nuts.recode.min.coverage";
   public static final String ICI_THRESHOLD = "ici.threshold";
   public static final String SPECIALIZATION_MIN_MATCHES = "specialization.min.matches";
@@ -23,7 +26,7 @@ public record PipelineSettings(int keepNutsVersion, double minRecodeCoverage, do
   public static final String BOOTSTRAP_SEED = "bootstrap.seed";
   public static final String BETWEENNESS_EXACT_MAX_NODES = "network.betweenness.exact.max.nodes";
   public static final String BETWEENNESS_SAMPLE_SOURCES = "network.betweenness.sample.sources";
-  private static final Set<String> KEYS = new TreeSet<>(List.of(KEEP_NUTS_VERSION, MIN_RECODE_COVERAGE,
+  private static final Set<String> KEYS = new TreeSet<>(List.of(KEEP_NUTS_VERSION, OUTPUT_NUTS_VERSION, MIN_RECODE_COVERAGE,
       ICI_THRESHOLD, SPECIALIZATION_MIN_MATCHES, BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED, BETWEENNESS_EXACT_MAX_NODES,
       BETWEENNESS_SAMPLE_SOURCES));
 
@@ -57,6 +60,11 @@ public record PipelineSettings(int keepNutsVersion, double minRecodeCoverage, do
             + "' is missing; copy its line from the repository's conf/pipeline.properties");
       }
     }
+    double outputVersion = number(values, OUTPUT_NUTS_VERSION);
+    if (!OUTPUT_NUTS_VERSIONS.contains((int) outputVersion) || outputVersion != Math.rint(outputVersion)) {
+      throw new InputException("NUTS version " + values.get(OUTPUT_NUTS_VERSION) + " (--nuts-version or " + OUTPUT_NUTS_VERSION
+          + ") is not one the outputs can be written in; use one of " + OUTPUT_NUTS_VERSIONS);
+    }
     double coverage = number(values, MIN_RECODE_COVERAGE);
     if (coverage <= 0 || coverage > 1) {
       throw new InputException(MIN_RECODE_COVERAGE + " = " + coverage + " must be in (0, 1]");
@@ -71,7 +79,7 @@ public record PipelineSettings(int keepNutsVersion, double minRecodeCoverage, do
       throw new InputException(BETWEENNESS_SAMPLE_SOURCES + " = " + sampleSources + " must be at least 10 and not above "
           + BETWEENNESS_EXACT_MAX_NODES + " = " + exactMaxNodes);
     }
-    return new PipelineSettings((int) number(values, KEEP_NUTS_VERSION), coverage,
+    return new PipelineSettings((int) number(values, KEEP_NUTS_VERSION), (int) outputVersion, coverage,
         number(values, ICI_THRESHOLD), (int) number(values, SPECIALIZATION_MIN_MATCHES), resamples,
         (long) number(values, BOOTSTRAP_SEED), exactMaxNodes, sampleSources);
   }
@@ -94,7 +102,7 @@ public record PipelineSettings(int keepNutsVersion, double minRecodeCoverage, do
 
   @Override
   public String toString() {
-    return KEEP_NUTS_VERSION + "=" + keepNutsVersion + ", " + MIN_RECODE_COVERAGE + "=" + minRecodeCoverage + ", "
+    return KEEP_NUTS_VERSION + "=" + keepNutsVersion + ", " + OUTPUT_NUTS_VERSION + "=" + outputNutsVersion + ", " + MIN_RECODE_COVERAGE + "=" + minRecodeCoverage + ", "
         + ICI_THRESHOLD + "=" + iciThreshold + ", " + SPECIALIZATION_MIN_MATCHES + "=" + specializationMinMatches + ", "
         + BOOTSTRAP_RESAMPLES + "=" + bootstrapResamples + ", " + BOOTSTRAP_SEED + "=" + bootstrapSeed + ", "
         + BETWEENNESS_EXACT_MAX_NODES + "=" + betweennessExactMaxNodes + ", " + BETWEENNESS_SAMPLE_SOURCES + "="

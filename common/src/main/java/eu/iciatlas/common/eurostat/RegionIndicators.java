@@ -28,7 +28,7 @@ import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.types.DataTypes;
 
 /**
- * silver_region_indicators: NUTS 2 x year x indicator at the Keep.eu NUTS version, from the
+ * silver_region_indicators: NUTS 2 x year x indicator in the output NUTS version, from the
  * accepted Eurostat observations and the definitions in conf/indicators.csv; and the report of
  * every region value that could not be recoded (nuts_recode_report).
  */
@@ -58,7 +58,7 @@ public final class RegionIndicators {
     Map<Integer, Set<String>> level2 = NutsRecoder.level2ByVersion(regions);
     if (!level2.containsKey(target)) {
       throw new eu.iciatlas.common.io.InputException("the NUTS code lists have no version " + target
-          + " (keep.nuts.version); versions present: " + level2.keySet());
+          + " (--nuts-version, output.nuts.version); versions present: " + level2.keySet());
     }
     Map<String, Integer> versions = detectVersions(observations, level2, target);
     versions.forEach((file, v) -> log.accept("Eurostat " + file + ": NUTS " + v + " codes"));

@@ -151,4 +151,52 @@ public final class NutsRecoder {
     return new Result(identity.unionByName(converted),
         unknownSame.unionByName(notInMatrix).unionByName(partial));
   }
+
+  /** Share of a target region's area that must lie inside an area for the region to belong to it. */
+  public static final double AREA_MAJORITY = 0.5;
+
+  /** An area in the target version, and the codes of the source version that reach no target region. */
+  public record Areas(Dataset<Row> areas, Dataset<Row> unconverted) {}
+
+  /**
+   * Recodes areas (key columns plus {@code footprint}: NUTS prefixes of the source version, any
+   * level up to 3) to the target version: the target regions (NUTS 2 for prefixes of up to four
+   * characters, NUTS 3 for NUTS 3 codes) at least {@link #AREA_MAJORITY} of whose area lies in
+   * the source regions the prefixes cover. Small: the footprints are configuration.
+   */
+  public static Areas areas(Dataset<Row> footprints, List<String> keys, Dataset<Row> conversions, int from, int target) {
+    List<Column> keyCols = new ArrayList<>();
+    keys.forEach(k -> keyCols.add(col(k)));
+    List<Column> codeCols = new ArrayList<>(keyCols);
+    codeCols.add(org.apache.spark.sql.functions.explode(col("footprint")).as("code"));
+    Dataset<Row> codes = footprints.select(codeCols.toArray(new Column[0])).distinct();
+    Dataset<Row> hits = null;
+    Dataset<Row> targetAreas = null;
+    for (int level : List.of(2, 3)) {
+      Dataset<Row> m = oriented(conversions, level, target).filter(col("source_version").equalTo(from))
+          .select(col("source_code"), col("target_code"), col("area_km2"), lit(level).as("matrix_level"));
+      Column levelOfCode = when(org.apache.spark.sql.functions.length(col("code")).leq(4), lit(2)).otherwise(lit(3));
+      Dataset<Row> h = codes.join(org.apache.spark.sql.functions.broadcast(m),
+          col("source_code").startsWith(col("code")).and(levelOfCode.equalTo(col("matrix_level"))), "inner");
+      Dataset<Row> t = m.groupBy("target_code").agg(sum("area_km2").as("target_area"));
+      hits = hits == null ? h : hits.unionByName(h);
+      targetAreas = targetAreas == null ? t : targetAreas.unionByName(t);
+    }
+    List<Column> pieceCols = new ArrayList<>(keyCols);
+    pieceCols.addAll(List.of(col("source_code"), col("target_code"), col("area_km2")));
+    List<Column> byTarget = new ArrayList<>(keyCols);
+    byTarget.add(col("target_code"));
+    // a source region covered by two prefixes of one footprint ("DE8" and "DE80") counts once
+    Dataset<Row> covered = hits.select(pieceCols.toArray(new Column[0])).distinct()
+        .groupBy(byTarget.toArray(new Column[0])).agg(sum("area_km2").as("covered_area"))
+        .join(targetAreas, Columns.names("target_code"))
+        .filter(col("covered_area").geq(col("target_area").multiply(AREA_MAJORITY)));
+    Dataset<Row> areas = covered.groupBy(keyCols.toArray(new Column[0]))
+        .agg(org.apache.spark.sql.functions.array_sort(org.apache.spark.sql.functions.collect_set("target_code")).as("footprint"));
+    List<String> codeKeys = new ArrayList<>(keys);
+    codeKeys.add("code");
+    Dataset<Row> unconverted = codes.join(hits.select(codeKeys.stream().map(org.apache.spark.sql.functions::col)
+        .toArray(Column[]::new)).distinct(), Columns.names(codeKeys.toArray(new String[0])), "left_anti");
+    return new Areas(areas, unconverted);
+  }
 }

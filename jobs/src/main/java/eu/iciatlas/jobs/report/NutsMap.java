@@ -18,37 +18,55 @@ import org.locationtech.jts.operation.union.UnaryUnionOp;
 
 /**
  * Figure 1: NUTS 2 regions coloured by ICI projects, with the regions of the definition outlined.
- * Geometries: GISCO NUTS 2016 1:20M in Web Mercator (EPSG:3857), packaged in the jar; a NUTS 2013
- * code that 2016 changed (LT00 -> LT01, LT02; PL34 -> PL84) is drawn as its successors in the
- * JRC conversion matrix.
+ * Geometries: GISCO NUTS 1:20M in Web Mercator (EPSG:3857), packaged in the jar for 2016 and 2021.
+ * Outputs in NUTS 2016 or 2021 are drawn on their own version; NUTS 2013 on the 2016 shapes and
+ * NUTS 2024 on the 2021 shapes (the sample bundles no 2024 geometries), a code the shapes lack
+ * drawn as its counterparts in the JRC conversion matrix (LT00 -> LT01, LT02), with a note.
  */
 final class NutsMap {
-  static final String GEOMETRIES = "/ici-atlas-geometries/NUTS_RG_20M_2016_3857";
+  static final List<Integer> GEOMETRY_VERSIONS = List.of(2016, 2021);
   static final String[] CLASS_COLOURS = {"#f7fbff", "#c6dbef", "#6baed6", "#2171b5", "#08306b"};
   static final String[] CLASS_LABELS = {"0", "1", "2-3", "4-7", "8 or more"};
   static final String[] OUTLINE_COLOURS = {"#d62728", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2",
       "#bcbd22", "#17becf", "#7f7f7f", "#1f77b4", "#aec7e8", "#ffbb78", "#98df8a", "#c5b0d5", "#c49c94"};
 
-  private static List<Shapefile.Feature> features;
+  private static final Map<Integer, List<Shapefile.Feature>> FEATURES = new java.util.concurrent.ConcurrentHashMap<>();
+  private final List<Shapefile.Feature> features;
   private final GeometryFactory factory = new GeometryFactory();
   private final Map<String, Shapefile.Feature> byCode = new LinkedHashMap<>();
 
   /** One outlined region: its id, name and the NUTS codes (any level) that make up its area. */
   record Outline(String id, String name, Collection<String> nutsCodes) {}
 
-  /** NUTS 2013 code -> its NUTS 2016 codes (JRC conversion matrix), for codes the 2016 geometries lack. */
-  private final Map<String, List<String>> successorsOf;
+  private final int dataVersion;
+  private final int geometryVersion;
+  /** Data-version code -> its geometry-version codes (JRC conversion matrix), for codes the geometries lack. */
+  private final Map<String, List<String>> counterpartsOf;
 
-  NutsMap(Map<String, List<String>> successorsOf) {
-    this.successorsOf = successorsOf;
-    synchronized (NutsMap.class) {
-      if (features == null) {
-        features = Shapefile.read(GEOMETRIES);
-      }
-    }
+  /** The bundled geometry version a data version is drawn on: its own, else the nearest bundled one. */
+  static int geometryVersion(int dataVersion) {
+    return GEOMETRY_VERSIONS.stream().min(java.util.Comparator.comparingInt((Integer g) -> Math.abs(g - dataVersion))
+        .thenComparing(g -> g)).orElseThrow();
+  }
+
+  NutsMap(int dataVersion, Map<String, List<String>> counterpartsOf) {
+    this.dataVersion = dataVersion;
+    this.geometryVersion = geometryVersion(dataVersion);
+    this.counterpartsOf = counterpartsOf;
+    this.features = FEATURES.computeIfAbsent(geometryVersion,
+        v -> Shapefile.read("/ici-atlas-geometries/NUTS_RG_20M_" + v + "_3857"));
     for (Shapefile.Feature f : features) {
       byCode.put(f.attributes().get("NUTS_ID"), f);
     }
+    if (dataVersion != geometryVersion) {
+      notes.add("NUTS " + dataVersion + " regions drawn on the GISCO NUTS " + geometryVersion + " shapes"
+          + (GEOMETRY_VERSIONS.contains(dataVersion) ? "" : " (no NUTS " + dataVersion + " geometries are bundled)")
+          + "; a region whose code the shapes lack is drawn as its counterparts in the JRC conversion matrix");
+    }
+  }
+
+  int geometryVersion() {
+    return geometryVersion;
   }
 
   static int colourClass(long iciProjects) {
@@ -71,7 +89,8 @@ final class NutsMap {
       for (String code : o.nutsCodes()) {
         List<String> drawn = drawable(code);
         if (drawn.isEmpty()) {
-          notes.add("NUTS code " + code + " of " + o.name() + " has no 2016 geometry or successor; not drawn");
+          notes.add("NUTS code " + code + " of " + o.name() + " has no NUTS " + geometryVersion
+              + " geometry or counterpart; not drawn");
         }
         for (String c : drawn) {
           parts.add(geometry(byCode.get(c)));
@@ -133,7 +152,7 @@ final class NutsMap {
     return OUTLINE_COLOURS[index % OUTLINE_COLOURS.length];
   }
 
-  /** Values by 2016 code: a 2013 code the geometries lack passes its value to its 2016 successors that have none. */
+  /** Values by geometry code: a code the geometries lack passes its value to its counterparts that have none. */
   private Map<String, Long> successors(Map<String, Long> values) {
     Map<String, Long> out = new TreeMap<>(values);
     for (Map.Entry<String, Long> e : values.entrySet()) {
@@ -145,18 +164,19 @@ final class NutsMap {
         }
       }
       if (!heirs.isEmpty()) {
-        notes.add("NUTS 2013 region " + e.getKey() + " is drawn as its NUTS 2016 successor(s) " + String.join(", ", heirs));
+        notes.add("NUTS " + dataVersion + " region " + e.getKey() + " is drawn as its NUTS " + geometryVersion
+            + " counterpart(s) " + String.join(", ", heirs));
       }
     }
     return out;
   }
 
-  /** The 2016 geometry codes for a code: itself if drawn, else its successors in the conversion matrix. */
+  /** The geometry codes for a code: itself if drawn, else its counterparts in the conversion matrix. */
   private List<String> drawable(String code) {
     if (byCode.containsKey(code)) {
       return List.of(code);
     }
-    return successorsOf.getOrDefault(code, List.of()).stream().filter(byCode::containsKey).toList();
+    return counterpartsOf.getOrDefault(code, List.of()).stream().filter(byCode::containsKey).toList();
   }
 
   /** Shapefile rings: clockwise = shell, counter-clockwise = hole of the shell that contains it. */

@@ -177,9 +177,11 @@ public final class ReportJob {
         outlines.add(new NutsMap.Outline(e.getKey(), e.getValue(), codes.get(e.getKey())));
       }
     }
-    NutsMap map = new NutsMap(successors());
+    int version = nutsVersion(period);
+    NutsMap map = new NutsMap(version, counterparts(version, NutsMap.geometryVersion(version)));
     String svg = map.svg(iciByNuts2, outlines, 1000);
-    h.append("<h2>Figure 1. ICI activity by NUTS 2 region</h2>\n<figure>").append(svg).append("<figcaption class='legend'>ICI projects with a partner in the region:");
+    h.append("<h2>Figure 1. ICI activity by NUTS 2 region (NUTS ").append(version).append(")</h2>\n<figure data-nuts-version='")
+        .append(version).append("' data-geometry-version='").append(map.geometryVersion()).append("'>").append(svg).append("<figcaption class='legend'>ICI projects with a partner in the region:");
     for (int i = 0; i < NutsMap.CLASS_COLOURS.length; i++) {
       h.append("<span style='background:").append(NutsMap.CLASS_COLOURS[i]).append("'></span>").append(NutsMap.CLASS_LABELS[i]);
     }
@@ -196,14 +198,28 @@ public final class ReportJob {
     h.append("</figcaption></figure>\n");
   }
 
-  /** NUTS 2013 -> 2016 codes of the JRC matrices (silver_nuts_conversion), for the map's 2016 geometries. */
-  private Map<String, List<String>> successors() {
+  /** The NUTS version of the period's region tables (2013 for outputs written before the column existed). */
+  private int nutsVersion(String period) {
+    Dataset<Row> points = tables.read(Tables.GOLD_CORRELATION_POINTS);
+    if (!java.util.Arrays.asList(points.columns()).contains("nuts_version")) {
+      return 2013;
+    }
+    Row r = points.filter(col("period").equalTo(period)).select(org.apache.spark.sql.functions.max("nuts_version")).first();
+    return r.isNullAt(0) ? 2013 : ((Number) r.get(0)).intValue();
+  }
+
+  /** Codes of the data version -> their codes in the geometry version (JRC matrices, NUTS 2 and 3, either direction). */
+  private Map<String, List<String>> counterparts(int dataVersion, int geometryVersion) {
     Map<String, List<String>> out = new TreeMap<>();
-    if (!tables.exists(Tables.SILVER_NUTS_CONVERSION)) {
+    if (dataVersion == geometryVersion || !tables.exists(Tables.SILVER_NUTS_CONVERSION)) {
       return out;
     }
-    for (Row r : tables.read(Tables.SILVER_NUTS_CONVERSION).filter(col("from_version").equalTo(2013).and(col("to_version").equalTo(2016)))
-        .select("from_code", "to_code").distinct().orderBy("from_code", "to_code").collectAsList()) {
+    Dataset<Row> m = tables.read(Tables.SILVER_NUTS_CONVERSION);
+    Dataset<Row> pairs = m.filter(col("from_version").equalTo(dataVersion).and(col("to_version").equalTo(geometryVersion)))
+        .select(col("from_code").as("code"), col("to_code").as("drawn"))
+        .unionByName(m.filter(col("from_version").equalTo(geometryVersion).and(col("to_version").equalTo(dataVersion)))
+            .select(col("to_code").as("code"), col("from_code").as("drawn")));
+    for (Row r : pairs.distinct().orderBy("code", "drawn").collectAsList()) {
       out.computeIfAbsent(r.getString(0), k -> new ArrayList<>()).add(r.getString(1));
     }
     return out;
@@ -389,7 +405,7 @@ public final class ReportJob {
         .append("<li>Projects and partners: keep.eu, the database of Interreg projects, © Interact Programme / European Union; "
             + "exports as bundled in the repository's data/sample (see its README.md).</li>\n")
         .append("<li>Regional indicators: Eurostat, © European Union, reuse authorised (Commission Decision 2011/833/EU).</li>\n")
-        .append("<li>Administrative boundaries: © EuroGeographics for the administrative boundaries; GISCO NUTS 2016 1:20M.</li>\n")
+        .append("<li>Administrative boundaries: © EuroGeographics for the administrative boundaries; GISCO NUTS 2016 and 2021 1:20M.</li>\n")
         .append("<li>NUTS version conversion: JRC NUTS converter matrices, © European Union.</li>\n")
         .append("<li>Method: Mikhaylov, A. S., &amp; Mikhaylova, A. A. (2015). Geographies of cluster internationalization: "
             + "inter-organizational linkages on the Baltic. International Journal of Econometrics and Financial Management 3(1), 32-37, doi:10.12691/ijefm-3-1-6.</li>\n")

@@ -1,0 +1,57 @@
+package eu.iciatlas.common.nuts;
+
+import static org.apache.spark.sql.functions.col;
+
+import eu.iciatlas.common.Tables;
+import eu.iciatlas.common.config.PipelineSettings;
+import eu.iciatlas.common.io.InputException;
+import eu.iciatlas.common.output.TableWriter;
+import java.util.List;
+import org.apache.spark.sql.Encoders;
+
+/**
+ * The NUTS version an output folder is written in. One folder holds one version: the region
+ * tables of some periods in NUTS 2013 and of others in NUTS 2021 could not be compared or
+ * joined, so a run that would mix them is refused before it writes.
+ */
+public final class OutputNutsVersion {
+  private OutputNutsVersion() {}
+
+  /** The version of silver_region_indicators in the folder, or null when it has none yet. */
+  public static Integer written(TableWriter writer) {
+    if (!writer.exists(Tables.SILVER_REGION_INDICATORS)) {
+      return null;
+    }
+    List<Integer> versions = writer.read(Tables.SILVER_REGION_INDICATORS).select(col("nuts_version").cast("int"))
+        .distinct().as(Encoders.INT()).collectAsList();
+    return versions.size() == 1 ? versions.get(0) : null;
+  }
+
+  /** Ingestion: refuses a version other than the one the folder already holds. */
+  public static void requireSameAsWritten(TableWriter writer, String output, int wanted) {
+    Integer written = written(writer);
+    if (written != null && written != wanted) {
+      throw new InputException("--output " + output + " holds tables in NUTS " + written + "; NUTS " + wanted
+          + " outputs go to a new --output folder (one folder, one NUTS version), or run with --nuts-version " + written);
+    }
+  }
+
+  /**
+   * Analysis: the version the ingestion wrote. An explicit --nuts-version (or --set
+   * output.nuts.version) that differs is refused: the indicators would be in the other version.
+   */
+  public static int forAnalysis(TableWriter writer, String output, PipelineSettings settings, List<String> overrides) {
+    Integer written = written(writer);
+    if (written == null) {
+      throw new InputException("--output " + output + ": silver_region_indicators has no single NUTS version;"
+          + " run ingest (or run) again into this folder");
+    }
+    boolean asked = overrides.stream().anyMatch(o -> o.trim().startsWith(PipelineSettings.OUTPUT_NUTS_VERSION + "="));
+    if (asked && settings.outputNutsVersion() != written) {
+      throw new InputException("--nuts-version " + settings.outputNutsVersion() + ": the silver tables of " + output
+          + " are in NUTS " + written + "; ingest with --nuts-version " + settings.outputNutsVersion()
+          + " into a new --output folder, or analyse without --nuts-version");
+    }
+    return written;
+  }
+}

@@ -1,0 +1,108 @@
+package eu.iciatlas.common.nuts;
+
+import static org.apache.spark.sql.functions.col;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import eu.iciatlas.common.DatasetAssert;
+import eu.iciatlas.common.SparkTestSession;
+import eu.iciatlas.common.TestData;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Partners and footprints placed in other NUTS versions with the bundled GISCO lists and JRC
+ * matrices. Expected values read off the matrix files: IE011 (2013) holds 419,461 of its 559,934
+ * inhabitants of 2021 in IE04 and 140,473 in IE06 (2016 on); LT00A (Vilnius county) is LT011 in
+ * 2016 on; Montenegro is outside the matrices but listed in every version; the United Kingdom is
+ * not in NUTS 2024.
+ */
+class PartnerRegionsTest {
+  private static Dataset<Row> regions;
+  private static Dataset<Row> conversions;
+  private final SparkSession spark = SparkTestSession.get();
+
+  @BeforeAll
+  static void readNuts() {
+    SparkSession spark = SparkTestSession.get();
+    String folder = TestData.sample("nuts").toString();
+    regions = NutsData.regions(spark, folder).drop("_corrupt_record").cache();
+    conversions = NutsData.conversions(spark, folder).drop("_corrupt_record").cache();
+  }
+
+  private Dataset<Row> participations(Object[]... rows) {
+    StructType schema = new StructType().add("period", DataTypes.StringType).add("participation_id", DataTypes.StringType)
+        .add("nuts3", DataTypes.StringType).add("nuts2", DataTypes.StringType);
+    return spark.createDataFrame(Arrays.stream(rows).map(RowFactory::create).toList(), schema);
+  }
+
+  private final Object[][] partners = {
+      {"2007-2013", "split", "IE011", "IE01"},
+      {"2007-2013", "renamed", "LT00A", "LT00"},
+      {"2007-2013", "unchanged", "DE80K", "DE80"},
+      {"2007-2013", "outside", "ME000", "ME00"},
+      {"2007-2013", "no nuts 3", null, "PL12"},
+      {"2007-2013", "uk", "UKC21", "UKC2"},
+      {"2007-2013", "none", null, null}};
+
+  @Test
+  void aPartnerGoesToTheOutputRegionHoldingMostOfItsNuts3Population() {
+    Dataset<Row> placed = PartnerRegions.place(participations(partners), conversions, regions, 2013, 2021);
+    DatasetAssert.assertRows(List.of(
+            Arrays.asList("none", null, null, "no_nuts_code", null, null),
+            Arrays.asList("no nuts 3", "PL12", "PL91", "largest_population_part", 2, 2),
+            Arrays.asList("outside", "ME00", "ME00", "same_code_outside_matrix", 3, 1),
+            Arrays.asList("renamed", "LT00", "LT01", "renamed", 3, 1),
+            Arrays.asList("split", "IE01", "IE04", "largest_population_part", 3, 2),
+            Arrays.asList("uk", "UKC2", "UKC2", "same_code", 3, 1),
+            Arrays.asList("unchanged", "DE80", "DE80", "same_code", 3, 1)),
+        placed.orderBy("participation_id"), "participation_id", "keep_nuts2", "nuts2", "nuts2_method", "nuts2_source_level",
+        "output_parts");
+    double share = placed.filter(col("participation_id").equalTo("split")).first().getAs("population_share");
+    assertEquals(419_461.0 / (419_461.0 + 140_473.0), share, 1e-6);
+
+    Dataset<Row> in2024 = PartnerRegions.place(participations(partners), conversions, regions, 2013, 2024);
+    Row uk = in2024.filter(col("participation_id").equalTo("uk")).first();
+    assertEquals("no_region_in_output_version", uk.getAs("nuts2_method"));
+    assertTrue(uk.isNullAt(uk.fieldIndex("nuts2")));
+    // every participation is in the report, the unplaced ones too
+    Dataset<Row> report = PartnerRegions.report(in2024, 2013, 2024);
+    assertEquals(partners.length, report.agg(org.apache.spark.sql.functions.sum("participations")).first().getLong(0));
+    assertEquals(1L, report.filter(col("nuts2_method").equalTo("no_region_in_output_version")).count());
+  }
+
+  @Test
+  void theKeepVersionIsKeptAsItIs() {
+    Dataset<Row> placed = PartnerRegions.place(participations(partners), conversions, regions, 2013, 2013);
+    assertEquals(List.of("IE01", "LT00", "DE80", "ME00", "PL12", "UKC2"),
+        placed.filter(col("nuts2_method").equalTo("same_version")).select("nuts2").as(org.apache.spark.sql.Encoders.STRING())
+            .collectAsList());
+  }
+
+  @Test
+  void aFootprintBecomesTheOutputRegionsMostOfWhoseAreaItCovers() {
+    StructType schema = new StructType().add("region_id", DataTypes.StringType)
+        .add("footprint", DataTypes.createArrayType(DataTypes.StringType));
+    Dataset<Row> footprints = spark.createDataFrame(List.of(
+        RowFactory.create("lithuania", List.of("LT00")),
+        RowFactory.create("vilnius", List.of("LT00A")),
+        RowFactory.create("region centralny and a duplicate prefix", List.of("PL1", "PL12")),
+        RowFactory.create("scotland", List.of("UKM"))), schema);
+    NutsRecoder.Areas areas = NutsRecoder.areas(footprints, List.of("region_id"), conversions, 2013, 2024);
+    DatasetAssert.assertRows(List.of(
+            Arrays.asList("lithuania", List.of("LT01", "LT02")),
+            // NUTS 2013 PL1 (Region Centralny) = PL11 Lodzkie (PL71 in 2016 on) + PL12 Mazowieckie (PL91, PL92)
+            Arrays.asList("region centralny and a duplicate prefix", List.of("PL71", "PL91", "PL92")),
+            Arrays.asList("vilnius", List.of("LT011"))),
+        areas.areas().orderBy("region_id"), "region_id", "footprint");
+    DatasetAssert.assertRows(List.of(Arrays.asList("scotland", "UKM")), areas.unconverted(), "region_id", "code");
+  }
+}
