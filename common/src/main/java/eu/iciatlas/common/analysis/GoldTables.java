@@ -214,6 +214,16 @@ public final class GoldTables {
     return substring(sha2(concat_ws("|", norm, town, coalesce(col("country_code"), lit(""))), 256), 1, 16);
   }
 
+  /** The name an organisation key shows: the first of its spellings, so that every table shows the same one. */
+  public static Column organisationName() {
+    return min("organisation").as("organisation");
+  }
+
+  /** The town an organisation key shows (first spelling, as {@link #organisationName()}). */
+  public static Column organisationTown() {
+    return min("town").as("town");
+  }
+
   /**
    * gold_organisations: organisations de-duplicated by normalised name, town and country, per
    * period: projects, ICI projects, partner countries and degree in the co-participation network.
@@ -222,7 +232,7 @@ public final class GoldTables {
     Dataset<Row> orgs = participations.withColumn("organisation_key", organisationKey())
         .join(projects.select("project_id", "is_ici"), Columns.names("project_id"));
     Dataset<Row> base = orgs.groupBy("organisation_key", "period")
-        .agg(min("organisation").as("organisation"), min("town").as("town"), min("country_code").as("country_code"),
+        .agg(organisationName(), organisationTown(), min("country_code").as("country_code"),
             countDistinct("project_id").as("projects"),
             countDistinct(when(col("is_ici"), col("project_id"))).as("ici_projects"),
             count(lit(1)).as("participations"));

@@ -1,7 +1,11 @@
 package eu.iciatlas.common.network;
 
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat_ws;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.when;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -12,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.api.java.function.FlatMapGroupsFunction;
 import org.apache.spark.api.java.function.MapFunction;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -59,12 +64,10 @@ public final class Betweenness {
 
   /** Adds {@code betweenness} (0 for nodes without edges) from the raw figure and the network's node count. */
   public static Dataset<Row> normalise(Dataset<Row> nodesWithRaw) {
-    org.apache.spark.sql.Column n = org.apache.spark.sql.functions.count(org.apache.spark.sql.functions.lit(1))
-        .over(org.apache.spark.sql.expressions.Window.partitionBy("period", "region_id", "scope", "level"));
-    org.apache.spark.sql.Column pairs = n.minus(1).multiply(n.minus(2)).divide(2);
-    return nodesWithRaw.withColumn("betweenness", org.apache.spark.sql.functions.when(pairs.gt(0),
-            org.apache.spark.sql.functions.coalesce(col("_pair_share_raw"), org.apache.spark.sql.functions.lit(0.0)).divide(pairs))
-            .otherwise(0.0))
+    Column n = count(lit(1)).over(NetworkTables.perNetwork());
+    Column pairs = n.minus(1).multiply(n.minus(2)).divide(2);
+    return nodesWithRaw.withColumn("betweenness",
+            when(pairs.gt(0), coalesce(col("_pair_share_raw"), lit(0.0)).divide(pairs)).otherwise(0.0))
         .drop("_pair_share_raw");
   }
 

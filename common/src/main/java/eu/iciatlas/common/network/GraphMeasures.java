@@ -65,9 +65,9 @@ public final class GraphMeasures {
   private static final ClassTag<Object> ANY = ClassTag$.MODULE$.apply(Object.class);
 
   /** vid, component_vid, pagerank_raw, community_vid, triangles for every node of {@code nodes} (column vid). */
-  public static Dataset<Row> compute(SparkSession spark, Dataset<Row> nodes, Dataset<Row> edges, Progress progress) {
+  public static Dataset<Row> compute(SparkSession spark, Dataset<Row> nodes, Dataset<Row> edges, long edgeCount,
+      Progress progress) {
     Instant start = Instant.now();
-    long edgeCount = edges.count();
     int partitions = (int) Math.max(1, Math.min(spark.sparkContext().defaultParallelism(), 2 * edgeCount / EDGES_PER_PARTITION));
     RDD<Tuple2<Object, Object>> vertices = nodes.select("vid").javaRDD()
         .map(r -> new Tuple2<Object, Object>(r.getLong(0), 0L)).coalesce(partitions).rdd();

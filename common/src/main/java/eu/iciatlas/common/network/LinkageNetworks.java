@@ -35,16 +35,15 @@ public final class LinkageNetworks implements AutoCloseable {
     edges = keep(NetworkTables.edges(memberships));
     Dataset<Row> nodes = keep(NetworkTables.nodes(memberships));
     requireDistinctVertexIds(nodes);
-    progress.stage("network nodes and edges", edges.count() + " edges", start);
-    start = Instant.now();
-    Dataset<Row> measures = GraphMeasures.compute(spark, nodes, edges, progress);
+    long edgeCount = edges.count();
+    progress.stage("network nodes and edges", edgeCount + " edges", start);
+    Dataset<Row> measures = GraphMeasures.compute(spark, nodes, edges, edgeCount, progress);
     start = Instant.now();
     Dataset<Row> raw = Betweenness.raw(edges.filter(col("level").equalTo(NetworkTables.ORGANISATION)),
         betweennessExactMaxNodes, betweennessSampleSources, seed);
     Dataset<Row> measured = NetworkTables.measuredNodes(NetworkTables.degrees(nodes, edges), measures);
     measuredNodes = keep(Betweenness.normalise(measured.join(raw,
-        Columns.names(NetworkTables.NETWORK.get(0), NetworkTables.NETWORK.get(1), NetworkTables.NETWORK.get(2),
-            NetworkTables.NETWORK.get(3), "node"), "left")));
+        Columns.names(NetworkTables.with(NetworkTables.NETWORK, "node")), "left")));
     progress.stage("network betweenness and node measures", measuredNodes.count() + " nodes", start);
   }
 

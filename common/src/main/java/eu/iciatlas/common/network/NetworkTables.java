@@ -1,8 +1,12 @@
 package eu.iciatlas.common.network;
 
 import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.array_sort;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.collect_list;
+import static org.apache.spark.sql.functions.collect_set;
+import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.countDistinct;
@@ -10,10 +14,11 @@ import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.first;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.substring;
 import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.transform;
 import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
 
@@ -49,7 +54,7 @@ public final class NetworkTables {
   public static final List<String> NETWORK = List.of("period", "region_id", "scope", "level");
   private static final List<String> REGION = List.of("region_name", "region_kind");
 
-  private static String[] with(List<String> first, String... more) {
+  static String[] with(List<String> first, String... more) {
     List<String> all = new ArrayList<>(first);
     all.addAll(Arrays.asList(more));
     return all.toArray(new String[0]);
@@ -59,7 +64,8 @@ public final class NetworkTables {
     return Arrays.stream(names).map(org.apache.spark.sql.functions::col).toArray(Column[]::new);
   }
 
-  private static WindowSpec perNetwork() {
+  /** One network: period, region, scope and level. */
+  static WindowSpec perNetwork() {
     return Window.partitionBy(cols(NETWORK.toArray(new String[0])));
   }
 
@@ -199,7 +205,7 @@ public final class NetworkTables {
   public static Dataset<Row> organisations(Dataset<Row> measuredNodes, Dataset<Row> participations) {
     Dataset<Row> names = participations.withColumn("organisation_key", GoldTables.organisationKey())
         .groupBy("organisation_key", "period")
-        .agg(min("organisation").as("organisation"), min("town").as("town"));
+        .agg(GoldTables.organisationName(), GoldTables.organisationTown());
     return measuredNodes.filter(col("level").equalTo(ORGANISATION))
         .withColumnRenamed("node", "organisation_key").withColumnRenamed("node_country", "country_code")
         .join(names, Columns.names("organisation_key", "period"), "left")
@@ -223,8 +229,8 @@ public final class NetworkTables {
         .agg(first("region_name").as("region_name"), first("region_kind").as("region_kind"),
             count(lit(1)).as("organisations"), first("component").as("component"),
             countDistinct("node_country").as("country_count"),
-            concat_ws(", ", org.apache.spark.sql.functions.array_sort(
-                org.apache.spark.sql.functions.collect_set("node_country"))).as("countries"));
+            concat_ws(", ", array_sort(
+                collect_set("node_country"))).as("countries"));
     Dataset<Row> projectCommunity = memberships.filter(col("level").equalTo(ORGANISATION))
         .join(organisations.select(cols(with(NETWORK, "node", "community"))), Columns.names(with(NETWORK, "node")))
         .groupBy(cols(with(NETWORK, "project_id", "community"))).agg(count(lit(1)).as("_partners"))
@@ -241,10 +247,10 @@ public final class NetworkTables {
             .orderBy(col("_n").desc(), col("specialization"))))
         .filter(col("_rank").leq(3))
         .groupBy(cols(with(NETWORK, "community")))
-        .agg(concat_ws(", ", org.apache.spark.sql.functions.transform(
-            org.apache.spark.sql.functions.array_sort(org.apache.spark.sql.functions.collect_list(
-                org.apache.spark.sql.functions.struct(col("_rank"), col("specialization"), col("_n")))),
-            s -> org.apache.spark.sql.functions.concat(s.getField("specialization"), lit(" ("),
+        .agg(concat_ws(", ", transform(
+            array_sort(collect_list(
+                struct(col("_rank"), col("specialization"), col("_n")))),
+            s -> concat(s.getField("specialization"), lit(" ("),
                 s.getField("_n").cast("string"), lit(")")))).as("dominant_specializations"));
     return members.join(projectFigures, Columns.names(with(NETWORK, "community")), "left")
         .join(specializations, Columns.names(with(NETWORK, "community")), "left")
