@@ -284,9 +284,18 @@ class PipelineTest {
     assertEquals(0, fact.join(projects, Columns.names("project_key"), "left_anti").count(), "every fact row has its project");
     assertEquals(0, fact.join(programmes, Columns.names("programme_sk"),
         "left_anti").count(), "every fact row has its programme");
-    assertEquals(0, fact.filter(col("region_key").isNotNull()).join(regions,
-        Columns.names("region_key"), "left_anti").count(),
-        "every fact row with a NUTS 2 code has its region");
+    assertEquals(0, fact.join(regions, Columns.names("region_key"), "left_anti").count(),
+        "every fact row has its region, the period's unknown region when it has no NUTS 2 code");
+    assertEquals(fact.filter(col("nuts2").isNull()).count(), fact.join(regions.filter(col("nuts2").isNull()),
+        Columns.names("region_key")).count(), "the partners without a NUTS 2 code, and only they, are in the unknown region");
+    // keys a JavaScript, Excel or pandas float keeps exact
+    long safe = (1L << 53) - 1;
+    for (String[] k : new String[][] {{Tables.STAR_FACT_PARTICIPATION, "participation_key"},
+        {Tables.STAR_FACT_PARTICIPATION, "region_key"}, {Tables.STAR_DIM_PROJECT, "project_key"},
+        {Tables.STAR_DIM_PROGRAMME, "programme_sk"}, {Tables.STAR_DIM_SPECIALIZATION, "specialization_key"}}) {
+      assertEquals(0, table(k[0], 0).filter(col(k[1]).isNull().or(col(k[1]).lt(0)).or(col(k[1]).gt(safe))).count(),
+          k[0] + "." + k[1] + " in [0, 2^53)");
+    }
     assertEquals(0, bridge.join(table(Tables.STAR_DIM_SPECIALIZATION, 0),
         Columns.names("specialization_key"), "left_anti").count());
     assertEquals(projects.filter(col("is_ici")).count(), bridge.filter(col("is_primary")).count(),

@@ -17,7 +17,7 @@ import org.apache.spark.sql.Encoders;
 public final class OutputNutsVersion {
   private OutputNutsVersion() {}
 
-  /** The version of silver_region_indicators in the folder, or null when it has none yet. */
+  /** The version of silver_region_indicators in the folder, or null when it has no rows yet. */
   public static Integer written(TableWriter writer) {
     if (!writer.exists(Tables.SILVER_REGION_INDICATORS)) {
       return null;
@@ -43,8 +43,8 @@ public final class OutputNutsVersion {
   public static int forAnalysis(TableWriter writer, String output, PipelineSettings settings, List<String> overrides) {
     Integer written = written(writer);
     if (written == null) {
-      throw new InputException("--output " + output + ": silver_region_indicators has no single NUTS version;"
-          + " run ingest (or run) again into this folder");
+      // no indicator rows (every Eurostat row quarantined): nothing to disagree with
+      return settings.outputNutsVersion();
     }
     boolean asked = overrides.stream().anyMatch(o -> o.trim().startsWith(PipelineSettings.OUTPUT_NUTS_VERSION + "="));
     if (asked && settings.outputNutsVersion() != written) {
