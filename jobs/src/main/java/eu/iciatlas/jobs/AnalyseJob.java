@@ -13,6 +13,7 @@ import eu.iciatlas.common.analysis.StarSchema;
 import eu.iciatlas.common.analysis.StatisticsTables;
 import eu.iciatlas.common.config.ConfFiles;
 import eu.iciatlas.common.config.PipelineSettings;
+import eu.iciatlas.common.io.InputException;
 import eu.iciatlas.common.network.LinkageNetworks;
 import eu.iciatlas.common.nuts.NutsRecoder;
 import eu.iciatlas.common.nuts.OutputNutsVersion;
@@ -77,6 +78,7 @@ public final class AnalyseJob {
           + ", " + settings);
       int keepVersion = settings.keepNutsVersion();
       int nutsVersion = OutputNutsVersion.forAnalysis(writer, config.output(), settings, config.settingOverrides());
+      requireCurrentStarKeys(writer, periods);
       Dataset<Row> conversions = writer.read(Tables.SILVER_NUTS_CONVERSION);
       // Keep.eu codes for the region definitions (written in them); the output version everywhere else
       Dataset<Row> keepParticipations = periods(writer.read(Tables.SILVER_PARTICIPATIONS));
@@ -124,7 +126,8 @@ public final class AnalyseJob {
           : participations.join(inDefinition, eu.iciatlas.common.Columns.names("project_id"), "left_semi");
       Dataset<Row> scopedProfile = regions.isDefault() ? nutsProfile : GoldTables.regionProfile(projects,
           definitionParticipations, writer.read(Tables.SILVER_REGION_INDICATORS));
-      Dataset<Row> definitionFootprints = definitionFootprints(spark, regions, conversions, keepVersion, nutsVersion, periods);
+      Dataset<Row> definitionFootprints = definitionFootprints(spark, regions, conversions,
+          writer.read(Tables.SILVER_NUTS_REGIONS), keepVersion, nutsVersion, periods);
       rows.putAll(writer.writeConcurrently(List.of(
           // the slowest first (bootstrap intervals on the driver), so that the others fill the other threads
           new PendingWrite(Tables.GOLD_CORRELATIONS, () -> StatisticsTables.correlations(spark, scopedProfile, regionProfile,
@@ -150,7 +153,7 @@ public final class AnalyseJob {
               .withColumn("nuts_version", lit(nutsVersion)), true, scope),
           new PendingWrite(Tables.STAR_DIM_PROJECT, () -> StarSchema.dimProject(allProjects, projectRegions), true, scope),
           new PendingWrite(Tables.STAR_DIM_PROGRAMME, () -> StarSchema.dimProgramme(periods(programmes)), true, scope),
-          new PendingWrite(Tables.STAR_DIM_REGION, () -> StarSchema.dimRegion(nutsProfile,
+          new PendingWrite(Tables.STAR_DIM_REGION, () -> StarSchema.dimRegion(nutsProfile, participations,
               writer.read(Tables.SILVER_NUTS_REGIONS), nutsVersion), true, scope),
           new PendingWrite(Tables.STAR_DIM_SPECIALIZATION, () -> StarSchema.dimSpecialization(spark), true, Scope.WHOLE_TABLE),
           new PendingWrite(Tables.STAR_BRIDGE_PROJECT_SPECIALIZATION, () -> StarSchema.bridgeProjectSpecialization(allProjects),
@@ -180,17 +183,44 @@ public final class AnalyseJob {
    * code that reaches no output region is named in the log and missing from the outline.
    */
   private Dataset<Row> definitionFootprints(SparkSession spark, RegionDefinition regions, Dataset<Row> conversions,
-      int keepVersion, int nutsVersion, List<String> periods) {
+      Dataset<Row> nutsRegions, int keepVersion, int nutsVersion, List<String> periods) {
     Dataset<Row> footprints = regions.footprints(spark).filter(col("period").isin(periods.toArray()));
     if (keepVersion == nutsVersion) {
       return footprints;
     }
-    NutsRecoder.Areas areas = NutsRecoder.areas(footprints, List.of("period", "region_id"), conversions, keepVersion, nutsVersion);
+    NutsRecoder.Areas areas = NutsRecoder.areas(footprints, List.of("period", "region_id"), conversions, keepVersion, nutsVersion,
+        NutsRecoder.level2(nutsRegions, nutsVersion));
     for (Row r : areas.unconverted().orderBy("period", "region_id", "code").collectAsList()) {
       progress.info("warning: region " + r.getAs("region_id") + " (" + r.getAs("period") + "): footprint code " + r.getAs("code")
           + " of NUTS " + keepVersion + " has no NUTS " + nutsVersion + " region; it is missing from gold_region_footprint");
     }
+    for (Row r : areas.approximations().orderBy(col("period"), col("region_id"), col("code").asc_nulls_first()).collectAsList()) {
+      String what = r.isNullAt(r.fieldIndex("code"))
+          ? String.format(java.util.Locale.ROOT, "%.0f %% of the outline's area lies outside the footprint",
+              100 * r.<Double>getAs("beyond_share"))
+          : String.format(java.util.Locale.ROOT, "%.0f %% of footprint code %s (NUTS %d) lies outside the outline",
+              100 * r.<Double>getAs("outside_share"), r.getAs("code"), keepVersion);
+      progress.info("note: region " + r.getAs("region_id") + " (" + r.getAs("period") + "): approximate outline in NUTS "
+          + nutsVersion + ": " + what + " (gold_region_footprint basis definition_approximate)");
+    }
     return areas.areas();
+  }
+
+  /**
+   * An analysis of some periods rewrites star_dim_specialization whole; star rows of the other
+   * periods written before the keys were cut to 53 bits would no longer join it: refused.
+   */
+  private void requireCurrentStarKeys(TableWriter writer, List<String> periods) {
+    if (config.periods().isEmpty() || !writer.exists(Tables.STAR_BRIDGE_PROJECT_SPECIALIZATION)) {
+      return;
+    }
+    List<String> old = StarSchema.periodsWithOldKeys(writer.read(Tables.STAR_BRIDGE_PROJECT_SPECIALIZATION), "project_key",
+        periods);
+    if (!old.isEmpty()) {
+      throw new InputException("--period " + String.join(",", periods) + ": the star tables of " + config.output()
+          + " hold periods " + old + " with keys of an earlier version of ICI Atlas (64-bit); analyse every period at once"
+          + " (without --period) so that all star tables get the current keys");
+    }
   }
 
   private List<String> selected = List.of();

@@ -132,6 +132,10 @@ class NutsVersionTest {
     List<String> footprint = strings(table(Tables.GOLD_REGION_FOOTPRINT).select("nuts_code").distinct());
     assertFalse(footprint.isEmpty());
     assertTrue(anyLevel.containsAll(footprint), footprint.toString());
+    // GO's footprint NO01 NO031 SE232: Oslo og Akershus (NO01) is a fifth of NUTS 2021 NO08 and still outlined, approximately
+    Dataset<Row> go = table(Tables.GOLD_REGION_FOOTPRINT).filter(col("region_id").equalTo("go"));
+    assertTrue(strings(go.select("nuts_code")).containsAll(List.of("NO08", "SE232")), strings(go.select("nuts_code")).toString());
+    assertEquals(List.of("definition_approximate"), strings(go.select("basis").distinct()));
   }
 
   @Test
@@ -140,6 +144,7 @@ class NutsVersionTest {
     assertTrue(html.contains("data-nuts-version='2021' data-geometry-version='2021'"));
     assertTrue(html.contains("data-nuts='LT01'") && html.contains("data-nuts='NO08'"), "2021 shapes drawn");
     assertFalse(html.contains("data-nuts='NO01'"), "no 2016 shape of a region 2021 merged");
+    assertTrue(html.contains("Approximate outlines") && html.contains("GO (G"), "GO's outline is said to be approximate");
   }
 
   @Test
@@ -151,6 +156,9 @@ class NutsVersionTest {
     InputException analysis = assertThrows(InputException.class,
         () -> new AnalyseJob(analyse(List.of("output.nuts.version=2016")), spark, progress).run());
     assertTrue(analysis.getMessage().contains("are in NUTS 2021"), analysis.getMessage());
+    InputException spaced = assertThrows(InputException.class,
+        () -> new AnalyseJob(analyse(List.of(" output.nuts.version = 2016")), spark, progress).run());
+    assertTrue(spaced.getMessage().contains("are in NUTS 2021"), spaced.getMessage());
     assertEquals(before, commits(), "no table was written");
   }
 

@@ -26,6 +26,7 @@ import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.when;
 
 import eu.iciatlas.common.Columns;
+import java.util.Arrays;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -253,7 +254,9 @@ public final class GoldTables {
 
   /**
    * gold_region_footprint: the NUTS codes that outline each region on a map: the definition's
-   * footprint where it has one (basis 'definition'), else the NUTS 2 regions holding at least
+   * footprint where it has one (basis 'definition'; 'definition_approximate' where its conversion
+   * to the output NUTS version leaves out or reaches beyond part of it, a column
+   * {@code approximate} of the footprints), else the NUTS 2 regions holding at least
    * {@link #FOOTPRINT_MIN_SHARE} of the region's participations (basis 'participations').
    */
   public static Dataset<Row> regionFootprint(Dataset<Row> projectRegions, Dataset<Row> participations,
@@ -264,11 +267,14 @@ public final class GoldTables {
         .groupBy("period", "region_id", "nuts2").agg(count(lit(1)).as("participations"))
         .withColumn("share_of_participations", col("participations").divide(
             sum("participations").over(Window.partitionBy("period", "region_id"))));
-    Dataset<Row> defined = definitionFootprints.select(col("period"), col("region_id"), explode(col("footprint")).as("nuts_code"));
+    Column definitionBasis = Arrays.asList(definitionFootprints.columns()).contains("approximate")
+        ? when(col("approximate"), lit("definition_approximate")).otherwise(lit("definition")) : lit("definition");
+    Dataset<Row> defined = definitionFootprints.select(col("period"), col("region_id"), explode(col("footprint")).as("nuts_code"),
+        definitionBasis.as("basis"));
     Dataset<Row> fromDefinition = defined.join(counts.withColumnRenamed("nuts2", "nuts_code"),
             Columns.names("period", "region_id", "nuts_code"), "left")
         .select(col("period"), col("region_id"), col("nuts_code"), coalesce(col("participations"), lit(0L)).as("participations"),
-            col("share_of_participations"), lit("definition").as("basis"));
+            col("share_of_participations"), col("basis"));
     Dataset<Row> fromParticipations = counts.join(definitionFootprints.select("period", "region_id"),
             Columns.names("period", "region_id"), "left_anti")
         .filter(col("share_of_participations").geq(FOOTPRINT_MIN_SHARE))

@@ -36,6 +36,17 @@ public final class StarSchema {
 
   private StarSchema() {}
 
+  /**
+   * The periods of a star table, other than {@code analysed}, whose {@code keyColumn} holds keys of
+   * the earlier 64-bit scheme (outside [0, 2^53)): an analysis of some periods only would leave
+   * them unjoinable with the dimensions it rewrites whole.
+   */
+  public static List<String> periodsWithOldKeys(Dataset<Row> starTable, String keyColumn, List<String> analysed) {
+    return starTable.filter(col("period").isin(analysed.toArray()).unary_$bang())
+        .filter(col(keyColumn).lt(0).or(col(keyColumn).gt(SAFE_INTEGER)))
+        .select("period").distinct().orderBy("period").as(Encoders.STRING()).collectAsList();
+  }
+
   private static Column key(Column... parts) {
     return xxhash64(parts).bitwiseAND(lit(SAFE_INTEGER));
   }
@@ -83,8 +94,12 @@ public final class StarSchema {
         col("programme"), col("period"), col("strand"), col("countries"), col("project_count"));
   }
 
-  /** NUTS 2 x period with the region's name and urban-rural type and the indicators of gold_region_profile. */
-  public static Dataset<Row> dimRegion(Dataset<Row> regionProfile, Dataset<Row> nutsRegions, int nutsVersion) {
+  /**
+   * NUTS 2 x period with the region's name and urban-rural type and the indicators of
+   * gold_region_profile, and one unknown member per period of the participations.
+   */
+  public static Dataset<Row> dimRegion(Dataset<Row> regionProfile, Dataset<Row> participations, Dataset<Row> nutsRegions,
+      int nutsVersion) {
     Dataset<Row> names = nutsRegions.filter(col("nuts_version").equalTo(nutsVersion).and(col("level").equalTo(2)))
         .select(col("nuts_id").as("nuts2"), col("name").as("nuts2_name"), col("country_code"), col("urbn_type"));
     List<Column> columns = new ArrayList<>(List.of(regionKey(col("nuts2"), col("period")).as("region_key"),
@@ -96,7 +111,7 @@ public final class StarSchema {
     }
     Dataset<Row> known = regionProfile.join(names, Columns.names("nuts2"), "left").select(columns.toArray(new Column[0]));
     // one unknown member per period, for the participations without a NUTS 2 region of the version
-    Dataset<Row> unknown = known.select("period").distinct()
+    Dataset<Row> unknown = participations.select("period").distinct()
         .select(regionKey(lit(null).cast("string"), col("period")).as("region_key"), lit(null).cast("string").as("nuts2"),
             col("period"), lit("unknown (no NUTS 2 region in this NUTS version)").as("nuts2_name"));
     if (java.util.Arrays.asList(known.columns()).contains("nuts_version")) {

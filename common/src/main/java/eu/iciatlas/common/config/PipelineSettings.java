@@ -34,6 +34,11 @@ public record PipelineSettings(int keepNutsVersion, int outputNutsVersion, doubl
     return load(conf, List.of());
   }
 
+  /** Whether one of the --set overrides sets {@code key} (read as {@link #load} reads them). */
+  public static boolean overrides(List<String> overrides, String key) {
+    return overrides.stream().map(o -> o.split("=", 2)).anyMatch(kv -> kv.length == 2 && kv[0].trim().equals(key));
+  }
+
   public static PipelineSettings load(ConfFiles conf, List<String> overrides) {
     Map<String, String> values = new TreeMap<>(conf.properties("pipeline.properties"));
     for (String key : values.keySet()) {

@@ -6,7 +6,6 @@ import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.map;
 import static org.apache.spark.sql.functions.row_number;
-import static org.apache.spark.sql.functions.substring;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
@@ -75,7 +74,7 @@ public final class RegionIndicators {
     Dataset<Row> typology = null;
     for (IndicatorDefinition d : definitions) {
       if (d.typologyVersion() != null) {
-        Dataset<Row> t = urbanShare(regions, conversions, d, target);
+        Dataset<Row> t = urbanShare(regions, conversions, d, target, level2.get(target));
         typology = typology == null ? t : typology.unionByName(t);
         continue;
       }
@@ -83,7 +82,8 @@ public final class RegionIndicators {
       series = series == null ? s : series.unionByName(s);
     }
     Set<String> targetCodes = level2.get(target);
-    NutsRecoder.Result recoded = NutsRecoder.recode(series, KEYS, NutsRecoder.oriented(conversions, 2, target),
+    NutsRecoder.unlistedTargets(conversions, target, targetCodes).forEach(log);
+    NutsRecoder.Result recoded = NutsRecoder.recode(series, KEYS, NutsRecoder.oriented(conversions, 2, target, targetCodes),
         targetCodes, target, minCoverage);
     Dataset<Row> all = recoded.recoded();
     if (typology != null) {
@@ -146,7 +146,8 @@ public final class RegionIndicators {
    * (URBN_TYPE = 1 of the typology version), weighted with the JRC population of each NUTS 3
    * intersection, computed directly at the target version.
    */
-  static Dataset<Row> urbanShare(Dataset<Row> regions, Dataset<Row> conversions, IndicatorDefinition d, int target) {
+  static Dataset<Row> urbanShare(Dataset<Row> regions, Dataset<Row> conversions, IndicatorDefinition d, int target,
+      Set<String> targetLevel2) {
     int typologyVersion = d.typologyVersion();
     String weight = d.typologyWeight();
     int year = weight.equals("pop11") ? 2011 : 2021;
@@ -172,7 +173,8 @@ public final class RegionIndicators {
       pairs = forward.unionByName(backward);
     }
     Dataset<Row> typed = pairs.join(typology, Columns.names("typology_code"), "left")
-        .withColumn("nuts2", substring(col("target_code"), 1, 4));
+        .withColumn("nuts2", NutsRecoder.nuts2Of(col("target_code"), targetLevel2))
+        .filter(col("nuts2").isNotNull());
     Dataset<Row> perRegion = typed.groupBy("nuts2")
         .agg(sum(when(col("urbn_type").equalTo(1), col("w")).otherwise(0.0)).as("urban_w"),
             sum(when(col("urbn_type").isin(1, 2, 3), col("w")).otherwise(0.0)).as("typed_w"),

@@ -1,7 +1,17 @@
 package eu.iciatlas.common.nuts;
 
+import static org.apache.spark.sql.functions.array_sort;
+import static org.apache.spark.sql.functions.broadcast;
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.collect_set;
+import static org.apache.spark.sql.functions.element_at;
+import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.map;
+import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.substring;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
@@ -12,9 +22,11 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
 
 /**
  * Moves NUTS 2 values between NUTS versions with the JRC conversion matrices. Additive values
@@ -46,6 +58,12 @@ public final class NutsRecoder {
     return best;
   }
 
+  /** The NUTS 2 codes of one version, from silver_nuts_regions (small: collected to the driver). */
+  public static Set<String> level2(Dataset<Row> regions, int version) {
+    return new HashSet<>(regions.filter(col("level").equalTo(2).and(col("nuts_version").equalTo(version)))
+        .select("nuts_id").distinct().as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
+  }
+
   /** NUTS 2 codes by version, from silver_nuts_regions (small: collected to the driver). */
   public static Map<Integer, Set<String>> level2ByVersion(Dataset<Row> regions) {
     Map<Integer, Set<String>> out = new HashMap<>();
@@ -56,16 +74,65 @@ public final class NutsRecoder {
   }
 
   /**
-   * Level-2 matrix rows oriented from each source version to the target: source_version,
-   * source_code, target_code, area_km2, pop11, pop21.
+   * The NUTS 2 region of the target version a code of that version lies in: its four-character
+   * prefix where the version lists it as a NUTS 2 code, else the only NUTS 2 code of its NUTS 1
+   * (NUTS 2016 numbers the NUTS 3 regions of Northern Ireland UKN10 to UKN16 under UKN0, and the
+   * JRC 2013-2016 matrices call the region UKN1, a code no NUTS version lists), else null.
    */
-  public static Dataset<Row> oriented(Dataset<Row> conversions, int level, int target) {
+  public static Column nuts2Of(Column code, Set<String> targetLevel2) {
+    Map<String, List<String>> byNuts1 = new TreeMap<>();
+    targetLevel2.forEach(c -> byNuts1.computeIfAbsent(c.substring(0, Math.min(3, c.length())), k -> new ArrayList<>()).add(c));
+    List<Column> onlyChild = new ArrayList<>();
+    byNuts1.forEach((nuts1, children) -> {
+      if (children.size() == 1) {
+        onlyChild.add(lit(nuts1));
+        onlyChild.add(lit(children.get(0)));
+      }
+    });
+    Column prefix = substring(code, 1, 4);
+    Column fallback = onlyChild.isEmpty() ? lit(null).cast("string")
+        : element_at(map(onlyChild.toArray(new Column[0])), substring(code, 1, 3));
+    return when(prefix.isin(targetLevel2.toArray()), prefix).otherwise(fallback);
+  }
+
+  /**
+   * Matrix rows of one level oriented from each source version to the target: source_version,
+   * source_code, target_code, target_nuts2 (see {@link #nuts2Of}), area_km2, pop11, pop21. A
+   * NUTS 2 target the target version does not list becomes the region {@link #nuts2Of} gives;
+   * rows whose target lies in no NUTS 2 region of the target version are left out (see
+   * {@link #unlistedTargets}, which names them).
+   */
+  public static Dataset<Row> oriented(Dataset<Row> conversions, int level, int target, Set<String> targetLevel2) {
     Dataset<Row> m = conversions.filter(col("level").equalTo(level));
     Dataset<Row> forward = m.filter(col("to_version").equalTo(target)).select(col("from_version").as("source_version"),
         col("from_code").as("source_code"), col("to_code").as("target_code"), col("area_km2"), col("pop11"), col("pop21"));
     Dataset<Row> backward = m.filter(col("from_version").equalTo(target)).select(col("to_version").as("source_version"),
         col("to_code").as("source_code"), col("from_code").as("target_code"), col("area_km2"), col("pop11"), col("pop21"));
-    return forward.unionByName(backward);
+    Dataset<Row> rows = forward.unionByName(backward).withColumn("target_nuts2", nuts2Of(col("target_code"), targetLevel2));
+    if (level == 2) {
+      rows = rows.withColumn("target_code", col("target_nuts2"));
+    }
+    return rows.filter(col("target_nuts2").isNotNull())
+        .select("source_version", "source_code", "target_code", "target_nuts2", "area_km2", "pop11", "pop21");
+  }
+
+  /**
+   * The matrix targets (NUTS 2 part of the code) toward {@code target} that the target version
+   * does not list: target_prefix and read_as (the region {@link #nuts2Of} gives, null where the
+   * rows are left out). Small: for the log.
+   */
+  public static List<String> unlistedTargets(Dataset<Row> conversions, int target, Set<String> targetLevel2) {
+    Column targetCode = when(col("to_version").equalTo(target), col("to_code")).otherwise(col("from_code"));
+    List<String> out = new ArrayList<>();
+    for (Row r : conversions.filter(col("level").isin(2, 3))
+        .filter(col("to_version").equalTo(target).or(col("from_version").equalTo(target)))
+        .select(substring(targetCode, 1, 4).as("prefix"), nuts2Of(targetCode, targetLevel2).as("read_as"))
+        .filter(col("prefix").isin(targetLevel2.toArray()).unary_$bang()).distinct().orderBy("prefix")
+        .collectAsList()) {
+      out.add("JRC matrix region " + r.getString(0) + " is no NUTS " + target + " NUTS 2 code: "
+          + (r.isNullAt(1) ? "its rows are left out" : "read as " + r.getString(1)));
+    }
+    return out;
   }
 
   /**
@@ -154,49 +221,84 @@ public final class NutsRecoder {
 
   /** Share of a target region's area that must lie inside an area for the region to belong to it. */
   public static final double AREA_MAJORITY = 0.5;
+  /** Share of a code's area outside its outline below which the outline counts as complete (matrix slivers). */
+  public static final double AREA_SLIVER = 0.01;
 
-  /** An area in the target version, and the codes of the source version that reach no target region. */
-  public record Areas(Dataset<Row> areas, Dataset<Row> unconverted) {}
+  /**
+   * An area in the target version (with {@code approximate}: an approximation below names a code
+   * of it); the codes of the source version that reach no target region;
+   * and the approximations, where at least {@link #AREA_SLIVER}: per footprint code, the share of
+   * its area the outline leaves out (code, outside_share), and per area the share of the
+   * outline that lies outside the footprint (code null, beyond_share).
+   */
+  public record Areas(Dataset<Row> areas, Dataset<Row> unconverted, Dataset<Row> approximations) {}
 
   /**
    * Recodes areas (key columns plus {@code footprint}: NUTS prefixes of the source version, any
    * level up to 3) to the target version: the target regions (NUTS 2 for prefixes of up to four
    * characters, NUTS 3 for NUTS 3 codes) at least {@link #AREA_MAJORITY} of whose area lies in
-   * the source regions the prefixes cover. Small: the footprints are configuration.
+   * the source regions the prefixes cover, and for each footprint code at least the target region
+   * holding its largest part, so that no code of the footprint is lost (Oslo og Akershus, NUTS
+   * 2013 NO01, is a fifth of NUTS 2021 NO08, and still in the outline). Small: the footprints are
+   * configuration.
    */
-  public static Areas areas(Dataset<Row> footprints, List<String> keys, Dataset<Row> conversions, int from, int target) {
-    List<Column> keyCols = new ArrayList<>();
-    keys.forEach(k -> keyCols.add(col(k)));
-    List<Column> codeCols = new ArrayList<>(keyCols);
-    codeCols.add(org.apache.spark.sql.functions.explode(col("footprint")).as("code"));
-    Dataset<Row> codes = footprints.select(codeCols.toArray(new Column[0])).distinct();
+  public static Areas areas(Dataset<Row> footprints, List<String> keys, Dataset<Row> conversions, int from, int target,
+      Set<String> targetLevel2) {
+    Dataset<Row> codes = footprints.select(Columns.cols(keys, explode(col("footprint")).as("code"))).distinct();
     Dataset<Row> hits = null;
     Dataset<Row> targetAreas = null;
     for (int level : List.of(2, 3)) {
-      Dataset<Row> m = oriented(conversions, level, target).filter(col("source_version").equalTo(from))
+      Dataset<Row> m = oriented(conversions, level, target, targetLevel2).filter(col("source_version").equalTo(from))
           .select(col("source_code"), col("target_code"), col("area_km2"), lit(level).as("matrix_level"));
-      Column levelOfCode = when(org.apache.spark.sql.functions.length(col("code")).leq(4), lit(2)).otherwise(lit(3));
-      Dataset<Row> h = codes.join(org.apache.spark.sql.functions.broadcast(m),
+      Column levelOfCode = when(length(col("code")).leq(4), lit(2)).otherwise(lit(3));
+      Dataset<Row> h = codes.join(broadcast(m),
           col("source_code").startsWith(col("code")).and(levelOfCode.equalTo(col("matrix_level"))), "inner");
       Dataset<Row> t = m.groupBy("target_code").agg(sum("area_km2").as("target_area"));
       hits = hits == null ? h : hits.unionByName(h);
       targetAreas = targetAreas == null ? t : targetAreas.unionByName(t);
     }
-    List<Column> pieceCols = new ArrayList<>(keyCols);
-    pieceCols.addAll(List.of(col("source_code"), col("target_code"), col("area_km2")));
-    List<Column> byTarget = new ArrayList<>(keyCols);
-    byTarget.add(col("target_code"));
+    List<String> byTarget = new ArrayList<>(keys);
+    byTarget.add("target_code");
+    List<String> byCode = new ArrayList<>(keys);
+    byCode.add("code");
+    List<String> byCodeAndTarget = new ArrayList<>(byCode);
+    byCodeAndTarget.add("target_code");
+    List<String> pieces = new ArrayList<>(byTarget);
+    pieces.addAll(List.of("source_code", "area_km2"));
     // a source region covered by two prefixes of one footprint ("DE8" and "DE80") counts once
-    Dataset<Row> covered = hits.select(pieceCols.toArray(new Column[0])).distinct()
-        .groupBy(byTarget.toArray(new Column[0])).agg(sum("area_km2").as("covered_area"))
-        .join(targetAreas, Columns.names("target_code"))
-        .filter(col("covered_area").geq(col("target_area").multiply(AREA_MAJORITY)));
-    Dataset<Row> areas = covered.groupBy(keyCols.toArray(new Column[0]))
-        .agg(org.apache.spark.sql.functions.array_sort(org.apache.spark.sql.functions.collect_set("target_code")).as("footprint"));
-    List<String> codeKeys = new ArrayList<>(keys);
-    codeKeys.add("code");
-    Dataset<Row> unconverted = codes.join(hits.select(codeKeys.stream().map(org.apache.spark.sql.functions::col)
-        .toArray(Column[]::new)).distinct(), Columns.names(codeKeys.toArray(new String[0])), "left_anti");
-    return new Areas(areas, unconverted);
+    Dataset<Row> covered = hits.select(Columns.cols(pieces)).distinct()
+        .groupBy(Columns.cols(byTarget)).agg(sum("area_km2").as("covered_area"))
+        .join(targetAreas, Columns.names("target_code"));
+    Dataset<Row> majority = covered.filter(col("covered_area").geq(col("target_area").multiply(AREA_MAJORITY)))
+        .select(Columns.cols(byTarget));
+    Dataset<Row> codeParts = hits.groupBy(Columns.cols(byCodeAndTarget)).agg(sum("area_km2").as("part_area"));
+    Dataset<Row> largestPart = codeParts
+        .withColumn("_rank", row_number().over(Window.partitionBy(Columns.cols(byCode))
+            .orderBy(col("part_area").desc(), col("target_code"))))
+        .filter(col("_rank").equalTo(1)).select(Columns.cols(byTarget));
+    Dataset<Row> kept = majority.unionByName(largestPart).distinct();
+    Dataset<Row> outlines = kept.groupBy(Columns.cols(keys))
+        .agg(array_sort(collect_set("target_code")).as("footprint"));
+    Dataset<Row> codeAreas = codeParts.join(kept.withColumn("_kept", lit(true)), Columns.names(byTarget.toArray(String[]::new)),
+            "left")
+        .groupBy(Columns.cols(byCode))
+        .agg(sum("part_area").as("code_area"), sum(when(col("_kept"), col("part_area")).otherwise(0.0)).as("kept_area"));
+    Dataset<Row> outlineAreas = kept.join(covered, Columns.names(byTarget.toArray(String[]::new)))
+        .groupBy(Columns.cols(keys)).agg(sum("target_area").as("outline_area"), sum("covered_area").as("outline_covered"));
+    Dataset<Row> codesCut = codeAreas
+        .select(Columns.cols(byCode, col("code_area").minus(col("kept_area")).divide(col("code_area")).as("outside_share"),
+            lit(null).cast("double").as("beyond_share")))
+        .filter(col("outside_share").geq(AREA_SLIVER));
+    Dataset<Row> outlinesBeyond = outlineAreas
+        .select(Columns.cols(keys, lit(null).cast("string").as("code"), lit(null).cast("double").as("outside_share"),
+            col("outline_area").minus(col("outline_covered")).divide(col("outline_area")).as("beyond_share")))
+        .filter(col("beyond_share").geq(AREA_SLIVER));
+    Dataset<Row> approximations = codesCut.unionByName(outlinesBeyond);
+    Dataset<Row> unconverted = codes.join(hits.select(Columns.cols(byCode)).distinct(),
+        Columns.names(byCode.toArray(String[]::new)), "left_anti");
+    Dataset<Row> approximate = approximations.select(Columns.cols(keys)).distinct().withColumn("approximate", lit(true));
+    Dataset<Row> areas = outlines.join(approximate, Columns.names(keys.toArray(String[]::new)), "left")
+        .withColumn("approximate", coalesce(col("approximate"), lit(false)));
+    return new Areas(areas, unconverted, approximations);
   }
 }

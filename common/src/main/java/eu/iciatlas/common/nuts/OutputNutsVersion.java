@@ -6,8 +6,11 @@ import eu.iciatlas.common.Tables;
 import eu.iciatlas.common.config.PipelineSettings;
 import eu.iciatlas.common.io.InputException;
 import eu.iciatlas.common.output.TableWriter;
+import java.util.Arrays;
 import java.util.List;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
 
 /**
  * The NUTS version an output folder is written in. One folder holds one version: the region
@@ -17,14 +20,29 @@ import org.apache.spark.sql.Encoders;
 public final class OutputNutsVersion {
   private OutputNutsVersion() {}
 
-  /** The version of silver_region_indicators in the folder, or null when it has no rows yet. */
+  /** The tables whose rows carry the output NUTS version, in the order they are written. */
+  private static final List<String> VERSIONED = List.of(Tables.SILVER_REGION_INDICATORS, Tables.GOLD_PARTNER_NUTS_RECODING,
+      Tables.GOLD_REGION_PROFILE);
+
+  /**
+   * The version the folder's region tables are in: that of the first of {@link #VERSIONED} with
+   * rows (the indicators can all be quarantined), or null when none has rows yet.
+   */
   public static Integer written(TableWriter writer) {
-    if (!writer.exists(Tables.SILVER_REGION_INDICATORS)) {
-      return null;
+    for (String table : VERSIONED) {
+      if (!writer.exists(table)) {
+        continue;
+      }
+      Dataset<Row> rows = writer.read(table);
+      if (!Arrays.asList(rows.columns()).contains("nuts_version")) {
+        return 2013; // written before the column existed, when every output was NUTS 2013
+      }
+      List<Integer> versions = rows.select(col("nuts_version").cast("int")).distinct().as(Encoders.INT()).collectAsList();
+      if (versions.size() == 1) {
+        return versions.get(0);
+      }
     }
-    List<Integer> versions = writer.read(Tables.SILVER_REGION_INDICATORS).select(col("nuts_version").cast("int"))
-        .distinct().as(Encoders.INT()).collectAsList();
-    return versions.size() == 1 ? versions.get(0) : null;
+    return null;
   }
 
   /** Ingestion: refuses a version other than the one the folder already holds. */
@@ -43,10 +61,10 @@ public final class OutputNutsVersion {
   public static int forAnalysis(TableWriter writer, String output, PipelineSettings settings, List<String> overrides) {
     Integer written = written(writer);
     if (written == null) {
-      // no indicator rows (every Eurostat row quarantined): nothing to disagree with
+      // no region table has rows yet: nothing to disagree with
       return settings.outputNutsVersion();
     }
-    boolean asked = overrides.stream().anyMatch(o -> o.trim().startsWith(PipelineSettings.OUTPUT_NUTS_VERSION + "="));
+    boolean asked = PipelineSettings.overrides(overrides, PipelineSettings.OUTPUT_NUTS_VERSION);
     if (asked && settings.outputNutsVersion() != written) {
       throw new InputException("--nuts-version " + settings.outputNutsVersion() + ": the silver tables of " + output
           + " are in NUTS " + written + "; ingest with --nuts-version " + settings.outputNutsVersion()

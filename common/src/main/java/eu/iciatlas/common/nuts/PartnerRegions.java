@@ -10,10 +10,13 @@ import static org.apache.spark.sql.functions.substring;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
+import eu.iciatlas.common.Columns;
+import java.util.Set;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
 
 /**
  * Places partners in the output NUTS version. A partner is a point, not an area: it goes to the
@@ -44,12 +47,13 @@ public final class PartnerRegions {
    * source's population in that NUTS 2), output_parts (output NUTS 2 regions holding at least
    * {@link #SLIVER} of it), nuts2_method.
    */
-  static Dataset<Row> mapping(Dataset<Row> conversions, Dataset<Row> regions, int level, int from, int target) {
-    Dataset<Row> pieces = NutsRecoder.oriented(conversions, level, target).filter(col("source_version").equalTo(from))
-        .filter(col("target_code").isNotNull())
-        .groupBy(col("source_code"), substring(col("target_code"), 1, 4).as("placed_nuts2"))
+  static Dataset<Row> mapping(Dataset<Row> conversions, Dataset<Row> regions, Set<String> targetLevel2, int level, int from,
+      int target) {
+    Dataset<Row> pieces = NutsRecoder.oriented(conversions, level, target, targetLevel2)
+        .filter(col("source_version").equalTo(from))
+        .groupBy(col("target_nuts2").as("placed_nuts2"), col("source_code"))
         .agg(sum("pop21").as("pop"), sum("area_km2").as("area"));
-    org.apache.spark.sql.expressions.WindowSpec source = Window.partitionBy("source_code");
+    WindowSpec source = Window.partitionBy("source_code");
     Column share = when(sum("pop").over(source).gt(0), col("pop").divide(sum("pop").over(source)))
         .otherwise(col("area").divide(sum("area").over(source)));
     Dataset<Row> shared = pieces.withColumn("population_share", share)
@@ -60,11 +64,12 @@ public final class PartnerRegions {
         when(col("output_parts").gt(1), lit(LARGEST_PART))
             .when(col("placed_nuts2").equalTo(substring(col("source_code"), 1, 4)), lit(SAME_CODE))
             .otherwise(lit(RENAMED)).as("nuts2_method"));
-    Dataset<Row> listed = regions.filter(col("level").equalTo(level));
+    // distinct: overlapping code lists must not place a participation twice
+    Dataset<Row> listed = regions.filter(col("level").equalTo(level)).select("nuts_version", "nuts_id").distinct();
     Dataset<Row> inBoth = listed.filter(col("nuts_version").equalTo(from)).select(col("nuts_id").as("source_code"))
         .join(listed.filter(col("nuts_version").equalTo(target)).select(col("nuts_id").as("source_code")),
-            eu.iciatlas.common.Columns.names("source_code"), "left_semi");
-    Dataset<Row> outside = inBoth.join(inMatrix.select("source_code"), eu.iciatlas.common.Columns.names("source_code"),
+            Columns.names("source_code"), "left_semi");
+    Dataset<Row> outside = inBoth.join(inMatrix.select("source_code"), Columns.names("source_code"),
             "left_anti")
         .select(lit(level).as("level"), col("source_code"), substring(col("source_code"), 1, 4).as("placed_nuts2"),
             lit(1.0).as("population_share"), lit(1).as("output_parts"), lit(OUTSIDE_MATRIX).as("nuts2_method"));
@@ -87,9 +92,10 @@ public final class PartnerRegions {
           .withColumn("population_share", when(col("nuts2").isNotNull(), lit(1.0)))
           .withColumn("output_parts", when(col("nuts2").isNotNull(), lit(1)));
     }
-    Dataset<Row> byNuts3 = mapping(conversions, regions, 3, from, target).drop("level").toDF("_n3", "_n3_nuts2", "_n3_share",
+    Set<String> targetLevel2 = NutsRecoder.level2(regions, target);
+    Dataset<Row> byNuts3 = mapping(conversions, regions, targetLevel2, 3, from, target).drop("level").toDF("_n3", "_n3_nuts2", "_n3_share",
         "_n3_parts", "_n3_method");
-    Dataset<Row> byNuts2 = mapping(conversions, regions, 2, from, target).drop("level").toDF("_n2", "_n2_nuts2", "_n2_share",
+    Dataset<Row> byNuts2 = mapping(conversions, regions, targetLevel2, 2, from, target).drop("level").toDF("_n2", "_n2_nuts2", "_n2_share",
         "_n2_parts", "_n2_method");
     Dataset<Row> joined = participations
         .join(broadcast(byNuts3), col("nuts3").equalTo(col("_n3")), "left")

@@ -43,7 +43,8 @@ public final class BiReadme {
           .append("Star schema for BI tools: `star_fact_participation` (one row per participation) joins\n")
           .append("`star_dim_project` on `project_key`, `star_dim_programme` on `programme_sk`, `star_dim_region` on\n")
           .append("`region_key`; `star_bridge_project_specialization` joins projects to `star_dim_specialization`.\n")
-          .append("Keys are 64-bit hashes (Spark `xxhash64`) of the natural keys, so they stay the same across runs and dumps.\n\n");
+          .append("Keys are hashes (Spark `xxhash64`) of the natural keys cut to 53 bits, so they stay the same across runs and\n")
+          .append("dumps and every client (JavaScript, Excel, pandas reading them as floats) keeps them exact.\n\n");
       md.append("| table | grain | keys |\n|---|---|---|\n");
       for (String t : order) {
         DataDictionary.TableEntry e = dictionary.table(t);

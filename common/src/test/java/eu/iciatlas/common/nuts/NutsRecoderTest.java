@@ -53,7 +53,7 @@ class NutsRecoderTest {
         new Object[] {"density", false, true, 2006, "AA11", 10.0},
         new Object[] {"density", false, true, 2006, "AA12", 10.0});
     NutsRecoder.Result r = NutsRecoder.recode(s, List.of("indicator", "additive", "area_weighted"),
-        NutsRecoder.oriented(matrix(), 2, 2013), Set.of("AA21", "AA22"), 2013, 0.95);
+        NutsRecoder.oriented(matrix(), 2, 2013, Set.of("AA21", "AA22")), Set.of("AA21", "AA22"), 2013, 0.95);
     DatasetAssert.assertRows(List.of(
             // population: AA21 = 100 * 25/100; AA22 = 100 * 75/100 + 100
             Arrays.asList("population", "AA21", 25.0, 1.0), Arrays.asList("population", "AA22", 175.0, 1.0),
@@ -70,13 +70,33 @@ class NutsRecoderTest {
     Dataset<Row> s = series(new Object[] {"population", true, false, 2006, "AA11", 100.0},
         new Object[] {"population", true, false, 2006, "ZZ99", 5.0});
     NutsRecoder.Result r = NutsRecoder.recode(s, List.of("indicator", "additive", "area_weighted"),
-        NutsRecoder.oriented(matrix(), 2, 2013), Set.of("AA21", "AA22"), 2013, 0.95);
+        NutsRecoder.oriented(matrix(), 2, 2013, Set.of("AA21", "AA22")), Set.of("AA21", "AA22"), 2013, 0.95);
     // AA22 has AA11's 75 of its 175 inhabitants: coverage 0.43 < 0.95
     DatasetAssert.assertRows(List.of(Arrays.asList("population", "AA21", 25.0)), r.recoded(), "indicator", "nuts2", "value");
     DatasetAssert.assertRows(List.of(
             Arrays.asList("AA22", "target_region_partly_covered", 75.0 / 175.0),
             Arrays.asList("ZZ99", "source_code_not_in_conversion_matrix", null)),
         r.notRecoded(), "code", "status", "coverage");
+  }
+
+  @Test
+  void aMatrixTargetTheVersionDoesNotListIsReadAsTheOnlyRegionOfItsNuts1() {
+    // the JRC 2013-2016 matrices call Northern Ireland UKN1; NUTS 2016 lists UKN0, with NUTS 3 UKN06..UKN16
+    Set<String> level2 = Set.of("UKN0", "UKM5", "UKM6", "XX11");
+    List<Row> read = spark.createDataset(List.of("UKN1", "UKN13", "UKN06", "UKM51", "UKM9", "ZZ11"),
+            org.apache.spark.sql.Encoders.STRING()).toDF("code")
+        .select(NutsRecoder.nuts2Of(org.apache.spark.sql.functions.col("code"), level2)).collectAsList();
+    assertEquals(Arrays.asList("UKN0", "UKN0", "UKN0", "UKM5", null, null), read.stream().map(r -> r.getString(0)).toList(),
+        "UKM9: UKM has two NUTS 2 regions, so no guess; ZZ: no region at all");
+
+    StructType schema = matrix().schema();
+    Dataset<Row> ni = spark.createDataFrame(List.of(RowFactory.create(2, 2013, 2016, "UKN0", "UKN1", 14_000.0, 1.8e6, 1.9e6),
+        RowFactory.create(2, 2013, 2016, "ZZ00", "ZZ01", 1.0, 1.0, 1.0)), schema);
+    DatasetAssert.assertRows(List.of(Arrays.asList("UKN0", "UKN0", "UKN0")),
+        NutsRecoder.oriented(ni, 2, 2016, level2), "source_code", "target_code", "target_nuts2");
+    assertEquals(List.of("JRC matrix region UKN1 is no NUTS 2016 NUTS 2 code: read as UKN0",
+        "JRC matrix region ZZ01 is no NUTS 2016 NUTS 2 code: its rows are left out"),
+        NutsRecoder.unlistedTargets(ni, 2016, level2));
   }
 
   @Test

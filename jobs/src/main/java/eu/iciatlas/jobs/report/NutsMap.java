@@ -152,15 +152,22 @@ final class NutsMap {
     return OUTLINE_COLOURS[index % OUTLINE_COLOURS.length];
   }
 
-  /** Values by geometry code: a code the geometries lack passes its value to its counterparts that have none. */
+  /**
+   * Values by geometry code: a code the geometries lack passes its value to its counterparts that
+   * have none. Where several such codes share a counterpart (NUTS 2024 PT1A and PT1B are both
+   * NUTS 2021 PT17), the shape shows the largest of their counts, and a note says so: a project
+   * with partners in both counts in each, so their sum could count it twice.
+   */
   private Map<String, Long> successors(Map<String, Long> values) {
     Map<String, Long> out = new TreeMap<>(values);
+    Map<String, List<String>> sources = new TreeMap<>();
     for (Map.Entry<String, Long> e : values.entrySet()) {
       List<String> heirs = new ArrayList<>();
       for (String c : drawable(e.getKey())) {
         if (!c.equals(e.getKey()) && !values.containsKey(c)) {
           heirs.add(c);
-          out.put(c, e.getValue());
+          out.merge(c, e.getValue(), Math::max);
+          sources.computeIfAbsent(c, k -> new ArrayList<>()).add(e.getKey());
         }
       }
       if (!heirs.isEmpty()) {
@@ -168,6 +175,13 @@ final class NutsMap {
             + " counterpart(s) " + String.join(", ", heirs));
       }
     }
+    sources.forEach((shape, codes) -> {
+      if (codes.size() > 1) {
+        notes.add("NUTS " + geometryVersion + " shape " + shape + " stands for NUTS " + dataVersion + " regions "
+            + String.join(", ", codes) + " and shows the largest of their ICI project counts (" + out.get(shape)
+            + "; a project may have partners in several of them)");
+      }
+    });
     return out;
   }
 

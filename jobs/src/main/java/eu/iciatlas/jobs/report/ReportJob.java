@@ -165,10 +165,14 @@ public final class ReportJob {
       }
     }
     Map<String, TreeSet<String>> codes = new LinkedHashMap<>();
+    TreeSet<String> approximate = new TreeSet<>();
     for (Row r : tables.read(Tables.GOLD_REGION_FOOTPRINT).filter(col("period").equalTo(period)).orderBy("region_id", "nuts_code")
         .collectAsList()) {
       if (names.containsKey(r.<String>getAs("region_id"))) {
         codes.computeIfAbsent(r.getAs("region_id"), k -> new TreeSet<>()).add(r.getAs("nuts_code"));
+        if ("definition_approximate".equals(r.getAs("basis"))) {
+          approximate.add(names.get(r.<String>getAs("region_id")));
+        }
       }
     }
     List<NutsMap.Outline> outlines = new ArrayList<>();
@@ -192,6 +196,10 @@ public final class ReportJob {
     }
     h.append(".<br>Outlines: the definition's footprint where it has one, else the NUTS 2 regions holding at least 5 % of the region's "
         + "participations. Counts cover the projects of the definition's regions (gold_correlation_points).");
+    if (!approximate.isEmpty()) {
+      h.append("<br>").append(Html.escape("Approximate outlines (the definition's footprint, in Keep.eu's NUTS codes, does not fall on "
+          + "NUTS " + version + " borders; gold_region_footprint, basis definition_approximate): " + String.join(", ", approximate)));
+    }
     for (String note : map.notes) {
       h.append("<br>").append(Html.escape(note));
     }
