@@ -147,6 +147,13 @@ class PipelineTest {
       assertEquals(List.of(), litter, "no Hadoop checksum or _SUCCESS files among the BI copies");
     }
     assertTrue(Files.isDirectory(output.resolve("bi/parquet/gold_ici_share")), "the Parquet copies are still there");
+    // values the pipeline makes never start with a formula character, so the spreadsheet guard leaves them alone
+    List<String> sources = table(Tables.SILVER_REGION_INDICATORS, 1).select("source_dataset").distinct()
+        .as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+    assertTrue(sources.contains("urbn_type_2016_pop11"), sources.toString());
+    assertTrue(sources.stream().noneMatch(v -> "=+-@".indexOf(v.charAt(0)) >= 0), sources.toString());
+    String indicatorsCsv = Files.readString(output.resolve("bi").resolve(Tables.SILVER_REGION_INDICATORS + ".csv"));
+    assertTrue(indicatorsCsv.contains(",urbn_type_2016_pop11,") && !indicatorsCsv.contains("'@"), "the CSV as the table");
   }
 
   /**

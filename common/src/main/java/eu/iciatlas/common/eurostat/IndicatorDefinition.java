@@ -40,6 +40,15 @@ public record IndicatorDefinition(int order, String indicator, String dataset, M
     return m.matches() ? Integer.valueOf(m.group(1)) : null;
   }
 
+  /**
+   * The source named in the output tables: the Eurostat dataset code, or the computed source
+   * without its '@' ("urbn_type_2016_pop11"), since values the pipeline makes never start with a
+   * spreadsheet formula character (the BI CSVs would have to quote them, and then differ from Parquet).
+   */
+  public String sourceDataset() {
+    return dataset.startsWith("@") ? dataset.substring(1) : dataset;
+  }
+
   public String typologyWeight() {
     Matcher m = URBN.matcher(dataset);
     return m.matches() ? m.group(2) : null;

@@ -136,7 +136,7 @@ public final class RegionIndicators {
       values = rows.select(col("source_version"), col("geo"), col("year"), col("value").multiply(d.scale()).as("value"));
     }
     return values.select(lit(d.indicator()).as("indicator"), col("year"), lit(d.order()).as("definition_order"),
-        lit(d.dataset()).as("source_dataset"), lit(d.unit()).as("unit"),
+        lit(d.sourceDataset()).as("source_dataset"), lit(d.unit()).as("unit"),
         lit(d.recode().additive()).as("additive"), lit(d.recode().areaWeighted()).as("area_weighted"),
         col("source_version"), col("geo"), col("value"));
   }
@@ -181,7 +181,7 @@ public final class RegionIndicators {
             sum("w").as("all_w"));
     return perRegion.filter(col("typed_w").gt(0)).select(
         lit(d.indicator()).as("indicator"), lit(year).as("year"), lit(d.order()).as("definition_order"),
-        lit(d.dataset()).as("source_dataset"), lit(d.unit()).as("unit"), lit(false).as("additive"),
+        lit(d.sourceDataset()).as("source_dataset"), lit(d.unit()).as("unit"), lit(false).as("additive"),
         lit(false).as("area_weighted"), col("nuts2"),
         col("urban_w").divide(col("typed_w")).multiply(d.scale()).as("value"),
         col("typed_w").divide(col("all_w")).as("coverage"),

@@ -203,6 +203,15 @@ public final class RunGuard {
     return (int) orphans.stream().filter(p -> !p.getName().endsWith(".crc")).count();
   }
 
+  /**
+   * The error as run_manifest keeps it: a message that starts with an option ("--keep ...") is
+   * stored as the console showed it ("ici-atlas: --keep ..."), since values the pipeline makes
+   * never start with a spreadsheet formula character (=, +, -, @, tab, CR).
+   */
+  static String storedError(String error) {
+    return error != null && !error.isEmpty() && "=+-@\t\r".indexOf(error.charAt(0)) >= 0 ? "ici-atlas: " + error : error;
+  }
+
   /** Appends this run's row to run_manifest (replaceWhere on run_id, so a retried run id is replaced). */
   public void record(String runId, String commandLine, List<String> inputFiles, String configurationSha256,
       String codeVersion, Map<String, Long> rowsPerTable, String outcome, String error, List<String> restored) {
@@ -213,7 +222,7 @@ public final class RunGuard {
     }
     Row row = RowFactory.create(runId, Timestamp.from(started), Timestamp.from(Instant.now()), commandLine, inputs,
         configurationSha256, codeVersion, scala.jdk.javaapi.CollectionConverters.asScala(new LinkedHashMap<>(rowsPerTable)),
-        outcome, error, restored, scala.jdk.javaapi.CollectionConverters.asScala(new LinkedHashMap<>(versions)));
+        outcome, storedError(error), restored, scala.jdk.javaapi.CollectionConverters.asScala(new LinkedHashMap<>(versions)));
     Dataset<Row> manifest = spark.createDataFrame(List.of(row), MANIFEST);
     // the 'running' row has no BI copy: bi/run_manifest.csv is rewritten with the run's outcome
     writer.write(Tables.RUN_MANIFEST, manifest, !outcome.equals("running"), TableWriter.Scope.equalTo("run_id", runId));

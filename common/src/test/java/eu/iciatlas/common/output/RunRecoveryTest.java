@@ -33,6 +33,13 @@ class RunRecoveryTest {
   }
 
   @Test
+  void anErrorNamingAnOptionFirstIsStoredAsTheConsoleShowedItSoNoSpreadsheetGuardChangesIt() {
+    assertEquals("ici-atlas: --keep x.csv: no such file", RunGuard.storedError("--keep x.csv: no such file"));
+    assertEquals("no space left under /out", RunGuard.storedError("no space left under /out"));
+    assertEquals(null, RunGuard.storedError(null));
+  }
+
+  @Test
   void aKilledRunsTablesGoBackItsNewTablesAndLeftoversGoAndTheManifestSaysSo(@TempDir Path dir) throws Exception {
     String out = dir.toUri().toString();
     Progress progress = new Progress(new PrintStream(System.err, true));
