@@ -160,6 +160,13 @@ public final class AnalyseJob {
               true, scope))));
       progress.stage("gold and star tables", (rows.size() - tablesBefore) + " tables", goldStart);
 
+      if (!settings.networksEnabled()) {
+        progress.info("linkage networks skipped (" + PipelineSettings.NETWORKS_ENABLED + "=false): the three network tables"
+            + " keep what an earlier run wrote");
+        projects.unpersist();
+        participations.unpersist();
+        return rows;
+      }
       Instant networkStart = Instant.now();
       try (LinkageNetworks networks = new LinkageNetworks(spark, allProjects, projectRegions, participations,
           settings.betweennessExactMaxNodes(), settings.betweennessSampleSources(), settings.bootstrapSeed(), progress)) {

@@ -54,10 +54,14 @@ class FaultInjectionIT {
   private Map<String, byte[]> publishedBi;
   private String publishedRun;
 
-  /** The smallest input that fills every table: the 2014-2020 export (with texts), the bundled Eurostat series. */
+  /**
+   * The smallest input that fills every table: the 2014-2020 export (with texts), the bundled
+   * Eurostat series. Without the linkage networks: their three tables are written like every
+   * other gold table (the cluster test and PipelineTest run them), and here they only cost time.
+   */
   private List<String> runArgs(Path output) {
     return List.of("run", "--output", output.toString(), "--keep", repo.resolve("data/sample/keep/keep_closed_1420.xlsx").toString(),
-        "--period", "2014-2020", "--regions", "baltic", "--no-report");
+        "--period", "2014-2020", "--regions", "baltic", "--no-report", "--set", "network.enabled=false");
   }
 
   @BeforeAll
@@ -78,12 +82,14 @@ class FaultInjectionIT {
     System.err.println(String.join("\n", results));
   }
 
+  @Tag("faults-extended")
   @Test
   @Order(1)
   void kill9DuringIngestionThenRecover() throws Exception {
     killThenRecover("kill -9", "ingestion (bronze written, silver not)", "write bronze_keep_partners");
   }
 
+  @Tag("faults-extended")
   @Test
   @Order(2)
   void kill9DuringClassificationThenRecover() throws Exception {
@@ -96,6 +102,7 @@ class FaultInjectionIT {
     killThenRecover("kill -9", "gold writes (three at a time)", "write gold_region_profile");
   }
 
+  @Tag("faults-extended")
   @Test
   @Order(4)
   void sigtermDuringIngestionRestoresBeforeExiting() throws Exception {

@@ -8,6 +8,7 @@ import static eu.iciatlas.jobs.report.Html.pct;
 
 import eu.iciatlas.common.Progress;
 import eu.iciatlas.common.Tables;
+import eu.iciatlas.common.config.PipelineSettings;
 import eu.iciatlas.common.io.InputException;
 import eu.iciatlas.common.output.TableWriter;
 import java.io.IOException;
@@ -41,8 +42,7 @@ public final class ReportJob {
 
   public static final List<String> REQUIRED = List.of(Tables.GOLD_ICI_SHARE, Tables.GOLD_ICI_SHARE_SUMMARY,
       Tables.GOLD_SPECIALIZATION_SHARE, Tables.GOLD_COUNTRY_SPECIALIZATION, Tables.GOLD_CLUSTER_COMPARISON,
-      Tables.GOLD_CORRELATIONS, Tables.GOLD_CORRELATION_POINTS, Tables.GOLD_REGION_LINKS, Tables.GOLD_REGION_FOOTPRINT,
-      Tables.GOLD_NETWORK_SUMMARY, Tables.GOLD_NETWORK_ORGANISATIONS);
+      Tables.GOLD_CORRELATIONS, Tables.GOLD_CORRELATION_POINTS, Tables.GOLD_REGION_LINKS, Tables.GOLD_REGION_FOOTPRINT);
 
   private final Config config;
   private final SparkSession spark;
@@ -74,7 +74,12 @@ public final class ReportJob {
     table2(html, period);
     urbanization(html, period);
     links(html, period);
-    new NetworkSection(tables).render(html, period);
+    if (tables.exists(Tables.GOLD_NETWORK_SUMMARY) && tables.exists(Tables.GOLD_NETWORK_ORGANISATIONS)) {
+      new NetworkSection(tables).render(html, period);
+    } else {
+      html.append("<h2>Linkage networks</h2>\n<p>This output has no linkage network tables (analysed with "
+          + PipelineSettings.NETWORKS_ENABLED + "=false).</p>\n");
+    }
     completeness(html, period, shares);
     attribution(html);
     html.append("<script>\n")
