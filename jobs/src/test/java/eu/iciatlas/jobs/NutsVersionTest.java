@@ -73,7 +73,8 @@ class NutsVersionTest {
     }
     output = Files.createTempDirectory("ici-nuts-2021");
     new IngestJob(ingest(List.of(VERSION_2021), "nuts-2021"), spark, progress).run();
-    new AnalyseJob(analyse(List.of()), spark, progress).run();
+    // the region tables are the point; without the linkage networks the report says it has none (checked below)
+    new AnalyseJob(analyse(List.of("network.enabled=false")), spark, progress).run();
     new eu.iciatlas.jobs.report.ReportJob(new eu.iciatlas.jobs.report.ReportJob.Config(output.toString(), "2007-2013"), spark,
         progress).run();
   }
@@ -145,6 +146,9 @@ class NutsVersionTest {
     assertTrue(html.contains("data-nuts='LT01'") && html.contains("data-nuts='NO08'"), "2021 shapes drawn");
     assertFalse(html.contains("data-nuts='NO01'"), "no 2016 shape of a region 2021 merged");
     assertTrue(html.contains("Approximate outlines") && html.contains("GO (G"), "GO's outline is said to be approximate");
+    assertTrue(html.contains("This output has no linkage network tables (analysed with network.enabled=false)"),
+        "a report without network tables says so");
+    assertFalse(Files.exists(output.resolve("delta").resolve(Tables.GOLD_NETWORK_SUMMARY)), "network.enabled=false writes none");
   }
 
   @Test
