@@ -380,6 +380,15 @@ public final class TableWriter implements AutoCloseable {
    * a cell starting with =, +, -, @, tab or CR gets a leading apostrophe (OWASP's CSV-injection rule).
    */
   public static Column spreadsheetSafe(Column text) {
-    return when(text.rlike("^[=+\\-@\\t\\r]"), concat(lit("'"), text)).otherwise(text);
+    Object[] starts = FORMULA_START.chars().mapToObj(c -> String.valueOf((char) c)).toArray();
+    return when(org.apache.spark.sql.functions.substring(text, 1, 1).isin(starts), concat(lit("'"), text)).otherwise(text);
+  }
+
+  /** The characters a spreadsheet reads as the start of a formula; values the pipeline makes never start with one. */
+  public static final String FORMULA_START = "=+-@\t\r";
+
+  /** Whether {@code text} starts with a {@link #FORMULA_START} character. */
+  public static boolean startsLikeFormula(String text) {
+    return text != null && !text.isEmpty() && FORMULA_START.indexOf(text.charAt(0)) >= 0;
   }
 }
