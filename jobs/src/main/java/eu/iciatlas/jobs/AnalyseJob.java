@@ -9,6 +9,7 @@ import eu.iciatlas.common.analysis.ClusterRegistry;
 import eu.iciatlas.common.analysis.GoldTables;
 import eu.iciatlas.common.analysis.IciClassifier;
 import eu.iciatlas.common.analysis.RegionDefinition;
+import eu.iciatlas.common.analysis.RuleErrorRates;
 import eu.iciatlas.common.analysis.StarSchema;
 import eu.iciatlas.common.analysis.StatisticsTables;
 import eu.iciatlas.common.config.ConfFiles;
@@ -88,8 +89,11 @@ public final class AnalyseJob {
       progress.info("region tables in NUTS " + nutsVersion + (nutsVersion == keepVersion ? " (the Keep.eu version)"
           : ": partners placed from the NUTS " + keepVersion + " codes of Keep.eu by their NUTS 3 (gold_partner_nuts_recoding)"));
       Dataset<Row> projects = periods(writer.read(Tables.SILVER_PROJECTS));
+      IciClassifier classifier = new IciClassifier(conf, settings);
+      RuleErrorRates errorRates = RuleErrorRates.load(conf, classifier.decisionDigest());
+      progress.info(errorRates.unusableReason() == null ? "expected shares: " + errorRates.basis()
+          : "no expected shares: " + errorRates.unusableReason());
       if (config.reclassify()) {
-        IciClassifier classifier = new IciClassifier(conf, settings);
         rows.put(Tables.SILVER_PROJECTS, writer.write(Tables.SILVER_PROJECTS,
             classifier.classify(periods(writer.read(Tables.SILVER_PROJECTS)),
             periods(writer.read(Tables.SILVER_PARTICIPATIONS))), true, scope));
@@ -112,7 +116,7 @@ public final class AnalyseJob {
       Dataset<Row> clusters = ClusterRegistry.load(spark, conf);
       final Dataset<Row> allProjects = projects;
       rows.putAll(writer.writeConcurrently(List.of(
-          new PendingWrite(Tables.GOLD_ICI_SHARE, () -> GoldTables.iciShare(allProjects, projectRegions, participations), true, scope),
+          new PendingWrite(Tables.GOLD_ICI_SHARE, () -> GoldTables.iciShare(allProjects, projectRegions, participations, errorRates), true, scope),
           new PendingWrite(Tables.GOLD_REGION_PROFILE, () -> GoldTables.regionProfile(allProjects, participations,
               writer.read(Tables.SILVER_REGION_INDICATORS)).withColumn("nuts_version", lit(nutsVersion)), true, scope),
           new PendingWrite(Tables.GOLD_PARTNER_NUTS_RECODING, () -> PartnerRegions.report(participations, keepVersion,
@@ -132,7 +136,7 @@ public final class AnalyseJob {
           // the slowest first (bootstrap intervals on the driver), so that the others fill the other threads
           new PendingWrite(Tables.GOLD_CORRELATIONS, () -> StatisticsTables.correlations(spark, scopedProfile, regionProfile,
               settings.bootstrapResamples(), settings.bootstrapSeed()).withColumn("nuts_version", lit(nutsVersion)), true, scope),
-          new PendingWrite(Tables.GOLD_ICI_SHARE_SUMMARY, () -> GoldTables.iciShareSummary(iciShare), true, scope),
+          new PendingWrite(Tables.GOLD_ICI_SHARE_SUMMARY, () -> GoldTables.iciShareSummary(iciShare, errorRates), true, scope),
           new PendingWrite(Tables.GOLD_SPECIALIZATION_SHARE, () -> GoldTables.specializationShare(allProjects, projectRegions,
               iciShare), true, scope),
           new PendingWrite(Tables.GOLD_COUNTRY_SPECIALIZATION, () -> GoldTables.countrySpecialization(allProjects,

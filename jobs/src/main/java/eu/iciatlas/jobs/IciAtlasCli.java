@@ -354,8 +354,9 @@ public final class IciAtlasCli implements Runnable {
 
   @Command(name = "train-classifier", mixinStandardHelpOptions = true,
       description = {"Fit the learned ICI classifier on the labelled projects and measure it by stratified cross-validation;",
-          "writes the model, model.json and evaluation.md to --model. --output is a run over the export the labels come",
-          "from (the bundled 2014-2020 export: the README's first command)."})
+          "writes the model, model.json, evaluation.md and rule_error_rates.csv (the rules' measured error, for the expected",
+          "shares: copy it to conf/classifier/ when the rules change) to --model. --output is a run over the export the",
+          "labels come from (the bundled 2014-2020 export: the README's first command), made with the rules of conf/."})
   static final class TrainClassifier implements Callable<Integer> {
     @ParentCommand
     IciAtlasCli cli;
@@ -403,9 +404,13 @@ public final class IciAtlasCli implements Runnable {
       Preflight.requireTables("--output", qualified, hadoop, "run", eu.iciatlas.common.Tables.SILVER_PROJECTS,
           eu.iciatlas.common.Tables.SILVER_PROGRAMMES);
       String modelOut = Preflight.output("--model", modelDir, hadoop, false);
+      // the rules of the configuration (the run over --output classified with them) name the rules' error rates
+      eu.iciatlas.common.config.ConfFiles conf = new eu.iciatlas.common.config.ConfFiles(confDirOrRepository(null));
+      String rulesDigest = new eu.iciatlas.common.analysis.IciClassifier(conf,
+          eu.iciatlas.common.config.PipelineSettings.load(conf)).decisionDigest();
       SparkSession spark = cli.session("ici-atlas train-classifier");
       Map<String, Object> card = new TrainClassifierJob(new TrainClassifierJob.Config(qualified, labelFile, modelOut, regParams,
-          folds, seed, !noTextFeatures), spark, cli.progress()).run();
+          folds, seed, !noTextFeatures, rulesDigest), spark, cli.progress()).run();
       cli.out.println("model: " + eu.iciatlas.common.io.InputSniffer.display(modelOut) + " (regParam " + card.get("reg_param")
           + ", threshold " + card.get("threshold") + ")");
       cli.out.println("cross-validated, weighted to the export: " + card.get("cross_validated_weighted"));

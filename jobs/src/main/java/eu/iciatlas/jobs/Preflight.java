@@ -154,7 +154,7 @@ final class Preflight {
     PipelineSettings settings = PipelineSettings.load(conf, overrides);
     new ProgrammeRules(conf);
     IndicatorDefinition.load(conf);
-    new IciClassifier(conf, settings);
+    eu.iciatlas.common.analysis.RuleErrorRates.load(conf, new IciClassifier(conf, settings).decisionDigest());
     ClusterRegistry.rows(conf);
     if (regions != null) {
       new RegionDefinition(conf, regions);

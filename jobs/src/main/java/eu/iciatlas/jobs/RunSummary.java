@@ -61,6 +61,9 @@ record RunSummary(String runId, String output, List<Map<String, Object>> shares,
         s.put("ici_projects", r.<Long>getAs("ici_projects"));
         s.put("pooled_share", r.getAs("pooled_share"));
         s.put("mean_regional_share", r.getAs("mean_regional_share"));
+        s.put("pooled_expected_share", r.getAs("pooled_expected_share"));
+        s.put("pooled_expected_share_low", r.getAs("pooled_expected_share_low"));
+        s.put("pooled_expected_share_high", r.getAs("pooled_expected_share_high"));
         List<Map<String, Object>> top = new ArrayList<>();
         for (Row region : inKind.stream().filter(x -> !x.isNullAt(5) && x.getLong(3) > 0).limit(3).toList()) {
           Map<String, Object> t = new LinkedHashMap<>();
@@ -166,6 +169,11 @@ record RunSummary(String runId, String output, List<Map<String, Object>> shares,
     long measured = (Long) s.get("regions_with_share");
     String line = counts + String.format(Locale.ROOT, ": pooled share %.1f %%, mean of regional shares %.1f %%",
         100 * (Double) pooled, 100 * (Double) s.get("mean_regional_share"));
+    Object expected = s.get("pooled_expected_share");
+    if (expected != null) {
+      line += String.format(Locale.ROOT, "; expected share given the rules' measured error %.1f %% (95 %% interval %.1f-%.1f)",
+          100 * (Double) expected, 100 * (Double) s.get("pooled_expected_share_low"), 100 * (Double) s.get("pooled_expected_share_high"));
+    }
     if (measured < regions) {
       line += String.format(Locale.ROOT, " (both over the %d of %d regions with enough text for a share)", measured, regions);
     } else if (withText < projects) {

@@ -1,9 +1,11 @@
 package eu.iciatlas.jobs;
 
 import static org.apache.spark.sql.functions.array_contains;
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.split;
 import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
 
@@ -11,7 +13,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import eu.iciatlas.common.Progress;
 import eu.iciatlas.common.Tables;
+import eu.iciatlas.common.analysis.IciClassifier;
 import eu.iciatlas.common.analysis.IciModel;
+import eu.iciatlas.common.analysis.RuleErrorRates;
 import eu.iciatlas.common.io.FileDigest;
 import eu.iciatlas.common.output.TableWriter;
 import java.io.IOException;
@@ -40,15 +44,19 @@ import org.apache.spark.storage.StorageLevel;
  * the regularisation and the probability threshold that give the best F1 weighted to the export,
  * and reports out-of-fold precision, recall, F1, Brier score and a reliability table for the model,
  * next to the rules and the theme-only baseline on the same projects. The model is then fitted on
- * every labelled project and written, with model.json (settings, data digest, figures) and
- * evaluation.md, to --model (default conf/classifier/model).
+ * every labelled project and written, with model.json (settings, data digest, figures),
+ * evaluation.md and rule_error_rates.csv (the rules' measured error, {@link RuleErrorRates}: copy it
+ * to conf/classifier/ when the rules change), to --model (default conf/classifier/model).
  */
 public final class TrainClassifierJob {
   public record Config(String output, Path labels, String model, List<Double> regParams, int folds, long seed,
-      boolean textFeatures) {}
+      boolean textFeatures, String rulesDigest) {}
 
   /** One project's out-of-fold probability. */
   record Scored(String evalId, boolean truth, double weight, double probability, boolean rules, boolean theme) {}
+
+  /** A labelled ICI the rules call ICI too: its weight, the readers' codes (primary first), the rules' codes and primary. */
+  record Specializations(double weight, List<String> labelled, List<String> assigned, String primary) {}
 
   /** Weighted precision, recall, F1, Brier score. */
   record Figures(double precision, double recall, double f1, double brier, double positives) {}
@@ -68,8 +76,9 @@ public final class TrainClassifierJob {
     TableWriter tables = new TableWriter(spark, config.output(), progress);
     Dataset<Row> projects = tables.read(Tables.SILVER_PROJECTS)
         .join(tables.read(Tables.SILVER_PROGRAMMES).select("programme_key", "strand"), "programme_key");
-    Dataset<Row> labels = spark.read().option("header", "true").option("multiLine", "true").option("escape", "\"")
-        .csv(config.labels().toString())
+    Dataset<Row> labelFile = spark.read().option("header", "true").option("multiLine", "true").option("escape", "\"")
+        .csv(config.labels().toString());
+    Dataset<Row> labels = labelFile
         .select(col("eval_id"), col("project_id"), col("is_ici").cast("double").as("label"), col("weight").cast("double"));
     // vocabularies from the texts of every project of the labelled export (its period), never from labels
     Dataset<Row> export = projects.join(labels.select("project_id"), "project_id").select("period").distinct()
@@ -143,14 +152,29 @@ public final class TrainClassifierJob {
     card.put("rules_weighted", asMap(decisionFigures(chosen, true, true)));
     card.put("theme_baseline_weighted", asMap(decisionFigures(chosen, false, true)));
     card.put("reliability", reliability(chosen));
+    card.put("specializations_of_the_rules", specializationFigures(labelFile.filter(col("is_ici").equalTo("1"))
+        .select(col("project_id"), col("weight").cast("double").as("weight"),
+            split(coalesce(col("specializations"), lit("")), "\\|").as("labelled"))
+        .join(projects.filter(col("is_ici")).select(col("project_id"), IciClassifier.specializationCodes().as("assigned"),
+            col("primary_specialization")), "project_id")
+        .select("weight", "labelled", "assigned", "primary_specialization").collectAsList().stream()
+        .map(r -> new Specializations(r.getDouble(0), r.getList(1), r.getList(2), r.getString(3))).toList()));
     card.put("command", "bin/ici-atlas train-classifier --output " + eu.iciatlas.common.io.InputSniffer.display(config.output()) + " --labels "
         + config.labels() + " --model " + config.model());
-    writeCard(card, chosen, bestThreshold);
+    RuleErrorRates errorRates = RuleErrorRates.measure(chosen.stream()
+        .map(x -> new RuleErrorRates.Decision(x.rules(), x.truth(), x.weight())).toList(), config.rulesDigest(),
+        labelsName(config.labels(), (String) card.get("labels_sha256")));
+    writeCard(card, chosen, bestThreshold, errorRates);
     labelled.unpersist();
     return card;
   }
 
-  private void writeCard(Map<String, Object> card, List<Scored> chosen, double threshold) {
+  /** How rule_error_rates.csv and expected_share_basis name the labels: file name and the start of its SHA-256. */
+  static String labelsName(Path labels, String sha256) {
+    return labels.getFileName() + " (sha256 " + sha256.substring(0, 12) + ")";
+  }
+
+  private void writeCard(Map<String, Object> card, List<Scored> chosen, double threshold, RuleErrorRates errorRates) {
     org.apache.hadoop.fs.Path folder = new org.apache.hadoop.fs.Path(config.model());
     try {
       org.apache.hadoop.fs.FileSystem fs = folder.getFileSystem(spark.sparkContext().hadoopConfiguration());
@@ -159,6 +183,10 @@ public final class TrainClassifierJob {
       }
       try (var out = fs.create(new org.apache.hadoop.fs.Path(folder, "evaluation.md"), true)) {
         out.write(evaluation(card, chosen, threshold).getBytes(StandardCharsets.UTF_8));
+      }
+      // the rules' error for the expected shares of gold_ici_share: copied to conf/classifier/ when the rules change
+      try (var out = fs.create(new org.apache.hadoop.fs.Path(folder, "rule_error_rates.csv"), true)) {
+        out.write(errorRates.csv().getBytes(StandardCharsets.UTF_8));
       }
     } catch (IOException e) {
       throw new IllegalStateException("cannot write " + folder + "/model.json: " + e.getMessage(), e);
@@ -187,7 +215,69 @@ public final class TrainClassifierJob {
       md.append(String.format(Locale.ROOT, "| %s | %d | %.0f | %.3f | %s |%n", bin.get("bin"), bin.get("projects"), bin.get("weight"),
           bin.get("mean_predicted"), bin.get("observed") == null ? "" : String.format(Locale.ROOT, "%.3f", bin.get("observed"))));
     }
+    md.append("\n## Specializations of the rules, on the labelled ICIs they call ICI too, weighted\n\n"
+        + "| specialization | labelled | assigned by the rules | precision | recall |\n|---|---|---|---|---|\n");
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> specs = (List<Map<String, Object>>) card.get("specializations_of_the_rules");
+    for (Map<String, Object> sp : specs) {
+      md.append(String.format(Locale.ROOT, "| %s | %d | %d | %s | %s |%n", sp.get("specialization"), sp.get("labelled"),
+          sp.get("assigned_by_rules"), figure(sp.get("precision")), figure(sp.get("recall"))));
+    }
     return md.toString();
+  }
+
+  private static String figure(Object v) {
+    return v == null ? "" : String.format(Locale.ROOT, "%.2f", (Double) v);
+  }
+
+  /**
+   * Per specialization, over the labelled ICIs that the rules call ICI too: how many carry it by label and by the rules, and the rules' weighted precision and recall for it
+   * (null where nothing to divide by); the last entry is the weighted share whose primary agrees.
+   */
+  static List<Map<String, Object>> specializationFigures(List<Specializations> rows) {
+    java.util.TreeSet<String> codes = new java.util.TreeSet<>();
+    for (Specializations r : rows) {
+      r.labelled().stream().filter(c -> !c.isEmpty()).forEach(codes::add);
+      codes.addAll(r.assigned());
+    }
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (String code : codes) {
+      long labelled = 0;
+      long assigned = 0;
+      double both = 0;
+      double labelledWeight = 0;
+      double assignedWeight = 0;
+      for (Specializations r : rows) {
+        boolean l = r.labelled().contains(code);
+        boolean a = r.assigned().contains(code);
+        labelled += l ? 1 : 0;
+        assigned += a ? 1 : 0;
+        labelledWeight += l ? r.weight() : 0;
+        assignedWeight += a ? r.weight() : 0;
+        both += l && a ? r.weight() : 0;
+      }
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("specialization", code);
+      m.put("labelled", labelled);
+      m.put("assigned_by_rules", assigned);
+      m.put("precision", assignedWeight == 0 ? null : both / assignedWeight);
+      m.put("recall", labelledWeight == 0 ? null : both / labelledWeight);
+      out.add(m);
+    }
+    double agree = 0;
+    double total = 0;
+    for (Specializations r : rows) {
+      total += r.weight();
+      agree += r.labelled().get(0).equals(r.primary()) ? r.weight() : 0;
+    }
+    Map<String, Object> primary = new LinkedHashMap<>();
+    primary.put("specialization", "primary agrees");
+    primary.put("labelled", (long) rows.size());
+    primary.put("assigned_by_rules", (long) rows.size());
+    primary.put("precision", total == 0 ? null : agree / total);
+    primary.put("recall", total == 0 ? null : agree / total);
+    out.add(primary);
+    return out;
   }
 
   private static void row(StringBuilder md, String name, Figures f, double labelledIcis) {

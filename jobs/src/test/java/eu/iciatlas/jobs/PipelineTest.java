@@ -204,6 +204,30 @@ class PipelineTest {
     assertTrue(rules[2] > baseline[2] + 0.2, "the rules must beat the theme-only baseline: " + baseline[2]);
   }
 
+  /**
+   * Every measured share has an expected share within its 95 % interval, resting on the committed
+   * rule error rates (the rules' precision is below 1 and their recall too, so the expected share
+   * differs from the count share); a region without a share has none, with the reason.
+   */
+  @Test
+  void everyMeasuredShareHasAnExpectedShareWithAnIntervalThatSaysWhatItRestsOn() {
+    Dataset<Row> share = table(Tables.GOLD_ICI_SHARE, 0);
+    assertEquals(0, share.filter("share IS NOT NULL AND NOT (expected_share_low <= expected_share AND expected_share <= "
+        + "expected_share_high AND expected_share_low >= 0 AND expected_share_high <= 1 AND expected_share_high > expected_share_low)")
+        .count(), "an interval around every expected share");
+    assertEquals(0, share.filter("share IS NULL AND (expected_share IS NOT NULL OR expected_share_basis NOT LIKE 'no count share%')")
+        .count());
+    assertTrue(share.filter("share IS NULL").count() > 0 && share.filter("share IS NOT NULL").count() > 0);
+    Row largest = share.filter("period = '2014-2020' AND share IS NOT NULL").orderBy(col("projects").desc()).first();
+    double p = largest.<Long>getAs("ici_projects");
+    assertTrue(Math.abs(largest.<Double>getAs("expected_ici_projects") - p) > 0.01, "the correction moves the count: " + largest);
+    assertTrue(largest.<String>getAs("expected_share_basis").contains("ici_labels_v2.csv (sha256 6f09a7c52c00)"),
+        largest.<String>getAs("expected_share_basis"));
+    Row pooled = table(Tables.GOLD_ICI_SHARE_SUMMARY, 0).filter("period = '2014-2020' AND region_kind = 'cross_border'").first();
+    assertTrue(pooled.<Double>getAs("pooled_expected_share_low") < pooled.<Double>getAs("pooled_expected_share")
+        && pooled.<Double>getAs("pooled_expected_share") < pooled.<Double>getAs("pooled_expected_share_high"), pooled.toString());
+  }
+
   private static double[] weightedScores(List<Row> rows, int predictedColumn) {
     double tp = 0;
     double fp = 0;
@@ -367,6 +391,12 @@ class PipelineTest {
     Path page = output.resolve("report/index.html");
     String html = Files.readString(page);
     assertTrue(html.contains("; every one of its 12 files balanced."), "the balance as ingest_audit has it");
+    Row largest = table(Tables.GOLD_ICI_SHARE, 0).filter("period = '2014-2020' AND share IS NOT NULL").orderBy(col("projects").desc()).first();
+    String cell = String.format(java.util.Locale.ROOT, "%.1f %% (%.1f-%.1f)", 100 * largest.<Double>getAs("expected_share"),
+        100 * largest.<Double>getAs("expected_share_low"), 100 * largest.<Double>getAs("expected_share_high"));
+    assertTrue(html.contains("<th>expected share (95 % interval)</th>") && html.contains(cell), "Figure 2's table has " + cell);
+    assertTrue(html.contains("Expected share (95 % interval): the count share corrected by the rules&#39; measured error"),
+        "and says what it rests on");
     int drawnRegions = html.split("<path class='nuts2'", -1).length - 1;
     assertTrue(drawnRegions >= 40, "NUTS 2 regions drawn around the Baltic: " + drawnRegions);
     Path screenshot = output.resolve("report/screenshot.png");
@@ -405,6 +435,10 @@ class PipelineTest {
         cross.<Long>getAs("ici_projects"), cross.<Long>getAs("projects"), cross.<Long>getAs("regions"),
         100 * cross.<Double>getAs("pooled_share"));
     assertTrue(text.toString().contains(expected), expected + " in\n" + text);
+    String withError = String.format(java.util.Locale.ROOT, "expected share given the rules' measured error %.1f %% (95 %% interval "
+        + "%.1f-%.1f)", 100 * cross.<Double>getAs("pooled_expected_share"), 100 * cross.<Double>getAs("pooled_expected_share_low"),
+        100 * cross.<Double>getAs("pooled_expected_share_high"));
+    assertTrue(text.toString().contains(withError), withError + " in\n" + text);
     Row top = table(Tables.GOLD_ICI_SHARE, 0).filter("period = '2014-2020' AND region_kind = 'cross_border'")
         .orderBy(col("share").desc(), col("ici_projects").desc(), col("region_name")).first();
     assertTrue(text.toString().contains("highest: " + top.getAs("region_name")), text.toString());
@@ -423,18 +457,37 @@ class PipelineTest {
     assertEquals(quarantined, doc.get("rows_quarantined").asLong(), "the quarantine count of run-2's audit");
   }
 
+  private static String rulesDigest() {
+    eu.iciatlas.common.config.ConfFiles conf = new eu.iciatlas.common.config.ConfFiles(TestData.repoRoot().resolve("conf"));
+    return new eu.iciatlas.common.analysis.IciClassifier(conf, eu.iciatlas.common.config.PipelineSettings.load(conf))
+        .decisionDigest();
+  }
+
   /** train-classifier end to end on the reference labels (2 folds, no text features: the smallest run that shows it). */
   @Test
   void theLearnedClassifierIsTrainedAndMeasuredOutOfFold(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
     Map<String, Object> card = new TrainClassifierJob(new TrainClassifierJob.Config(output.toString(),
         TestData.repoRoot().resolve("data/evaluation/ici_labels_v2.csv"), dir.resolve("model").toString(), List.of(0.03), 2,
-        20261201L, false), spark, new Progress(new PrintStream(System.err, true))).run();
+        20261201L, false, rulesDigest()), spark, new Progress(new PrintStream(System.err, true))).run();
     assertEquals(600L, card.get("labelled_projects"));
+    // the rules' error rates behind every expected share are what train-classifier measures on these labels, to the digit
+    assertEquals(Files.readString(TestData.repoRoot().resolve("conf/classifier/rule_error_rates.csv")),
+        Files.readString(dir.resolve("model/rule_error_rates.csv")), "conf/classifier/rule_error_rates.csv is not what the"
+            + " rules measure on the labels: copy the new one there (README, 'The rules' error')");
     @SuppressWarnings("unchecked")
     Map<String, Double> cv = (Map<String, Double>) card.get("cross_validated_weighted");
     @SuppressWarnings("unchecked")
     Map<String, Double> rules = (Map<String, Double>) card.get("rules_weighted");
     assertEquals(0.692, rules.get("f1"), 0.001, "the rules' figure of the README, on the same projects");
+    // specializations of the rules against the labels (README, "Specializations"): 117 labelled ICIs the rules call ICI too
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> specs = (List<Map<String, Object>>) card.get("specializations_of_the_rules");
+    Map<String, Object> primary = specs.get(specs.size() - 1);
+    assertEquals(117L, primary.get("labelled"));
+    assertEquals(0.667, (Double) primary.get("precision"), 0.001, "weighted share whose primary code agrees");
+    Map<String, Object> research = specs.stream().filter(m -> "research".equals(m.get("specialization"))).findFirst().orElseThrow();
+    assertTrue((Double) research.get("precision") < 0.2 && (Long) research.get("assigned_by_rules") == 85L, research.toString());
+    assertTrue(Files.readString(dir.resolve("model/evaluation.md")).contains("| research | 16 | 85 | 0.14 | 0.95 |"));
     assertTrue(cv.get("f1") > 0.55 && cv.get("f1") < 0.8, "out-of-fold F1 of the README's order: " + cv);
     assertTrue(cv.get("brier") < rules.get("brier"), "probabilities score better than yes/no: " + cv);
     assertTrue(Files.exists(dir.resolve("model/model.json")) && Files.exists(dir.resolve("model/evaluation.md"))

@@ -15,6 +15,31 @@ class TrainClassifierJobTest {
       new TrainClassifierJob.Scored("3", false, 3.0, 0.6, true, false),
       new TrainClassifierJob.Scored("4", false, 1.0, 0.05, false, true));
 
+  /**
+   * Three ICIs: A (w 1) labelled food|tourism, rules food (primary food); B (w 2) labelled energy,
+   * rules research|energy (primary research); C (w 1) labelled food, rules tourism. food: precision
+   * 1/1, recall 1/2; tourism: 0/1, 0/1; research: 0/2, no label; energy: 2/2, 2/2; the primary
+   * agrees for A only (1 of 4).
+   */
+  @Test
+  void specializationFiguresCompareTheRulesCodesWithTheLabelsWeighted() {
+    List<TrainClassifierJob.Specializations> rows = List.of(
+        new TrainClassifierJob.Specializations(1.0, List.of("food", "tourism"), List.of("food"), "food"),
+        new TrainClassifierJob.Specializations(2.0, List.of("energy"), List.of("research", "energy"), "research"),
+        new TrainClassifierJob.Specializations(1.0, List.of("food"), List.of("tourism"), "tourism"));
+    Map<String, Map<String, Object>> byCode = new java.util.LinkedHashMap<>();
+    TrainClassifierJob.specializationFigures(rows).forEach(m -> byCode.put((String) m.get("specialization"), m));
+    assertEquals(List.of("energy", "food", "research", "tourism", "primary agrees"), List.copyOf(byCode.keySet()));
+    assertEquals(1.0, (Double) byCode.get("food").get("precision"), 1e-12);
+    assertEquals(0.5, (Double) byCode.get("food").get("recall"), 1e-12);
+    assertEquals(2L, byCode.get("food").get("labelled"));
+    assertEquals(0.0, (Double) byCode.get("tourism").get("precision"), 1e-12);
+    assertEquals(0.0, (Double) byCode.get("research").get("precision"), 1e-12);
+    assertEquals(null, byCode.get("research").get("recall"), "no label carries it: nothing to divide by");
+    assertEquals(1.0, (Double) byCode.get("energy").get("recall"), 1e-12);
+    assertEquals(0.25, (Double) byCode.get("primary agrees").get("precision"), 1e-12);
+  }
+
   @Test
   void weightedFiguresCountEachProjectByItsWeight() {
     TrainClassifierJob.Figures f = TrainClassifierJob.figures(SCORED, 0.5);

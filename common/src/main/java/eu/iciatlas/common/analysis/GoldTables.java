@@ -12,6 +12,8 @@ import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.countDistinct;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.first;
+import static org.apache.spark.sql.functions.greatest;
+import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.lower;
 import static org.apache.spark.sql.functions.max;
@@ -20,6 +22,7 @@ import static org.apache.spark.sql.functions.regexp_replace;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.sha2;
 import static org.apache.spark.sql.functions.size;
+import static org.apache.spark.sql.functions.sqrt;
 import static org.apache.spark.sql.functions.substring;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.trim;
@@ -50,7 +53,8 @@ public final class GoldTables {
   public static final double MIN_TEXT_COMPLETENESS = 0.5;
 
   /** gold_ici_share (Figure 2): region x period with exact numerator, denominator and input completeness. */
-  public static Dataset<Row> iciShare(Dataset<Row> projects, Dataset<Row> projectRegions, Dataset<Row> participations) {
+  public static Dataset<Row> iciShare(Dataset<Row> projects, Dataset<Row> projectRegions, Dataset<Row> participations,
+      RuleErrorRates rates) {
     Dataset<Row> partnerCounts = participations.groupBy("project_id").agg(count(lit(1)).as("_partners"));
     return regionalProjects(projects, projectRegions)
         .join(partnerCounts, Columns.names("project_id"), "left")
@@ -70,11 +74,42 @@ public final class GoldTables {
             when(col("share").isNotNull().and(col("text_completeness").lt(1)), concat(
                 col("projects").minus(col("projects_with_text")).cast("string"),
                 lit(" of the projects have no text: classified from acronym, title and partners only"))),
-            when(col("projects_with_more_than_lead_partner").equalTo(0), lit("only lead partners in the input"))));
+            when(col("projects_with_more_than_lead_partner").equalTo(0), lit("only lead partners in the input"))))
+        .transform(d -> withExpectedShare(d, rates, col("ici_projects"), col("projects"), col("share").isNotNull(), "expected_share",
+            "expected_ici_projects", "no count share to correct (see share_null_reason)"));
+  }
+
+  /**
+   * Adds the expected share (the count share corrected by the rules' measured error, {@link
+   * RuleErrorRates}), its 95 % interval and what it rests on. With k of n projects called ICI, the
+   * expected number of ICIs is k p + (n - k) q (p: precision, q: false-omission rate) and its variance
+   * k p(1-p) + (n-k) q(1-q) (which projects are wrong) + k^2 var(p) + (n-k)^2 var(q) (the rates'
+   * own error, shared by every region, hence squared counts). Over pooled counts the same formula
+   * holds, as the first part is linear in k and n - k.
+   */
+  private static Dataset<Row> withExpectedShare(Dataset<Row> d, RuleErrorRates rates, Column icis, Column projects,
+      Column measured, String name, String countName, String unmeasuredBasis) {
+    if (rates.unusableReason() != null) {
+      return d.withColumn(countName, lit(null).cast("double")).withColumn(name, lit(null).cast("double"))
+          .withColumn(name + "_low", lit(null).cast("double")).withColumn(name + "_high", lit(null).cast("double"))
+          .withColumn("expected_share_basis", lit("no expected share: " + rates.unusableReason()));
+    }
+    double p = rates.ici().share();
+    double q = rates.notIci().share();
+    Column others = projects.minus(icis);
+    Column expected = icis.multiply(p).plus(others.multiply(q));
+    Column variance = icis.multiply(p * (1 - p)).plus(others.multiply(q * (1 - q)))
+        .plus(icis.multiply(icis).multiply(rates.ici().variance())).plus(others.multiply(others).multiply(rates.notIci().variance()));
+    Column margin = sqrt(variance).multiply(1.959964);
+    return d.withColumn(countName, when(measured, expected))
+        .withColumn(name, when(measured, expected.divide(projects)))
+        .withColumn(name + "_low", when(measured, greatest(lit(0.0), expected.minus(margin).divide(projects))))
+        .withColumn(name + "_high", when(measured, least(lit(1.0), expected.plus(margin).divide(projects))))
+        .withColumn("expected_share_basis", when(measured, lit(rates.basis())).otherwise(lit(unmeasuredBasis)));
   }
 
   /** gold_ici_share_summary: per period and region kind, the mean of regional shares and the pooled share. */
-  public static Dataset<Row> iciShareSummary(Dataset<Row> iciShare) {
+  public static Dataset<Row> iciShareSummary(Dataset<Row> iciShare, RuleErrorRates rates) {
     Column measured = col("share").isNotNull();
     return iciShare.groupBy("period", "region_kind")
         .agg(count(lit(1)).as("regions"),
@@ -87,7 +122,9 @@ public final class GoldTables {
         .withColumn("pooled_share", col("_measured_ici").divide(col("_measured")))
         .withColumn("share_null_reason", when(col("regions_with_share").equalTo(0),
             lit("no region of this kind has a measurable share: most projects have no text in the input")))
-        .drop("_measured_ici", "_measured");
+        .transform(d -> withExpectedShare(d, rates, col("_measured_ici"), col("_measured"), col("pooled_share").isNotNull(),
+            "pooled_expected_share", "_expected_icis", "no pooled share to correct (see share_null_reason)"))
+        .drop("_measured_ici", "_measured", "_expected_icis");
   }
 
   private static Dataset<Row> regionSpecializations(Dataset<Row> projects, Dataset<Row> projectRegions) {

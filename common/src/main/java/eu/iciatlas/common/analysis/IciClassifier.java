@@ -116,6 +116,24 @@ public final class IciClassifier {
     this.researchPattern = research;
   }
 
+  /**
+   * SHA-256 of what decides is_ici: the rules, ici.threshold and the partner-type patterns. It names
+   * the rules an error rate was measured on ({@link RuleErrorRates}).
+   */
+  public String decisionDigest() {
+    StringBuilder s = new StringBuilder();
+    for (Rule r : rules) {
+      s.append(r.name()).append('\t').append(r.kind()).append('\t').append(r.weight()).append('\t').append(r.pattern()).append('\n');
+    }
+    s.append(threshold).append('\n').append(businessSupportPattern).append('\n').append(researchPattern);
+    try {
+      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+          .digest(s.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8))).substring(0, 16);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   private static void compile(String pattern, String file, int row) {
     ConfFiles.regex(pattern, file, row);
   }

@@ -78,7 +78,7 @@ class GoldTablesTest {
         RowFactory.create("Q2", "2014-2020", "R3", "Region 3", "cross_border"),
         RowFactory.create("Q3", "2014-2020", "R3", "Region 3", "cross_border")), projectRegions().schema());
     Dataset<Row> share = GoldTables.iciShare(projects().unionByName(noText), projectRegions().unionByName(noTextRegions),
-        participations());
+        participations(), RATES);
     Row r3 = share.filter("region_id = 'R3'").first();
     assertTrue(r3.isNullAt(r3.fieldIndex("share")), "1 of 3 projects with text: no share");
     assertEquals(1L, r3.<Long>getAs("ici_projects"), "the count stays");
@@ -86,30 +86,72 @@ class GoldTablesTest {
     assertTrue(share.filter("region_id = 'R1'").first().isNullAt(share.schema().fieldIndex("share_null_reason")));
     // the summary's shares are over the two regions that have one: R3's project counts stay out of both
     DatasetAssert.assertRows(List.of(Arrays.asList(3L, 2L, 2L, 1.0 / 3, 2.0 / 5, 3L, 8L)),
-        GoldTables.iciShareSummary(share), "regions", "regions_with_ici", "regions_with_share", "mean_regional_share",
+        GoldTables.iciShareSummary(share, RATES), "regions", "regions_with_ici", "regions_with_share", "mean_regional_share",
         "pooled_share", "ici_projects", "projects");
-    Dataset<Row> onlyNoText = GoldTables.iciShareSummary(share.filter("region_id = 'R3'"));
+    Dataset<Row> onlyNoText = GoldTables.iciShareSummary(share.filter("region_id = 'R3'"), RATES);
     Row none = onlyNoText.first();
     assertTrue(none.isNullAt(none.fieldIndex("pooled_share")) && none.isNullAt(none.fieldIndex("mean_regional_share")));
     assertTrue(none.<String>getAs("share_null_reason").contains("no region of this kind has a measurable share"));
   }
 
+  /** Rules right on 8 of 10 labelled ICI calls (p = 0.8) and wrong on 2 of 20 others (q = 0.1), unweighted. */
+  private static final RuleErrorRates RATES = new RuleErrorRates(new RuleErrorRates.Rate(10, 10, 8, 10),
+      new RuleErrorRates.Rate(20, 20, 2, 20), "digest", "labels.csv", null);
+
+  /**
+   * The expected share and its interval, by hand: var(p) = 0.8 * 0.2 / 10 = 0.016, var(q) = 0.1 *
+   * 0.9 / 20 = 0.0045. R1 (2 of 3 called ICI): 2 * 0.8 + 1 * 0.1 = 1.7 expected ICIs, variance 2 *
+   * 0.16 + 1 * 0.09 + 4 * 0.016 + 1 * 0.0045 = 0.4785. R2 (0 of 2): 0.2, variance 2 * 0.09 + 4 *
+   * 0.0045 = 0.198. Pooled (2 of 5): 1.9, variance 2 * 0.16 + 3 * 0.09 + 4 * 0.016 + 9 * 0.0045 = 0.6945.
+   */
+  @Test
+  void theExpectedShareCorrectsTheCountShareByTheRulesMeasuredErrorWithItsInterval() {
+    Dataset<Row> share = GoldTables.iciShare(projects(), projectRegions(), participations(), RATES).orderBy("region_id");
+    List<Row> rows = share.collectAsList();
+    double z = 1.959964;
+    assertExpected(rows.get(0), 1.7 / 3, Math.max(0, (1.7 - z * Math.sqrt(0.4785)) / 3), 1.0); // (1.7 + 1.356) / 3 > 1: clipped
+    assertExpected(rows.get(1), 0.2 / 2, 0.0, (0.2 + z * Math.sqrt(0.198)) / 2);
+    assertEquals(1.7, rows.get(0).<Double>getAs("expected_ici_projects"), 1e-9);
+    assertTrue(rows.get(0).<String>getAs("expected_share_basis").startsWith("count share corrected by the rules' measured error: "
+        + "80.0 % of the projects they call ICI are ICIs (10 labelled), 10.0 % of the others are (20 labelled); labels.csv"),
+        rows.get(0).<String>getAs("expected_share_basis"));
+    Row pooled = GoldTables.iciShareSummary(share, RATES).first();
+    assertEquals(1.9 / 5, pooled.<Double>getAs("pooled_expected_share"), 1e-9);
+    assertEquals((1.9 - z * Math.sqrt(0.6945)) / 5, pooled.<Double>getAs("pooled_expected_share_low"), 1e-9);
+    assertEquals((1.9 + z * Math.sqrt(0.6945)) / 5, pooled.<Double>getAs("pooled_expected_share_high"), 1e-9);
+  }
+
+  private static void assertExpected(Row r, double expected, double low, double high) {
+    assertEquals(expected, r.<Double>getAs("expected_share"), 1e-9, r.toString());
+    assertEquals(low, r.<Double>getAs("expected_share_low"), 1e-9, r.toString());
+    assertEquals(high, r.<Double>getAs("expected_share_high"), 1e-9, r.toString());
+  }
+
+  @Test
+  void withoutRatesForTheConfiguredRulesTheExpectedShareIsNullWithTheReason() {
+    RuleErrorRates other = new RuleErrorRates(RATES.ici(), RATES.notIci(), "digest", "labels.csv", "the configured rules differ");
+    Row r1 = GoldTables.iciShare(projects(), projectRegions(), participations(), other).filter("region_id = 'R1'").first();
+    assertEquals(2.0 / 3, r1.<Double>getAs("share"), 1e-9, "the count share stays");
+    assertTrue(r1.isNullAt(r1.fieldIndex("expected_share")) && r1.isNullAt(r1.fieldIndex("expected_share_low")));
+    assertEquals("no expected share: the configured rules differ", r1.getAs("expected_share_basis"));
+  }
+
   @Test
   void iciShareKeepsExactNumeratorsAndDenominators() {
-    Dataset<Row> share = GoldTables.iciShare(projects(), projectRegions(), participations());
+    Dataset<Row> share = GoldTables.iciShare(projects(), projectRegions(), participations(), RATES);
     DatasetAssert.assertRows(List.of(
             Arrays.asList("R1", 3L, 2L, 2.0 / 3, 3L, 0L, 2L),
             Arrays.asList("R2", 2L, 0L, 0.0, 1L, 0L, 0L)),
         share, "region_id", "projects", "ici_projects", "share", "projects_with_text", "ici_projects_without_text",
         "projects_with_more_than_lead_partner");
     DatasetAssert.assertRows(List.of(Arrays.asList(2L, 1L, 1.0 / 3, 2.0 / 5, 2L, 5L)),
-        GoldTables.iciShareSummary(share), "regions", "regions_with_ici", "mean_regional_share", "pooled_share",
+        GoldTables.iciShareSummary(share, RATES), "regions", "regions_with_ici", "mean_regional_share", "pooled_share",
         "ici_projects", "projects");
   }
 
   @Test
   void specializationAndCountryTablesCountRegions() {
-    Dataset<Row> share = GoldTables.iciShare(projects(), projectRegions(), participations());
+    Dataset<Row> share = GoldTables.iciShare(projects(), projectRegions(), participations(), RATES);
     DatasetAssert.assertRows(List.of(
             Arrays.asList("energy", 1L, 2L, 0.5, 1.0),
             Arrays.asList("ict", 1L, 1L, 0.5, 1.0)),

@@ -33,6 +33,12 @@ final class Html {
     return "<td class='n'>" + (v == null ? "" : String.format(Locale.ROOT, "%.1f %%", ((Number) v).doubleValue() * 100)) + "</td>";
   }
 
+  /** A share with its interval, e.g. "12.3 % (8.1-17.0)"; empty when the share is null. */
+  static String pctInterval(Object v, Object low, Object high) {
+    return "<td class='n'>" + (v == null || low == null || high == null ? "" : String.format(Locale.ROOT, "%.1f %% (%.1f-%.1f)",
+        ((Number) v).doubleValue() * 100, ((Number) low).doubleValue() * 100, ((Number) high).doubleValue() * 100)) + "</td>";
+  }
+
   static String dec(Object v) {
     return "<td class='n'>" + (v == null ? "" : String.format(Locale.ROOT, "%.3f", ((Number) v).doubleValue())) + "</td>";
   }

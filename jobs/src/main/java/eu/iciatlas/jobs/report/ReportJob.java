@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.lit;
 import static eu.iciatlas.jobs.report.Html.dec;
 import static eu.iciatlas.jobs.report.Html.num;
 import static eu.iciatlas.jobs.report.Html.pct;
+import static eu.iciatlas.jobs.report.Html.pctInterval;
 
 import eu.iciatlas.common.Progress;
 import eu.iciatlas.common.Tables;
@@ -247,11 +248,19 @@ public final class ReportJob {
       }
     }
     h.append("<figure id='figure2'>").append(Charts.percentBars("figure2-chart", "ICI share of projects (%)", bars, 900))
-        .append("</figure>\n<table><tr><th>region</th><th>kind</th><th>projects</th><th>ICI projects</th><th>share</th>"
-            + "<th>with text</th><th>note</th></tr>\n");
+        .append("</figure>\n");
+    // the count share and, beside it, what to expect given the rules' measured error (gold_ici_share.expected_share_basis)
+    shares.stream().filter(r -> r.getAs("expected_share") != null).findFirst().ifPresentOrElse(
+        r -> h.append("<p class='note'>Expected share (95 % interval): the ").append(Html.escape(r.getAs("expected_share_basis")))
+            .append(".</p>\n"),
+        () -> shares.stream().filter(r -> r.getAs("share") != null).findFirst().ifPresent(
+            r -> h.append("<p class='note'>").append(Html.escape(r.getAs("expected_share_basis"))).append(".</p>\n")));
+    h.append("<table><tr><th>region</th><th>kind</th><th>projects</th><th>ICI projects</th><th>share</th>"
+            + "<th>expected share (95 % interval)</th><th>with text</th><th>note</th></tr>\n");
     for (Row r : shares) {
       h.append("<tr><td>").append(Html.escape(r.getAs("region_name"))).append("</td><td>").append(Html.escape(r.getAs("region_kind")))
           .append("</td>").append(num(r.getAs("projects"))).append(num(r.getAs("ici_projects"))).append(pct(r.getAs("share")))
+          .append(pctInterval(r.getAs("expected_share"), r.getAs("expected_share_low"), r.getAs("expected_share_high")))
           .append(pct(r.getAs("text_completeness"))).append("<td>").append(Html.escape(r.getAs("share") == null
               ? "no share: " + r.getAs("share_null_reason") : r.getAs("completeness_note"))).append("</td></tr>\n");
     }
