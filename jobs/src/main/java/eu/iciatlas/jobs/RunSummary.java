@@ -171,11 +171,11 @@ record RunSummary(String runId, String output, List<Map<String, Object>> shares,
         100 * (Double) pooled, 100 * (Double) s.get("mean_regional_share"));
     Object expected = s.get("pooled_expected_share");
     if (expected != null) {
-      line += String.format(Locale.ROOT, "; expected share given the rules' measured error %.1f %% (95 %% interval %.1f-%.1f)",
+      line += String.format(Locale.ROOT, "; pooled expected share given the rules' measured error %.1f %% (95 %% interval %.1f-%.1f)",
           100 * (Double) expected, 100 * (Double) s.get("pooled_expected_share_low"), 100 * (Double) s.get("pooled_expected_share_high"));
     }
     if (measured < regions) {
-      line += String.format(Locale.ROOT, " (both over the %d of %d regions with enough text for a share)", measured, regions);
+      line += String.format(Locale.ROOT, " (all over the %d of %d regions with enough text for a share)", measured, regions);
     } else if (withText < projects) {
       line += String.format(Locale.ROOT, " (%,d of the projects have text)", withText);
     }

@@ -215,7 +215,8 @@ public final class TrainClassifierJob {
       md.append(String.format(Locale.ROOT, "| %s | %d | %.0f | %.3f | %s |%n", bin.get("bin"), bin.get("projects"), bin.get("weight"),
           bin.get("mean_predicted"), bin.get("observed") == null ? "" : String.format(Locale.ROOT, "%.3f", bin.get("observed"))));
     }
-    md.append("\n## Specializations of the rules, on the labelled ICIs they call ICI too, weighted\n\n"
+    md.append("\n## Specializations of the rules, on the labelled ICIs they call ICI too\n\n"
+        + "Counts are of projects; precision and recall are weighted to the export.\n\n"
         + "| specialization | labelled | assigned by the rules | precision | recall |\n|---|---|---|---|---|\n");
     @SuppressWarnings("unchecked")
     List<Map<String, Object>> specs = (List<Map<String, Object>>) card.get("specializations_of_the_rules");

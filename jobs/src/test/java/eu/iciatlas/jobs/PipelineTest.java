@@ -397,6 +397,10 @@ class PipelineTest {
     assertTrue(html.contains("<th>expected share (95 % interval)</th>") && html.contains(cell), "Figure 2's table has " + cell);
     assertTrue(html.contains("Expected share (95 % interval): the count share corrected by the rules&#39; measured error"),
         "and says what it rests on");
+    Row pooled = table(Tables.GOLD_ICI_SHARE_SUMMARY, 0).filter("period = '2014-2020' AND region_kind = 'cross_border'").first();
+    String summaryCell = String.format(java.util.Locale.ROOT, "%.1f %% (%.1f-%.1f)", 100 * pooled.<Double>getAs("pooled_expected_share"),
+        100 * pooled.<Double>getAs("pooled_expected_share_low"), 100 * pooled.<Double>getAs("pooled_expected_share_high"));
+    assertTrue(html.contains("<th>pooled expected share (95 % interval)</th>") && html.contains(summaryCell), "the summary table");
     int drawnRegions = html.split("<path class='nuts2'", -1).length - 1;
     assertTrue(drawnRegions >= 40, "NUTS 2 regions drawn around the Baltic: " + drawnRegions);
     Path screenshot = output.resolve("report/screenshot.png");
@@ -435,7 +439,7 @@ class PipelineTest {
         cross.<Long>getAs("ici_projects"), cross.<Long>getAs("projects"), cross.<Long>getAs("regions"),
         100 * cross.<Double>getAs("pooled_share"));
     assertTrue(text.toString().contains(expected), expected + " in\n" + text);
-    String withError = String.format(java.util.Locale.ROOT, "expected share given the rules' measured error %.1f %% (95 %% interval "
+    String withError = String.format(java.util.Locale.ROOT, "pooled expected share given the rules' measured error %.1f %% (95 %% interval "
         + "%.1f-%.1f)", 100 * cross.<Double>getAs("pooled_expected_share"), 100 * cross.<Double>getAs("pooled_expected_share_low"),
         100 * cross.<Double>getAs("pooled_expected_share_high"));
     assertTrue(text.toString().contains(withError), withError + " in\n" + text);

@@ -96,8 +96,14 @@ public record RuleErrorRates(Rate ici, Rate notIci, String rulesDigest, String l
         default -> throw new InputException("configuration file " + FILE + ", row " + (i + 1)
             + ": rule_decision is 'ici' or 'not_ici'");
       }
-      digest = ConfFiles.required(r, "rules_digest", FILE, i);
-      labels = ConfFiles.required(r, "labels", FILE, i);
+      String rowDigest = ConfFiles.required(r, "rules_digest", FILE, i);
+      String rowLabels = ConfFiles.required(r, "labels", FILE, i);
+      if ((digest != null && !digest.equals(rowDigest)) || (labels != null && !labels.equals(rowLabels))) {
+        throw new InputException("configuration file " + FILE + ", row " + (i + 1) + ": rules_digest and labels differ from"
+            + " the row before; both rows come from one measurement (write the file with bin/ici-atlas train-classifier)");
+      }
+      digest = rowDigest;
+      labels = rowLabels;
     }
     if (ici == null || notIci == null) {
       throw new InputException("configuration file " + FILE + " needs one row with rule_decision 'ici' and one with 'not_ici'");

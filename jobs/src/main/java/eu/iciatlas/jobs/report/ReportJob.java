@@ -147,11 +147,14 @@ public final class ReportJob {
 
   private void summary(StringBuilder h) {
     h.append("<h2>Summary</h2>\n<table><tr><th>period</th><th>region kind</th><th>regions</th><th>with ICIs</th>"
-        + "<th>mean of regional shares</th><th>pooled share</th><th>ICI projects / projects</th></tr>\n");
+        + "<th>mean of regional shares</th><th>pooled share</th><th>pooled expected share (95 % interval)</th>"
+        + "<th>ICI projects / projects</th></tr>\n");
     for (Row r : rows(Tables.GOLD_ICI_SHARE_SUMMARY, null, "period", "region_kind")) {
       h.append("<tr><td>").append(Html.escape(r.getAs("period"))).append("</td><td>").append(Html.escape(r.getAs("region_kind")))
           .append("</td>").append(num(r.getAs("regions"))).append(num(r.getAs("regions_with_ici")))
           .append(pct(r.getAs("mean_regional_share"))).append(pct(r.getAs("pooled_share")))
+          .append(pctInterval(optional(r, "pooled_expected_share"), optional(r, "pooled_expected_share_low"),
+              optional(r, "pooled_expected_share_high")))
           .append("<td class='n'>").append(r.getAs("ici_projects").toString()).append(" / ").append(r.getAs("projects").toString())
           .append("</td></tr>\n");
     }
@@ -212,6 +215,11 @@ public final class ReportJob {
     h.append("</figcaption></figure>\n");
   }
 
+  /** A column's value, null for an output written before the column existed (e.g. the expected shares). */
+  private static Object optional(Row r, String column) {
+    return java.util.Arrays.asList(r.schema().fieldNames()).contains(column) ? r.getAs(column) : null;
+  }
+
   /** The NUTS version of the period's region tables (2013 for outputs written before the column existed). */
   private int nutsVersion(String period) {
     Dataset<Row> points = tables.read(Tables.GOLD_CORRELATION_POINTS);
@@ -250,17 +258,19 @@ public final class ReportJob {
     h.append("<figure id='figure2'>").append(Charts.percentBars("figure2-chart", "ICI share of projects (%)", bars, 900))
         .append("</figure>\n");
     // the count share and, beside it, what to expect given the rules' measured error (gold_ici_share.expected_share_basis)
-    shares.stream().filter(r -> r.getAs("expected_share") != null).findFirst().ifPresentOrElse(
+    shares.stream().filter(r -> optional(r, "expected_share") != null).findFirst().ifPresentOrElse(
         r -> h.append("<p class='note'>Expected share (95 % interval): the ").append(Html.escape(r.getAs("expected_share_basis")))
-            .append(".</p>\n"),
-        () -> shares.stream().filter(r -> r.getAs("share") != null).findFirst().ifPresent(
-            r -> h.append("<p class='note'>").append(Html.escape(r.getAs("expected_share_basis"))).append(".</p>\n")));
+            .append(". It assumes the rules are as often right in every region as over the whole export, so it pulls each"
+                + " region towards the export's mean; the rates' own error is shared by all regions, so overlapping intervals"
+                + " do not show that two regions are alike.</p>\n"),
+        () -> shares.stream().filter(r -> r.getAs("share") != null && optional(r, "expected_share_basis") != null).findFirst()
+            .ifPresent(r -> h.append("<p class='note'>").append(Html.escape(r.getAs("expected_share_basis"))).append(".</p>\n")));
     h.append("<table><tr><th>region</th><th>kind</th><th>projects</th><th>ICI projects</th><th>share</th>"
             + "<th>expected share (95 % interval)</th><th>with text</th><th>note</th></tr>\n");
     for (Row r : shares) {
       h.append("<tr><td>").append(Html.escape(r.getAs("region_name"))).append("</td><td>").append(Html.escape(r.getAs("region_kind")))
           .append("</td>").append(num(r.getAs("projects"))).append(num(r.getAs("ici_projects"))).append(pct(r.getAs("share")))
-          .append(pctInterval(r.getAs("expected_share"), r.getAs("expected_share_low"), r.getAs("expected_share_high")))
+          .append(pctInterval(optional(r, "expected_share"), optional(r, "expected_share_low"), optional(r, "expected_share_high")))
           .append(pct(r.getAs("text_completeness"))).append("<td>").append(Html.escape(r.getAs("share") == null
               ? "no share: " + r.getAs("share_null_reason") : r.getAs("completeness_note"))).append("</td></tr>\n");
     }
