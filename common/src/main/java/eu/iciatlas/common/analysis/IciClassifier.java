@@ -126,12 +126,7 @@ public final class IciClassifier {
       s.append(r.name()).append('\t').append(r.kind()).append('\t').append(r.weight()).append('\t').append(r.pattern()).append('\n');
     }
     s.append(threshold).append('\n').append(businessSupportPattern).append('\n').append(researchPattern);
-    try {
-      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-          .digest(s.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8))).substring(0, 16);
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return eu.iciatlas.common.output.RunGuard.sha256(List.of(s.toString())).substring(0, 16);
   }
 
   private static void compile(String pattern, String file, int row) {
