@@ -40,6 +40,8 @@ public final class Tables {
   public static final String STAR_DIM_REGION = "star_dim_region";
   public static final String STAR_DIM_SPECIALIZATION = "star_dim_specialization";
   public static final String STAR_BRIDGE_PROJECT_SPECIALIZATION = "star_bridge_project_specialization";
+  public static final String STAR_BRIDGE_PROGRAMME_COUNTRY = "star_bridge_programme_country";
+  public static final String STAR_BRIDGE_PROJECT_REASON = "star_bridge_project_reason";
 
   public static final String DUMP_PROVENANCE = "dump_provenance";
 

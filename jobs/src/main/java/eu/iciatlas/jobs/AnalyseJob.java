@@ -161,7 +161,10 @@ public final class AnalyseJob {
               writer.read(Tables.SILVER_NUTS_REGIONS), nutsVersion), true, scope),
           new PendingWrite(Tables.STAR_DIM_SPECIALIZATION, () -> StarSchema.dimSpecialization(spark), true, Scope.WHOLE_TABLE),
           new PendingWrite(Tables.STAR_BRIDGE_PROJECT_SPECIALIZATION, () -> StarSchema.bridgeProjectSpecialization(allProjects),
-              true, scope))));
+              true, scope),
+          new PendingWrite(Tables.STAR_BRIDGE_PROGRAMME_COUNTRY, () -> StarSchema.bridgeProgrammeCountry(periods(programmes)),
+              true, scope),
+          new PendingWrite(Tables.STAR_BRIDGE_PROJECT_REASON, () -> StarSchema.bridgeProjectReason(allProjects), true, scope))));
       progress.stage("gold and star tables", (rows.size() - tablesBefore) + " tables", goldStart);
 
       if (!settings.networksEnabled()) {

@@ -4,6 +4,9 @@ import eu.iciatlas.common.Progress;
 import eu.iciatlas.common.io.InputFiles;
 import eu.iciatlas.common.StopRequest;
 import eu.iciatlas.common.output.BiCopies;
+import eu.iciatlas.common.output.BiDatabase;
+import eu.iciatlas.common.output.BiWorkbook;
+import eu.iciatlas.common.output.DataDictionary;
 import eu.iciatlas.common.output.BiReadme;
 import eu.iciatlas.common.output.OutOfSpace;
 import eu.iciatlas.common.output.OutputLock;
@@ -62,6 +65,7 @@ final class GuardedRun {
     guard.record(runId, commandLine, files, configHash, code, Map.of(), "running", null, List.of());
     try {
       Map<String, Long> rows = body.get();
+      stageSingleFiles(writer, output, hadoop, progress);
       StopRequest.check("recording the run as succeeded");
       guard.record(runId, commandLine, files, configHash, code, rows, "succeeded", null, List.of());
       lock.journal(OutputLock.PUBLISHING, null);
@@ -104,6 +108,27 @@ final class GuardedRun {
       }
       throw failure;
     }
+  }
+
+  /**
+   * The one-file BI copies, staged with the others: DIR/bi/ici_atlas.xlsx (the paper's figures and tables) and
+   * DIR/bi/ici_atlas.duckdb from the Parquet copies (or a line that says why not).
+   */
+  static void stageSingleFiles(TableWriter writer, String output, org.apache.hadoop.conf.Configuration hadoop, Progress progress) {
+    long start = System.nanoTime();
+    int sheets = BiWorkbook.stage(output, hadoop, table -> writer.exists(table) ? writer.read(table) : null);
+    progress.info(String.format(java.util.Locale.ROOT, "bi/%s: %d sheets of figures and tables (%.1f s)", BiWorkbook.FILE, sheets,
+        (System.nanoTime() - start) / 1e9));
+    String unavailable = BiDatabase.unavailableReason(output, hadoop);
+    if (unavailable != null) {
+      progress.info("bi/" + BiDatabase.FILE + " not written: " + unavailable);
+      return;
+    }
+    start = System.nanoTime();
+    int tables = BiDatabase.stage(output, hadoop, DataDictionary.packaged(),
+        table -> writer.exists(table) ? writer.read(table).schema() : null);
+    progress.info(String.format(java.util.Locale.ROOT, "bi/%s: %d tables and %d measure views (%.1f s)",
+        BiDatabase.FILE, tables, BiDatabase.MEASURES.size(), (System.nanoTime() - start) / 1e9));
   }
 
   private static List<String> inputFiles(SparkSession spark, IngestConfig c) {

@@ -329,11 +329,142 @@ class PipelineTest {
     }
     assertEquals(0, bridge.join(table(Tables.STAR_DIM_SPECIALIZATION, 0),
         Columns.names("specialization_key"), "left_anti").count());
+    // lists as bridge rows, none lost: the dimensions carry them only as text
+    Dataset<Row> countries = table(Tables.STAR_BRIDGE_PROGRAMME_COUNTRY, 0);
+    Dataset<Row> reasons = table(Tables.STAR_BRIDGE_PROJECT_REASON, 0);
+    assertEquals(0, countries.join(programmes, Columns.names("programme_sk"), "left_anti").count());
+    assertEquals(0, reasons.join(projects, Columns.names("project_key"), "left_anti").count());
+    assertEquals(programmes.filter("country_list <> ''").selectExpr("sum(size(split(country_list, '[|]')))").first().getLong(0), countries.count(),
+        "one bridge row per country of star_dim_programme.country_list");
+    assertEquals(projects.filter("ici_reason_list <> ''").selectExpr("sum(size(split(ici_reason_list, '[|]')))").first().getLong(0),
+        reasons.count(), "one bridge row per reason of star_dim_project.ici_reason_list");
+    assertEquals(0, reasons.filter(col("weight").isNull().or(col("rule_id").equalTo(""))).count(), "every reason has its rule and weight");
+    for (String t : List.of(Tables.STAR_DIM_PROJECT, Tables.STAR_DIM_PROGRAMME, Tables.STAR_DIM_REGION, Tables.STAR_FACT_PARTICIPATION)) {
+      assertTrue(java.util.Arrays.stream(table(t, 0).schema().fields())
+          .noneMatch(f -> f.dataType() instanceof org.apache.spark.sql.types.ArrayType), t + " has no list columns");
+    }
     assertEquals(projects.filter(col("is_ici")).count(), bridge.filter(col("is_primary")).count(),
         "every ICI has exactly one primary specialization in the bridge");
     assertEquals(table(Tables.SILVER_PROJECTS, 1).filter(col("is_ici")).count(),
         fact.groupBy("project_key").agg(org.apache.spark.sql.functions.max("is_ici_project").as("ici"))
             .filter(col("ici").equalTo(1)).count(), "ICI projects with participations, counted from the fact table");
+  }
+
+  /**
+   * What an analyst's tools get from DIR/bi: pandas joins the star CSVs as read_csv types them, a Parquet reader
+   * without Delta joins the Parquet copies, and the DuckDB file holds every gold and star table with its comments
+   * and measure views that equal the gold tables. CI installs Debian's python3-pandas.
+   */
+  @Test
+  void theStarSchemaJoinsInPandasFromCsvFromParquetAndInTheDuckDbFile() throws Exception {
+    Path bi = output.resolve("bi");
+    // Debian's python3 (CI installs python3-pandas there), whatever else PATH puts first
+    String python = Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
+    Process check = new ProcessBuilder(python, TestData.repoRoot().resolve("scripts/check_bi_joins.py").toString(), bi.toString())
+        .redirectErrorStream(true).start();
+    String text = new String(check.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertEquals(0, check.waitFor(), text);
+    long facts = table(Tables.STAR_FACT_PARTICIPATION, 0).count();
+    assertTrue(text.contains("star_fact_participation.region_key -> star_dim_region: " + facts + " of " + facts
+        + " rows matched (key dtype int64)"), text);
+
+    java.util.function.Function<String, Dataset<Row>> parquet = t -> spark.read().parquet(bi.resolve("parquet").resolve(t).toString());
+    Dataset<Row> fact = parquet.apply(Tables.STAR_FACT_PARTICIPATION);
+    assertEquals(facts, fact.join(parquet.apply(Tables.STAR_DIM_PROJECT), Columns.names("project_key"))
+        .join(parquet.apply(Tables.STAR_DIM_PROGRAMME).drop("period", "programme", "programme_key"), Columns.names("programme_sk"))
+        .join(parquet.apply(Tables.STAR_DIM_REGION).select("region_key"), Columns.names("region_key")).count(),
+        "every fact row joins its three dimensions in the Parquet copies");
+
+    Path database = bi.resolve(eu.iciatlas.common.output.BiDatabase.FILE);
+    assertTrue(Files.size(database) > 0, database.toString());
+    java.util.Properties readOnly = new java.util.Properties();
+    readOnly.setProperty("duckdb.read_only", "true");
+    try (java.sql.Connection db = java.sql.DriverManager.getConnection("jdbc:duckdb:" + database, readOnly);
+        java.sql.Statement sql = db.createStatement()) {
+      List<String> tables = new java.util.ArrayList<>();
+      try (java.util.stream.Stream<Path> copies = Files.list(bi.resolve("parquet"))) {
+        copies.map(p -> p.getFileName().toString()).sorted().forEach(tables::add);
+      }
+      assertTrue(tables.containsAll(List.of(Tables.GOLD_ICI_SHARE, Tables.STAR_FACT_PARTICIPATION, Tables.STAR_DIM_REGION)), tables.toString());
+      for (String t : tables) {
+        assertEquals(table(t, 0).count(), longOf(sql, "SELECT count(*) FROM " + t), t + " in the DuckDB file");
+      }
+      assertEquals(facts, longOf(sql, "SELECT count(*) FROM star_fact_participation f JOIN star_dim_project USING (project_key)"
+          + " JOIN star_dim_programme p ON f.programme_sk = p.programme_sk JOIN star_dim_region r ON f.region_key = r.region_key"),
+          "every fact row joins its three dimensions in DuckDB");
+      assertTrue(stringOf(sql, "SELECT comment FROM duckdb_columns() WHERE table_name = 'gold_ici_share' AND column_name = 'share'")
+          .startsWith("ici_projects / projects"), "column comments from the data dictionary");
+      // the measure views give the gold tables' numbers
+      List<Row> summary = table(Tables.GOLD_ICI_SHARE_SUMMARY, 0).collectAsList();
+      assertEquals(summary.size(), longOf(sql, "SELECT count(*) FROM measure_ici_share_by_period"));
+      for (Row r : summary) {
+        String where = " FROM measure_ici_share_by_period WHERE period = '" + r.getAs("period") + "' AND region_kind = '"
+            + r.getAs("region_kind") + "'";
+        for (String measure : List.of("pooled_share", "mean_regional_share", "pooled_expected_share")) {
+          Double expected = r.getAs(measure);
+          Double actual = doubleOf(sql, "SELECT " + measure + where);
+          assertTrue(expected == null ? actual == null : actual != null && Math.abs(expected - actual) < 1e-12,
+              measure + where + ": " + expected + " vs " + actual);
+        }
+      }
+      Dataset<Row> regions = table(Tables.STAR_DIM_REGION, 0).filter(col("nuts2").isNotNull().and(col("projects").gt(0)));
+      assertEquals(regions.count(), longOf(sql, "SELECT count(*) FROM measure_ici_share_by_nuts2"));
+      assertEquals(0L, longOf(sql, "SELECT count(*) FROM measure_ici_share_by_nuts2 m JOIN star_dim_region r"
+          + " ON m.period = r.period AND m.nuts2 = r.nuts2 WHERE m.projects <> r.projects OR m.ici_projects <> r.ici_projects"),
+          "measure_ici_share_by_nuts2 counts what star_dim_region says");
+    }
+  }
+
+  @Test
+  void theWorkbookHoldsThePapersFiguresAndTablesWithNumbersAsNumbers() throws Exception {
+    try (org.apache.poi.xssf.usermodel.XSSFWorkbook book = new org.apache.poi.xssf.usermodel.XSSFWorkbook(
+        Files.newInputStream(output.resolve("bi").resolve(eu.iciatlas.common.output.BiWorkbook.FILE)))) {
+      assertEquals("About", book.getSheetName(0));
+      org.apache.poi.ss.usermodel.Sheet figure2 = book.getSheet("Fig 2 ICI share");
+      assertEquals(table(Tables.GOLD_ICI_SHARE, 0).count(), figure2.getLastRowNum(), "one row per gold_ici_share row");
+      List<String> header = new java.util.ArrayList<>();
+      figure2.getRow(0).forEach(c -> header.add(c.getStringCellValue()));
+      assertEquals(List.of(table(Tables.GOLD_ICI_SHARE, 0).columns()), header);
+      assertTrue(figure2.getRow(0).getCell(header.indexOf("share")).getCellComment().getString().getString()
+          .startsWith("ici_projects / projects"), "the dictionary's description as the header's comment");
+      boolean jutlandSeen = false;
+      for (int r = 1; r <= figure2.getLastRowNum(); r++) {
+        org.apache.poi.ss.usermodel.Row row = figure2.getRow(r);
+        if (row.getCell(header.indexOf("region_id")).getStringCellValue().equals("jutland")
+            && row.getCell(header.indexOf("period")).getStringCellValue().equals("2007-2013")) {
+          jutlandSeen = true;
+          assertEquals(72.0, row.getCell(header.indexOf("projects")).getNumericCellValue(), "a number, not text");
+          assertTrue(row.getCell(header.indexOf("share")) == null, "no share: an empty cell, never 0");
+        }
+      }
+      assertTrue(jutlandSeen);
+      for (String sheet : List.of("Fig 2 summary", "Fig 3 specializations", "Tab 1 country specializations",
+          "Tab 2 established clusters", "Urbanization correlations", "Hypothesis tests", "Region profile", "Networks")) {
+        assertTrue(book.getSheet(sheet) != null && book.getSheet(sheet).getLastRowNum() > 0, sheet);
+      }
+    }
+  }
+
+  private static long longOf(java.sql.Statement sql, String query) throws java.sql.SQLException {
+    try (java.sql.ResultSet r = sql.executeQuery(query)) {
+      assertTrue(r.next(), query);
+      return r.getLong(1);
+    }
+  }
+
+  private static Double doubleOf(java.sql.Statement sql, String query) throws java.sql.SQLException {
+    try (java.sql.ResultSet r = sql.executeQuery(query)) {
+      assertTrue(r.next(), query);
+      double v = r.getDouble(1);
+      return r.wasNull() ? null : v;
+    }
+  }
+
+  private static String stringOf(java.sql.Statement sql, String query) throws java.sql.SQLException {
+    try (java.sql.ResultSet r = sql.executeQuery(query)) {
+      assertTrue(r.next(), query);
+      return String.valueOf(r.getString(1));
+    }
   }
 
   @Test
@@ -382,6 +513,26 @@ class PipelineTest {
     assertTrue(md.contains("## gold_ici_share") && md.contains("| share | double | fraction 0-1 | ici_projects / projects, null when fewer than half of the projects have text"
         + " (see share_null_reason) |"), md);
     assertTrue(md.contains("## star_fact_participation"), "star schema documented");
+    // the same for programs: one resource per CSV, fields in the CSV's order, the star schema's foreign keys
+    com.fasterxml.jackson.databind.JsonNode pkg = new com.fasterxml.jackson.databind.ObjectMapper()
+        .readTree(output.resolve("bi/datapackage.json").toFile());
+    List<String> csvs;
+    try (java.util.stream.Stream<Path> files = Files.list(output.resolve("bi"))) {
+      csvs = files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".csv")).sorted().toList();
+    }
+    List<String> described = new java.util.ArrayList<>();
+    for (com.fasterxml.jackson.databind.JsonNode r : pkg.get("resources")) {
+      described.add(r.get("path").asText());
+      String header = Files.readAllLines(output.resolve("bi").resolve(r.get("path").asText())).get(0);
+      List<String> fields = new java.util.ArrayList<>();
+      r.get("schema").get("fields").forEach(f -> fields.add(f.get("name").asText()));
+      assertEquals(header, String.join(",", fields), r.get("path").asText());
+    }
+    assertEquals(csvs, described.stream().sorted().toList(), "every CSV of bi/ is a resource of datapackage.json");
+    com.fasterxml.jackson.databind.JsonNode fact = java.util.stream.StreamSupport.stream(pkg.get("resources").spliterator(), false)
+        .filter(r -> r.get("name").asText().equals(Tables.STAR_FACT_PARTICIPATION)).findFirst().orElseThrow();
+    assertEquals("[\"participation_key\"]", fact.get("schema").get("primaryKey").toString());
+    assertEquals(3, fact.get("schema").get("foreignKeys").size(), fact.toString());
   }
 
   @Test

@@ -1,10 +1,13 @@
 package eu.iciatlas.common.analysis;
 
+import static org.apache.spark.sql.functions.array_join;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.initcap;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.posexplode;
+import static org.apache.spark.sql.functions.regexp_extract;
 import static org.apache.spark.sql.functions.regexp_replace;
 import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
@@ -33,6 +36,8 @@ public final class StarSchema {
   private static final long SAFE_INTEGER = (1L << 53) - 1;
   /** The nuts2 value the unknown region's key is made from (no NUTS code looks like it). */
   private static final String UNKNOWN = "unknown";
+  /** A classifier reason: rule id and signed weight, as IciClassifier writes them. */
+  private static final String REASON = "^(.*)\\(([-+][0-9.]+)\\)$";
 
   private StarSchema() {}
 
@@ -85,13 +90,37 @@ public final class StarSchema {
         .select(projectKey(col("project_id")).as("project_key"), col("project_id"),
             programmeKey(col("programme_key")).as("programme_sk"), col("programme"), col("period"), col("acronym"),
             col("title"), col("project_start"), col("project_end"), col("total_budget"), col("eu_funding"),
-            col("is_ici"), col("ici_score"), col("ici_reasons"), col("primary_specialization"), col("has_text"),
+            col("is_ici"), col("ici_score"), listText(col("ici_reasons")).as("ici_reason_list"), col("primary_specialization"),
+            col("has_text"),
             col("partners"), col("region_id"), col("region_name"), col("region_kind"));
   }
 
   public static Dataset<Row> dimProgramme(Dataset<Row> programmes) {
     return programmes.select(programmeKey(col("programme_key")).as("programme_sk"), col("programme_key"),
-        col("programme"), col("period"), col("strand"), col("countries"), col("project_count"));
+        col("programme"), col("period"), col("strand"), listText(col("countries")).as("country_list"), col("project_count"));
+  }
+
+  /**
+   * A list as one text ('|'-separated, as in the CSVs): the dimensions hold no list columns, which the Power BI and
+   * Tableau Parquet connectors read poorly; the bridges below hold the lists as rows.
+   */
+  private static Column listText(Column list) {
+    return array_join(list, "|");
+  }
+
+  /** Programmes x the countries with partners in them: the list star_dim_programme.country_list as rows. */
+  public static Dataset<Row> bridgeProgrammeCountry(Dataset<Row> programmes) {
+    return programmes.select(col("programme_key"), col("period"), explode(col("countries")).as("country_code"))
+        .select(programmeKey(col("programme_key")).as("programme_sk"), col("country_code"), col("programme_key"), col("period"));
+  }
+
+  /** Projects x the classifier rules that fired for them, in the classifier's order: star_dim_project.ici_reason_list as rows. */
+  public static Dataset<Row> bridgeProjectReason(Dataset<Row> projects) {
+    return projects.select(col("project_id"), col("period"), posexplode(col("ici_reasons")).as(new String[] {"position", "reason"}))
+        // a reason reads "rule_id(+1.5)": the rule and its weight in the score
+        .select(projectKey(col("project_id")).as("project_key"), col("position").plus(1).as("reason_rank"),
+            regexp_extract(col("reason"), REASON, 1).as("rule_id"), regexp_extract(col("reason"), REASON, 2).cast("double").as("weight"),
+            col("reason"), col("project_id"), col("period"));
   }
 
   /**

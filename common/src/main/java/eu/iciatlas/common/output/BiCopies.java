@@ -40,7 +40,7 @@ public final class BiCopies {
       }
       for (FileStatus f : fs.listStatus(staging)) {
         String name = f.getPath().getName();
-        if (name.endsWith(".csv")) {
+        if (name.endsWith(".csv") || name.endsWith(".duckdb") || name.endsWith(".xlsx")) {
           replace(fs, f.getPath(), new Path(bi, name));
           moved++;
         } else if (name.equals("parquet")) {

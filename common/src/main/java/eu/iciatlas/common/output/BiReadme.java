@@ -12,7 +12,7 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructField;
 
-/** DIR/bi/README.md: the data dictionary of the files under DIR/bi/, generated from the tables as written. */
+/** DIR/bi/README.md and datapackage.json: the data dictionary of the files under DIR/bi/, generated from the tables as written. */
 public final class BiReadme {
   private BiReadme() {}
 
@@ -39,10 +39,20 @@ public final class BiReadme {
           .append("(`<table>.csv`: UTF-8, comma-separated, header, rows sorted, lists joined with `|`, nested values\n")
           .append("as JSON, cells that start with `=`, `+`, `-`, `@`, tab or CR prefixed with `'` so spreadsheets do\n")
           .append("not run them); gold and star tables also as Parquet (`parquet/<table>/`). The Delta tables carry\n")
-          .append("the same descriptions as table and column comments.\n\n")
+          .append("the same descriptions as table and column comments. `datapackage.json` says the same for programs\n")
+          .append("(Frictionless Tabular Data Package: types, units, primary and foreign keys).\n\n")
+          .append("One file to open: `ici_atlas.duckdb` (DuckDB; DBeaver, Metabase, Superset, Power BI through the DuckDB\n")
+          .append("ODBC driver, Python `duckdb.connect(..., read_only=True)`) holds every gold and star table with these\n")
+          .append("comments, and views of the measures: `measure_ici_share_by_period` (pooled share: sum of ICI projects\n")
+          .append("over sum of projects, never a mean of shares, beside the mean of regional shares), `measure_ici_share_by_region`,\n")
+          .append("`measure_ici_share_by_nuts2` and `measure_ici_share_by_country` (distinct projects from the participations).\n")
+          .append("A project with partners in two regions counts in both, so regional counts do not add up to a total.\n")
+          .append("For spreadsheets: `ici_atlas.xlsx`, the paper's figures and tables one sheet each.\n\n")
           .append("Star schema for BI tools: `star_fact_participation` (one row per participation) joins\n")
           .append("`star_dim_project` on `project_key`, `star_dim_programme` on `programme_sk`, `star_dim_region` on\n")
-          .append("`region_key`; `star_bridge_project_specialization` joins projects to `star_dim_specialization`.\n")
+          .append("`region_key`; `star_bridge_project_specialization` joins projects to `star_dim_specialization`;\n")
+          .append("`star_bridge_programme_country` and `star_bridge_project_reason` hold the programmes' countries and the\n")
+          .append("projects' classifier reasons as rows (the dimensions have them as '|'-separated text, no list columns).\n")
           .append("Keys are hashes (Spark `xxhash64`) of the natural keys cut to 53 bits, so they stay the same across runs and\n")
           .append("dumps and every client (JavaScript, Excel, pandas reading them as floats) keeps them exact.\n\n");
       md.append("| table | grain | keys |\n|---|---|---|\n");
@@ -69,6 +79,7 @@ public final class BiReadme {
       try (OutputStream out = fs.create(target, true)) {
         out.write(md.toString().getBytes(StandardCharsets.UTF_8));
       }
+      BiDataPackage.write(fs, bi, order, t -> writer.read(t).schema());
       BiCopies.removeHadoopLitter(fs, bi);
       return target;
     } catch (IOException e) {

@@ -1,0 +1,189 @@
+package eu.iciatlas.common.output;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.TreeMap;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * DIR/bi/ici_atlas.duckdb: one file that DBeaver, Metabase, Superset, Power BI (DuckDB ODBC), R and
+ * Python open without a fix-up: every gold and star table with the data dictionary's table and
+ * column comments, and views of the measures ({@code measure_*}) that say how a share is pooled
+ * (sum of ICI projects over sum of projects, never a mean of shares).
+ *
+ * <p>Built by DuckDB itself from the run's Parquet copies (its Parquet reader keeps every type; no
+ * Spark job), into DIR/bi/_staging before the run is recorded as succeeded and published with the
+ * other BI copies, so a tool never opens a half-written file or one of a failed run. DuckDB writes
+ * local files only: for another file system, or a driver without the DuckDB JDBC driver (a cluster
+ * submit without it in ICI_SUBMIT_PACKAGES), the file is not written and the run says why.
+ */
+public final class BiDatabase {
+  public static final String FILE = "ici_atlas.duckdb";
+  private static final String DRIVER = "org.duckdb.DuckDBDriver";
+
+  /** A view of a measure: its name, what it means and rests on (the view's comment), the tables it reads, its query. */
+  public record Measure(String name, String comment, List<String> sources, String select) {}
+
+  public static final List<Measure> MEASURES = List.of(
+      new Measure("measure_ici_share_by_period",
+          "Pooled ICI share per period and region kind: sum(ici_projects) / sum(projects) over the regions whose share is"
+              + " measured (gold_ici_share.share not null); mean_regional_share is the unweighted mean of the regional shares."
+              + " A project of two regions counts in both. Equals gold_ici_share_summary.",
+          List.of("gold_ici_share"),
+          "SELECT period, region_kind, count(*) AS regions, count(share) AS regions_with_share,"
+              + " sum(projects) FILTER (WHERE share IS NOT NULL) AS projects,"
+              + " sum(ici_projects) FILTER (WHERE share IS NOT NULL) AS ici_projects,"
+              + " sum(ici_projects) FILTER (WHERE share IS NOT NULL) / sum(projects) FILTER (WHERE share IS NOT NULL) AS pooled_share,"
+              + " avg(share) AS mean_regional_share,"
+              + " sum(expected_ici_projects) / sum(projects) FILTER (WHERE expected_share IS NOT NULL) AS pooled_expected_share"
+              + " FROM gold_ici_share GROUP BY period, region_kind"),
+      new Measure("measure_ici_share_by_region",
+          "ICI share per cross-border or transnational region and period with what it rests on: projects, ICI projects,"
+              + " projects with text, the expected share given the rules' measured error and its 95 % interval, and why a"
+              + " share is null.",
+          List.of("gold_ici_share"),
+          "SELECT period, region_kind, region_id, region_name, projects, ici_projects, projects_with_text, share,"
+              + " share_null_reason, expected_share, expected_share_low, expected_share_high, expected_share_basis"
+              + " FROM gold_ici_share"),
+      new Measure("measure_ici_share_by_nuts2",
+          "ICI share per NUTS 2 region and period from the participations: distinct projects with a partner in the"
+              + " region and those of them that are ICIs (a project counts once per region however many partners it has"
+              + " there). Equals star_dim_region.projects, ici_projects and ici_share.",
+          List.of("star_fact_participation", "star_dim_region"),
+          "SELECT r.period, r.nuts2, r.nuts2_name, r.country_code, count(DISTINCT f.project_key) AS projects,"
+              + " count(DISTINCT f.project_key) FILTER (WHERE f.is_ici_project) AS ici_projects,"
+              + " count(DISTINCT f.project_key) FILTER (WHERE f.is_ici_project) / count(DISTINCT f.project_key) AS ici_share"
+              + " FROM star_fact_participation f JOIN star_dim_region r ON f.region_key = r.region_key"
+              + " WHERE r.nuts2 IS NOT NULL GROUP BY r.period, r.nuts2, r.nuts2_name, r.country_code"),
+      new Measure("measure_ici_share_by_country",
+          "ICI share per country and period from the participations: distinct projects with a partner in the country"
+              + " and those of them that are ICIs. Pooled over the country's projects, so it is not the mean of its"
+              + " regions' shares.",
+          List.of("star_fact_participation"),
+          "SELECT f.period, f.country_code, count(DISTINCT f.project_key) AS projects,"
+              + " count(DISTINCT f.project_key) FILTER (WHERE f.is_ici_project) AS ici_projects,"
+              + " count(DISTINCT f.project_key) FILTER (WHERE f.is_ici_project) / count(DISTINCT f.project_key) AS ici_share"
+              + " FROM star_fact_participation f WHERE f.country_code IS NOT NULL GROUP BY f.period, f.country_code"));
+
+  private BiDatabase() {}
+
+  /** Why the file cannot be written for this output folder, or null when it can. */
+  public static String unavailableReason(String outputDir, Configuration conf) {
+    try {
+      FileSystem fs = new Path(outputDir).getFileSystem(conf);
+      if (!"file".equals(fs.getUri().getScheme())) {
+        return "DuckDB writes local files only and the output is on " + fs.getUri().getScheme() + "://";
+      }
+    } catch (IOException e) {
+      return "the output folder cannot be reached: " + e.getMessage();
+    }
+    try {
+      Class.forName(DRIVER);
+    } catch (ClassNotFoundException e) {
+      return "the DuckDB JDBC driver is not on the driver's classpath (bin/ici-atlas has it; for submit add"
+          + " org.duckdb:duckdb_jdbc to ICI_SUBMIT_PACKAGES)";
+    }
+    return null;
+  }
+
+  /**
+   * Writes DIR/bi/_staging/ici_atlas.duckdb from the Parquet copies of this run (staged) and of earlier runs (published);
+   * returns the number of tables it holds.
+   */
+  public static int stage(String outputDir, Configuration conf, DataDictionary dictionary, java.util.function.Function<String, StructType> schemaOf) {
+    Path bi = BiCopies.biDir(outputDir);
+    Path staging = BiCopies.stagingDir(outputDir);
+    TreeMap<String, java.nio.file.Path> tables = new TreeMap<>();
+    FileSystem fs;
+    try {
+      fs = bi.getFileSystem(conf);
+      for (Path parquet : List.of(new Path(bi, "parquet"), new Path(staging, "parquet"))) {
+        if (fs.exists(parquet)) {
+          for (FileStatus t : fs.listStatus(parquet)) {
+            if (t.isDirectory()) {
+              tables.put(t.getPath().getName(), local(fs, t.getPath())); // staged copies replace published ones
+            }
+          }
+        }
+      }
+      fs.mkdirs(staging);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot list the Parquet copies under " + bi + ": " + e.getMessage(), e);
+    }
+    java.nio.file.Path target = local(fs, new Path(staging, FILE));
+    java.nio.file.Path partial = target.resolveSibling("_tmp_" + FILE);
+    try {
+      deleteWithWal(partial);
+      try (Connection db = DriverManager.getConnection("jdbc:duckdb:" + partial); Statement sql = db.createStatement()) {
+        // a bounded share of the machine: the Spark driver shares this process
+        sql.execute("SET threads = 2");
+        sql.execute("SET memory_limit = '1GB'");
+        for (var e : tables.entrySet()) {
+          String table = e.getKey();
+          sql.execute("CREATE TABLE " + identifier(table) + " AS SELECT * FROM read_parquet("
+              + literal(e.getValue().resolve("*.parquet").toString()) + ")");
+          comment(sql, dictionary, table, schemaOf.apply(table));
+        }
+        for (Measure m : MEASURES) {
+          if (tables.keySet().containsAll(m.sources())) {
+            sql.execute("CREATE VIEW " + m.name() + " AS " + m.select());
+            sql.execute("COMMENT ON VIEW " + m.name() + " IS " + literal(m.comment()));
+          }
+        }
+        sql.execute("CHECKPOINT");
+      }
+      deleteWithWal(target);
+      Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      return tables.size();
+    } catch (SQLException | IOException e) {
+      throw new IllegalStateException("cannot write " + target + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void comment(Statement sql, DataDictionary dictionary, String table, StructType schema) throws SQLException {
+    DataDictionary.TableEntry entry = dictionary.table(table);
+    if (entry != null) {
+      sql.execute("COMMENT ON TABLE " + identifier(table) + " IS "
+          + literal(entry.description() + ". Grain: " + entry.grain() + ". Keys: " + entry.keys() + "."));
+    }
+    if (schema == null) {
+      return;
+    }
+    for (StructField f : schema.fields()) {
+      DataDictionary.ColumnEntry c = dictionary.column(table, f.name());
+      if (c != null) {
+        sql.execute("COMMENT ON COLUMN " + identifier(table) + "." + identifier(f.name()) + " IS "
+            + literal(DataDictionary.comment(c)));
+      }
+    }
+  }
+
+  /** The local file of a path of the local file system, with or without its file: scheme. */
+  private static java.nio.file.Path local(FileSystem fs, Path path) {
+    return java.nio.file.Path.of(fs.makeQualified(path).toUri());
+  }
+
+  private static void deleteWithWal(java.nio.file.Path file) throws IOException {
+    Files.deleteIfExists(file);
+    Files.deleteIfExists(file.resolveSibling(file.getFileName() + ".wal"));
+  }
+
+  private static String identifier(String name) {
+    return "\"" + name.replace("\"", "\"\"") + "\"";
+  }
+
+  private static String literal(String text) {
+    return "'" + text.replace("'", "''") + "'";
+  }
+}
