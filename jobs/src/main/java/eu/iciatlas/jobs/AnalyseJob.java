@@ -74,6 +74,7 @@ public final class AnalyseJob {
               .as(org.apache.spark.sql.Encoders.STRING()).collectAsList()
           : config.periods();
       Scope scope = Scope.periods("period", periods, false);
+      Scope dimensionScope = config.periods().isEmpty() ? Scope.WHOLE_TABLE : scope;
       selected = periods;
       progress.info("analysis of periods " + periods + " with region definition " + regions.name() + ", conf " + conf.describe()
           + ", " + settings);
@@ -155,8 +156,9 @@ public final class AnalyseJob {
           new PendingWrite(Tables.GOLD_ORGANISATIONS, () -> GoldTables.organisations(allProjects, participations), true, scope),
           new PendingWrite(Tables.STAR_FACT_PARTICIPATION, () -> StarSchema.factParticipation(participations, allProjects)
               .withColumn("nuts_version", lit(nutsVersion)), true, scope),
-          new PendingWrite(Tables.STAR_DIM_PROJECT, () -> StarSchema.dimProject(allProjects, projectRegions), true, scope),
-          new PendingWrite(Tables.STAR_DIM_PROGRAMME, () -> StarSchema.dimProgramme(periods(programmes)), true, scope),
+          // every period: whole tables, so that the list columns of an earlier version go (mergeSchema would keep them)
+          new PendingWrite(Tables.STAR_DIM_PROJECT, () -> StarSchema.dimProject(allProjects, projectRegions), true, dimensionScope),
+          new PendingWrite(Tables.STAR_DIM_PROGRAMME, () -> StarSchema.dimProgramme(periods(programmes)), true, dimensionScope),
           new PendingWrite(Tables.STAR_DIM_REGION, () -> StarSchema.dimRegion(nutsProfile, participations,
               writer.read(Tables.SILVER_NUTS_REGIONS), nutsVersion), true, scope),
           new PendingWrite(Tables.STAR_DIM_SPECIALIZATION, () -> StarSchema.dimSpecialization(spark), true, Scope.WHOLE_TABLE),
@@ -164,7 +166,7 @@ public final class AnalyseJob {
               true, scope),
           new PendingWrite(Tables.STAR_BRIDGE_PROGRAMME_COUNTRY, () -> StarSchema.bridgeProgrammeCountry(periods(programmes)),
               true, scope),
-          new PendingWrite(Tables.STAR_BRIDGE_PROJECT_REASON, () -> StarSchema.bridgeProjectReason(allProjects), true, scope))));
+          new PendingWrite(Tables.STAR_BRIDGE_PROJECT_REASON, () -> StarSchema.bridgeProjectReason(allProjects, classifier.ruleWeights()), true, scope))));
       progress.stage("gold and star tables", (rows.size() - tablesBefore) + " tables", goldStart);
 
       if (!settings.networksEnabled()) {
@@ -234,6 +236,13 @@ public final class AnalyseJob {
       throw new InputException("--period " + String.join(",", periods) + ": the star tables of " + config.output()
           + " hold periods " + old + " with keys of an earlier version of ICI Atlas (64-bit); analyse every period at once"
           + " (without --period) so that all star tables get the current keys");
+    }
+    // list columns of an earlier version: a run of some periods would keep them beside the new text columns
+    if (writer.exists(Tables.STAR_DIM_PROJECT) && java.util.Arrays.asList(writer.read(Tables.STAR_DIM_PROJECT).columns())
+        .contains("ici_reasons")) {
+      throw new InputException("--period " + String.join(",", periods) + ": the star tables of " + config.output()
+          + " have the list columns of an earlier version of ICI Atlas (ici_reasons, countries); analyse every period at once"
+          + " (without --period) so that all star tables get the current columns and bridge tables");
     }
   }
 

@@ -112,23 +112,49 @@ final class GuardedRun {
 
   /**
    * The one-file BI copies, staged with the others: DIR/bi/ici_atlas.xlsx (the paper's figures and tables) and
-   * DIR/bi/ici_atlas.duckdb from the Parquet copies (or a line that says why not).
+   * DIR/bi/ici_atlas.duckdb from the Parquet copies (or a line that says why not). They are conveniences over the
+   * tables, so a failure to write one does not undo the run: it says so and removes the earlier copy, which would no
+   * longer agree with the tables.
    */
   static void stageSingleFiles(TableWriter writer, String output, org.apache.hadoop.conf.Configuration hadoop, Progress progress) {
-    long start = System.nanoTime();
-    int sheets = BiWorkbook.stage(output, hadoop, table -> writer.exists(table) ? writer.read(table) : null);
-    progress.info(String.format(java.util.Locale.ROOT, "bi/%s: %d sheets of figures and tables (%.1f s)", BiWorkbook.FILE, sheets,
-        (System.nanoTime() - start) / 1e9));
+    optionalFile(BiWorkbook.FILE, output, hadoop, progress, () -> {
+      int sheets = BiWorkbook.stage(output, hadoop, table -> writer.exists(table) ? writer.read(table) : null);
+      return sheets + " sheets of figures and tables";
+    });
     String unavailable = BiDatabase.unavailableReason(output, hadoop);
     if (unavailable != null) {
       progress.info("bi/" + BiDatabase.FILE + " not written: " + unavailable);
       return;
     }
-    start = System.nanoTime();
-    int tables = BiDatabase.stage(output, hadoop, DataDictionary.packaged(),
-        table -> writer.exists(table) ? writer.read(table).schema() : null);
-    progress.info(String.format(java.util.Locale.ROOT, "bi/%s: %d tables and %d measure views (%.1f s)",
-        BiDatabase.FILE, tables, BiDatabase.MEASURES.size(), (System.nanoTime() - start) / 1e9));
+    optionalFile(BiDatabase.FILE, output, hadoop, progress, () -> {
+      int tables = BiDatabase.stage(output, hadoop, DataDictionary.packaged(),
+          table -> writer.exists(table) ? writer.read(table).schema() : null);
+      return tables + " tables and " + BiDatabase.MEASURES.size() + " measure views";
+    });
+  }
+
+  private static void optionalFile(String file, String output, org.apache.hadoop.conf.Configuration hadoop, Progress progress,
+      Supplier<String> stage) {
+    long start = System.nanoTime();
+    try {
+      String what = stage.get();
+      progress.info(String.format(java.util.Locale.ROOT, "bi/%s: %s (%.1f s)", file, what, (System.nanoTime() - start) / 1e9));
+    } catch (RuntimeException | LinkageError e) {
+      if (StopRequest.requested() != null) {
+        throw e;
+      }
+      progress.info("bi/" + file + " not written: " + e.getMessage() + "; the earlier copy is removed (it would not agree with"
+          + " the tables); the CSV and Parquet copies are complete");
+      try {
+        org.apache.hadoop.fs.FileSystem fs = BiCopies.biDir(output).getFileSystem(hadoop);
+        for (org.apache.hadoop.fs.Path p : List.of(new org.apache.hadoop.fs.Path(BiCopies.biDir(output), file),
+            new org.apache.hadoop.fs.Path(BiCopies.stagingDir(output), file))) {
+          fs.delete(p, false);
+        }
+      } catch (IOException cleanup) {
+        progress.info("bi/" + file + ": the earlier copy could not be removed: " + cleanup.getMessage());
+      }
+    }
   }
 
   private static List<String> inputFiles(SparkSession spark, IngestConfig c) {

@@ -400,17 +400,27 @@ class PipelineTest {
       for (Row r : summary) {
         String where = " FROM measure_ici_share_by_period WHERE period = '" + r.getAs("period") + "' AND region_kind = '"
             + r.getAs("region_kind") + "'";
-        for (String measure : List.of("pooled_share", "mean_regional_share", "pooled_expected_share")) {
-          Double expected = r.getAs(measure);
+        for (String measure : List.of("pooled_share", "mean_regional_share", "pooled_expected_share", "regions", "regions_with_ici",
+            "regions_with_share", "projects", "ici_projects")) {
+          Object value = r.getAs(measure);
+          Double expected = value == null ? null : ((Number) value).doubleValue();
           Double actual = doubleOf(sql, "SELECT " + measure + where);
           assertTrue(expected == null ? actual == null : actual != null && Math.abs(expected - actual) < 1e-12,
               measure + where + ": " + expected + " vs " + actual);
         }
+        assertEquals(r.getAs("share_null_reason") == null, stringOf(sql, "SELECT share_null_reason" + where).equals("null"), where);
       }
+      // no share where the gold tables have none: 2007-2013 has no project text
+      assertEquals(0L, longOf(sql, "SELECT count(*) FROM measure_ici_share_by_country WHERE period = '2007-2013'"
+          + " AND (ici_share IS NOT NULL OR share_null_reason NOT LIKE 'only 0 of %')"));
+      assertEquals(longOf(sql, "SELECT count(DISTINCT project_key) FROM star_fact_participation WHERE country_code = 'DK'"
+          + " AND period = '2014-2020'"), longOf(sql, "SELECT projects FROM measure_ici_share_by_country WHERE country_code = 'DK'"
+          + " AND period = '2014-2020'"), "a country's projects counted once");
       Dataset<Row> regions = table(Tables.STAR_DIM_REGION, 0).filter(col("nuts2").isNotNull().and(col("projects").gt(0)));
       assertEquals(regions.count(), longOf(sql, "SELECT count(*) FROM measure_ici_share_by_nuts2"));
       assertEquals(0L, longOf(sql, "SELECT count(*) FROM measure_ici_share_by_nuts2 m JOIN star_dim_region r"
-          + " ON m.period = r.period AND m.nuts2 = r.nuts2 WHERE m.projects <> r.projects OR m.ici_projects <> r.ici_projects"),
+          + " ON m.period = r.period AND m.nuts2 = r.nuts2 WHERE m.projects <> r.projects OR m.ici_projects <> r.ici_projects"
+          + " OR (m.ici_share IS NOT NULL AND abs(m.ici_share - r.ici_share) > 1e-12)"),
           "measure_ici_share_by_nuts2 counts what star_dim_region says");
     }
   }
@@ -532,6 +542,24 @@ class PipelineTest {
     com.fasterxml.jackson.databind.JsonNode fact = java.util.stream.StreamSupport.stream(pkg.get("resources").spliterator(), false)
         .filter(r -> r.get("name").asText().equals(Tables.STAR_FACT_PARTICIPATION)).findFirst().orElseThrow();
     assertEquals("[\"participation_key\"]", fact.get("schema").get("primaryKey").toString());
+    // every declared primary key of the gold and star tables holds in the CSV: unique, never empty (one aggregation each)
+    for (com.fasterxml.jackson.databind.JsonNode r : pkg.get("resources")) {
+      String name = r.get("name").asText();
+      if (r.get("schema").has("primaryKey") && (name.startsWith("gold_") || name.startsWith("star_"))) {
+        List<org.apache.spark.sql.Column> key = new java.util.ArrayList<>();
+        r.get("schema").get("primaryKey").forEach(k -> key.add(col(k.asText())));
+        Row counts = spark.read().option("header", "true").option("multiLine", "true").option("escape", "\"")
+            .csv(output.resolve("bi").resolve(r.get("path").asText()).toString())
+            .agg(org.apache.spark.sql.functions.count(org.apache.spark.sql.functions.lit(1)),
+                org.apache.spark.sql.functions.count_distinct(key.get(0), key.subList(1, key.size()).toArray(org.apache.spark.sql.Column[]::new)),
+                org.apache.spark.sql.functions.sum(org.apache.spark.sql.functions.when(
+                    key.stream().map(org.apache.spark.sql.Column::isNull).reduce(org.apache.spark.sql.Column::or).orElseThrow(), 1)
+                    .otherwise(0)))
+            .first();
+        assertEquals(counts.getLong(0), counts.getLong(1), "primary key unique and never empty: " + name + " " + key);
+        assertEquals(0L, counts.isNullAt(2) ? 0L : counts.getLong(2), "primary key never empty: " + name + " " + key);
+      }
+    }
     assertEquals(3, fact.get("schema").get("foreignKeys").size(), fact.toString());
   }
 

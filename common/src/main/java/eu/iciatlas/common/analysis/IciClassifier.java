@@ -56,6 +56,13 @@ public final class IciClassifier {
   record Specialization(String code, String pattern, List<String> themes) {}
 
   private final List<Rule> rules = new ArrayList<>();
+
+  /** Every rule's weight in ici_score, by rule id (what ici_reasons names). */
+  public java.util.Map<String, Double> ruleWeights() {
+    java.util.Map<String, Double> weights = new java.util.LinkedHashMap<>();
+    rules.forEach(r -> weights.put(r.name(), r.weight()));
+    return weights;
+  }
   private final List<Specialization> specializations = new ArrayList<>();
   private final String businessSupportPattern;
   private final String researchPattern;

@@ -2,10 +2,12 @@ package eu.iciatlas.common.analysis;
 
 import static org.apache.spark.sql.functions.array_join;
 import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.initcap;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.map;
 import static org.apache.spark.sql.functions.posexplode;
 import static org.apache.spark.sql.functions.regexp_extract;
 import static org.apache.spark.sql.functions.regexp_replace;
@@ -36,8 +38,8 @@ public final class StarSchema {
   private static final long SAFE_INTEGER = (1L << 53) - 1;
   /** The nuts2 value the unknown region's key is made from (no NUTS code looks like it). */
   private static final String UNKNOWN = "unknown";
-  /** A classifier reason: rule id and signed weight, as IciClassifier writes them. */
-  private static final String REASON = "^(.*)\\(([-+][0-9.]+)\\)$";
+  /** The rule id of a classifier reason "rule_id(+1.5)", as IciClassifier writes them. */
+  private static final String RULE_OF_REASON = "^(.*)\\([-+][0-9.]+\\)$";
 
   private StarSchema() {}
 
@@ -114,13 +116,21 @@ public final class StarSchema {
         .select(programmeKey(col("programme_key")).as("programme_sk"), col("country_code"), col("programme_key"), col("period"));
   }
 
-  /** Projects x the classifier rules that fired for them, in the classifier's order: star_dim_project.ici_reason_list as rows. */
-  public static Dataset<Row> bridgeProjectReason(Dataset<Row> projects) {
+  /**
+   * Projects x the classifier rules that fired for them, in the classifier's order: star_dim_project.ici_reason_list as
+   * rows, with each rule's weight as configured (the reason text rounds it to one decimal).
+   */
+  public static Dataset<Row> bridgeProjectReason(Dataset<Row> projects, java.util.Map<String, Double> ruleWeights) {
+    List<Column> weights = new ArrayList<>();
+    ruleWeights.forEach((rule, weight) -> {
+      weights.add(lit(rule));
+      weights.add(lit(weight));
+    });
+    Column weightOf = map(weights.toArray(new Column[0]));
     return projects.select(col("project_id"), col("period"), posexplode(col("ici_reasons")).as(new String[] {"position", "reason"}))
-        // a reason reads "rule_id(+1.5)": the rule and its weight in the score
-        .select(projectKey(col("project_id")).as("project_key"), col("position").plus(1).as("reason_rank"),
-            regexp_extract(col("reason"), REASON, 1).as("rule_id"), regexp_extract(col("reason"), REASON, 2).cast("double").as("weight"),
-            col("reason"), col("project_id"), col("period"));
+        .withColumn("rule_id", regexp_extract(col("reason"), RULE_OF_REASON, 1))
+        .select(projectKey(col("project_id")).as("project_key"), col("position").plus(1).as("reason_rank"), col("rule_id"),
+            element_at(weightOf, col("rule_id")).as("weight"), col("reason"), col("project_id"), col("period"));
   }
 
   /**

@@ -110,6 +110,8 @@ public final class BiCopies {
   }
 
   private static void replace(FileSystem fs, Path from, Path to) throws IOException {
+    // a write-ahead log left beside an earlier DuckDB file would be replayed into the new one
+    fs.delete(new Path(to.getParent(), to.getName() + ".wal"), false);
     if ("file".equals(to.toUri().getScheme())) {
       Files.move(java.nio.file.Path.of(from.toUri()), java.nio.file.Path.of(to.toUri()),
           StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

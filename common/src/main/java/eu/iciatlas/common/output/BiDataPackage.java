@@ -72,8 +72,16 @@ public final class BiDataPackage {
             "path", "https://ec.europa.eu/eurostat/web/gisco")));
     pkg.put("resources", resources);
     Path target = new Path(bi, FILE);
-    try (OutputStream out = fs.create(target, true)) {
-      JSON.writeValue(out, pkg);
+    Path partial = new Path(bi, "_tmp_" + FILE);
+    try {
+      try (OutputStream out = fs.create(partial, true)) {
+        JSON.writeValue(out, pkg);
+      }
+      // one rename: a reader never sees half a file
+      fs.delete(target, false);
+      if (!fs.rename(partial, target)) {
+        throw new IOException("cannot rename " + partial + " to " + target);
+      }
       return target;
     } catch (IOException e) {
       throw new IllegalStateException("cannot write " + target + ": " + e.getMessage(), e);
@@ -127,8 +135,14 @@ public final class BiDataPackage {
     return r;
   }
 
-  /** The dictionary's keys when every one is a column ("programme_sk (natural key programme_key)" gives programme_sk). */
+  /**
+   * The dictionary's keys when every one is a column ("programme_sk (natural key programme_key)" gives programme_sk);
+   * none when the dictionary says a key column may be empty (a Table Schema primary key has no missing values).
+   */
   static List<String> primaryKey(String keys, StructType schema) {
+    if (keys.contains("may be empty")) {
+      return List.of();
+    }
     List<String> names = Arrays.asList(schema.fieldNames());
     List<String> key = new ArrayList<>();
     for (String k : keys.split(",")) {

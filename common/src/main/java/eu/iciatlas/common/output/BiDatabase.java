@@ -37,16 +37,21 @@ public final class BiDatabase {
 
   public static final List<Measure> MEASURES = List.of(
       new Measure("measure_ici_share_by_period",
-          "Pooled ICI share per period and region kind: sum(ici_projects) / sum(projects) over the regions whose share is"
-              + " measured (gold_ici_share.share not null); mean_regional_share is the unweighted mean of the regional shares."
-              + " A project of two regions counts in both. Equals gold_ici_share_summary.",
+          "Per period and region kind, as gold_ici_share_summary: all projects and ICI projects of the regions (a project of"
+              + " two regions counts in both); pooled_share = sum(ici_projects) / sum(projects) over the regions whose share is"
+              + " measured (measured_projects, measured_ici_projects; null with share_null_reason when none is);"
+              + " mean_regional_share = the unweighted mean of the regional shares.",
           List.of("gold_ici_share"),
-          "SELECT period, region_kind, count(*) AS regions, count(share) AS regions_with_share,"
-              + " sum(projects) FILTER (WHERE share IS NOT NULL) AS projects,"
-              + " sum(ici_projects) FILTER (WHERE share IS NOT NULL) AS ici_projects,"
+          "SELECT period, region_kind, count(*)::BIGINT AS regions, count(*) FILTER (WHERE ici_projects > 0)::BIGINT AS regions_with_ici,"
+              + " count(share)::BIGINT AS regions_with_share, sum(projects)::BIGINT AS projects, sum(ici_projects)::BIGINT AS ici_projects,"
+              + " (sum(projects) FILTER (WHERE share IS NOT NULL))::BIGINT AS measured_projects,"
+              + " (sum(ici_projects) FILTER (WHERE share IS NOT NULL))::BIGINT AS measured_ici_projects,"
               + " sum(ici_projects) FILTER (WHERE share IS NOT NULL) / sum(projects) FILTER (WHERE share IS NOT NULL) AS pooled_share,"
               + " avg(share) AS mean_regional_share,"
-              + " sum(expected_ici_projects) / sum(projects) FILTER (WHERE expected_share IS NOT NULL) AS pooled_expected_share"
+              + " sum(expected_ici_projects) FILTER (WHERE expected_share IS NOT NULL)"
+              + " / sum(projects) FILTER (WHERE expected_share IS NOT NULL) AS pooled_expected_share,"
+              + " CASE WHEN count(share) = 0 THEN 'no region of this kind has a measurable share: most projects have no text in"
+              + " the input' END AS share_null_reason"
               + " FROM gold_ici_share GROUP BY period, region_kind"),
       new Measure("measure_ici_share_by_region",
           "ICI share per cross-border or transnational region and period with what it rests on: projects, ICI projects,"
@@ -59,22 +64,33 @@ public final class BiDatabase {
       new Measure("measure_ici_share_by_nuts2",
           "ICI share per NUTS 2 region and period from the participations: distinct projects with a partner in the"
               + " region and those of them that are ICIs (a project counts once per region however many partners it has"
-              + " there). Equals star_dim_region.projects, ici_projects and ici_share.",
-          List.of("star_fact_participation", "star_dim_region"),
-          "SELECT r.period, r.nuts2, r.nuts2_name, r.country_code, count(DISTINCT f.project_key) AS projects,"
-              + " count(DISTINCT f.project_key) FILTER (WHERE f.is_ici_project) AS ici_projects,"
-              + " count(DISTINCT f.project_key) FILTER (WHERE f.is_ici_project) / count(DISTINCT f.project_key) AS ici_share"
-              + " FROM star_fact_participation f JOIN star_dim_region r ON f.region_key = r.region_key"
-              + " WHERE r.nuts2 IS NOT NULL GROUP BY r.period, r.nuts2, r.nuts2_name, r.country_code"),
+              + " there); null with share_null_reason where fewer than half of them have text, as in gold_ici_share."
+              + " projects and ici_projects equal star_dim_region's.",
+          List.of("star_fact_participation", "star_dim_region", "star_dim_project"),
+          sharesFrom("r.period, r.nuts2, r.nuts2_name, r.country_code",
+              " JOIN star_dim_region r ON f.region_key = r.region_key WHERE r.nuts2 IS NOT NULL")),
       new Measure("measure_ici_share_by_country",
           "ICI share per country and period from the participations: distinct projects with a partner in the country"
-              + " and those of them that are ICIs. Pooled over the country's projects, so it is not the mean of its"
-              + " regions' shares.",
-          List.of("star_fact_participation"),
-          "SELECT f.period, f.country_code, count(DISTINCT f.project_key) AS projects,"
-              + " count(DISTINCT f.project_key) FILTER (WHERE f.is_ici_project) AS ici_projects,"
-              + " count(DISTINCT f.project_key) FILTER (WHERE f.is_ici_project) / count(DISTINCT f.project_key) AS ici_share"
-              + " FROM star_fact_participation f WHERE f.country_code IS NOT NULL GROUP BY f.period, f.country_code"));
+              + " and those of them that are ICIs, pooled over the country's projects (not the mean of its regions' shares);"
+              + " null with share_null_reason where fewer than half of them have text, as in gold_ici_share.",
+          List.of("star_fact_participation", "star_dim_project"),
+          sharesFrom("f.period, f.country_code", " WHERE f.country_code IS NOT NULL")));
+
+  /** Distinct projects and ICI projects of the participations grouped by {@code groups}, with gold_ici_share's text rule. */
+  private static String sharesFrom(String groups, String joinAndWhere) {
+    String minText = String.valueOf(eu.iciatlas.common.analysis.GoldTables.MIN_TEXT_COMPLETENESS);
+    return "SELECT " + groups + ", count(DISTINCT f.project_key)::BIGINT AS projects,"
+        + " (count(DISTINCT f.project_key) FILTER (WHERE f.is_ici_project = 1))::BIGINT AS ici_projects,"
+        + " (count(DISTINCT f.project_key) FILTER (WHERE p.has_text))::BIGINT AS projects_with_text,"
+        + " CASE WHEN count(DISTINCT f.project_key) FILTER (WHERE p.has_text) >= " + minText + " * count(DISTINCT f.project_key)"
+        + " THEN count(DISTINCT f.project_key) FILTER (WHERE f.is_ici_project = 1) / count(DISTINCT f.project_key) END AS ici_share,"
+        + " CASE WHEN count(DISTINCT f.project_key) FILTER (WHERE p.has_text) < " + minText + " * count(DISTINCT f.project_key)"
+        + " THEN 'only ' || count(DISTINCT f.project_key) FILTER (WHERE p.has_text) || ' of ' || count(DISTINCT f.project_key)"
+        + " || ' projects have a description or expected results in the input; a share from acronyms, titles and partners"
+        + " alone is not comparable' END AS share_null_reason"
+        + " FROM star_fact_participation f JOIN star_dim_project p ON f.project_key = p.project_key" + joinAndWhere
+        + " GROUP BY " + groups;
+  }
 
   private BiDatabase() {}
 

@@ -54,14 +54,19 @@ public final class BiWorkbook {
     Path partial = new Path(staging, "_tmp_" + FILE);
     int sheets = 0;
     try (XSSFWorkbook book = new XSSFWorkbook()) {
+      CellStyle percent = book.createCellStyle();
+      percent.setDataFormat(book.createDataFormat().getFormat("0.0%"));
       CellStyle bold = book.createCellStyle();
       Font font = book.createFont();
       font.setBold(true);
       bold.setFont(font);
       Sheet about = book.createSheet("About");
       row(about, 0, bold, "ICI Atlas: international cluster initiatives in Interreg cooperation");
-      row(about, 1, null, "One sheet per figure or table of the analysis (Mikhaylov 2015, Figures 2-3, Tables 1-2); the same"
-          + " rows as the CSV copies in this folder. Column meanings: the header cells' comments and README.md.");
+      row(about, 1, null, "One sheet per figure or table of the analysis (Mikhaylov & Mikhaylova 2015, Figures 2-3, Tables 1-2);"
+          + " the same rows as the CSV copies in this folder, written "
+          + java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC).withNano(0) + " (UTC; the run is the last succeeded row of"
+          + " run_manifest.csv). Column meanings: the header cells' comments and README.md. An empty cell is a value that"
+          + " cannot be computed; the columns ending in _reason or _note say why.");
       row(about, 2, null, "Data: keep.eu (Interact, https://keep.eu), changes by ICI Atlas; Source: Eurostat; NUTS:"
           + " Eurostat GISCO, (c) EuroGeographics for the administrative boundaries; JRC NUTS converter.");
       row(about, 4, bold, "sheet", "table", "what it shows", "one row per");
@@ -73,7 +78,7 @@ public final class BiWorkbook {
         }
         DataDictionary.TableEntry entry = dictionary.table(s[1]);
         row(about, aboutRow++, null, s[0], s[1], entry == null ? "" : entry.description(), entry == null ? "" : entry.grain());
-        sheet(book, bold, s[0], s[1], rows, dictionary);
+        sheet(book, bold, percent, s[0], s[1], rows, dictionary);
         sheets++;
       }
       for (int c = 0; c < 4; c++) {
@@ -95,7 +100,7 @@ public final class BiWorkbook {
     }
   }
 
-  private static void sheet(XSSFWorkbook book, CellStyle bold, String name, String table, Dataset<Row> rows,
+  private static void sheet(XSSFWorkbook book, CellStyle bold, CellStyle percent, String name, String table, Dataset<Row> rows,
       DataDictionary dictionary) {
     Sheet sheet = book.createSheet(name);
     StructField[] fields = rows.schema().fields();
@@ -125,6 +130,12 @@ public final class BiWorkbook {
         cell.setCellComment(comment);
       }
     }
+    // shares (unit "fraction 0-1" in the dictionary) shown as percentages; the cell keeps the fraction
+    boolean[] fraction = new boolean[fields.length];
+    for (int c = 0; c < fields.length; c++) {
+      DataDictionary.ColumnEntry entry = dictionary.column(table, fields[c].name());
+      fraction[c] = entry != null && entry.unit() != null && entry.unit().startsWith("fraction 0-1");
+    }
     for (int r = 0; r < data.size(); r++) {
       org.apache.poi.ss.usermodel.Row out = sheet.createRow(r + 1);
       Row in = data.get(r);
@@ -133,13 +144,14 @@ public final class BiWorkbook {
           continue;
         }
         Object v = in.get(c);
+        if (v instanceof Number n && !Double.isFinite(n.doubleValue())) {
+          continue; // NaN or infinite: no number to show, as null
+        }
         Cell cell = out.createCell(c);
         if (v instanceof Number n) {
-          double d = n.doubleValue();
-          if (Double.isFinite(d)) {
-            cell.setCellValue(d);
-          } else {
-            cell.setCellValue(String.valueOf(v));
+          cell.setCellValue(n.doubleValue());
+          if (fraction[c]) {
+            cell.setCellStyle(percent);
           }
         } else if (v instanceof Boolean b) {
           cell.setCellValue(b);
@@ -152,6 +164,7 @@ public final class BiWorkbook {
       }
     }
     sheet.createFreezePane(0, 1);
+    sheet.setAutoFilter(new org.apache.poi.ss.util.CellRangeAddress(0, Math.max(1, data.size()), 0, fields.length - 1));
     for (int c = 0; c < fields.length; c++) {
       sheet.setColumnWidth(c, Math.min(60, Math.max(10, fields[c].name().length() + 2)) * 256);
     }
