@@ -18,6 +18,7 @@ public final class Tables {
   public static final String SILVER_PROJECT_REGIONS = "silver_project_regions";
 
   public static final String GOLD_ICI_SHARE = "gold_ici_share";
+  public static final String GOLD_ICI_SHARE_ESTIMATED = "gold_ici_share_estimated";
   public static final String GOLD_ICI_SHARE_SUMMARY = "gold_ici_share_summary";
   public static final String GOLD_SPECIALIZATION_SHARE = "gold_specialization_share";
   public static final String GOLD_COUNTRY_SPECIALIZATION = "gold_country_specialization";

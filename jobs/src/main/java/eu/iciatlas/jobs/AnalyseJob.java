@@ -9,7 +9,9 @@ import eu.iciatlas.common.analysis.ClusterRegistry;
 import eu.iciatlas.common.analysis.GoldTables;
 import eu.iciatlas.common.analysis.IciClassifier;
 import eu.iciatlas.common.analysis.RegionDefinition;
+import eu.iciatlas.common.analysis.EstimatedShares;
 import eu.iciatlas.common.analysis.RuleErrorRates;
+import eu.iciatlas.common.analysis.TextFreeModel;
 import eu.iciatlas.common.analysis.StarSchema;
 import eu.iciatlas.common.analysis.StatisticsTables;
 import eu.iciatlas.common.config.ConfFiles;
@@ -94,6 +96,11 @@ public final class AnalyseJob {
       RuleErrorRates errorRates = RuleErrorRates.load(conf, classifier.decisionDigest());
       progress.info(errorRates.unusableReason() == null ? "expected shares: " + errorRates.basis()
           : "no expected shares: " + errorRates.unusableReason());
+      TextFreeModel textFree = TextFreeModel.load(conf, config.confDir());
+      progress.info(textFree.unavailableReason() == null ? String.format(java.util.Locale.ROOT, "estimated shares without text:"
+          + " the text-free model, sensitivity %.3f, specificity %.3f (%s)", textFree.rates().sensitivity().value(),
+          textFree.rates().specificity().value(), textFree.rates().labels())
+          : "no estimated shares without text: " + textFree.unavailableReason());
       if (config.reclassify()) {
         rows.put(Tables.SILVER_PROJECTS, writer.write(Tables.SILVER_PROJECTS,
             classifier.classify(periods(writer.read(Tables.SILVER_PROJECTS)),
@@ -138,6 +145,9 @@ public final class AnalyseJob {
           new PendingWrite(Tables.GOLD_CORRELATIONS, () -> StatisticsTables.correlations(spark, scopedProfile, regionProfile,
               settings.bootstrapResamples(), settings.bootstrapSeed()).withColumn("nuts_version", lit(nutsVersion)), true, scope),
           new PendingWrite(Tables.GOLD_ICI_SHARE_SUMMARY, () -> GoldTables.iciShareSummary(iciShare, errorRates), true, scope),
+          new PendingWrite(Tables.GOLD_ICI_SHARE_ESTIMATED, () -> EstimatedShares.table(spark, textFree.model(), textFree.rates(),
+              textFree.unavailableReason(), allProjects.join(programmes.select("programme_key", "strand"), "programme_key"),
+              projectRegions, iciShare, settings.bootstrapResamples(), settings.bootstrapSeed()), true, scope),
           new PendingWrite(Tables.GOLD_SPECIALIZATION_SHARE, () -> GoldTables.specializationShare(allProjects, projectRegions,
               iciShare), true, scope),
           new PendingWrite(Tables.GOLD_COUNTRY_SPECIALIZATION, () -> GoldTables.countrySpecialization(allProjects,

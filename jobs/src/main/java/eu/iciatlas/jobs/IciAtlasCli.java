@@ -2,6 +2,7 @@ package eu.iciatlas.jobs;
 
 import eu.iciatlas.common.Progress;
 import eu.iciatlas.common.SparkSessions;
+import eu.iciatlas.common.analysis.IciModel;
 import eu.iciatlas.common.io.InputException;
 import eu.iciatlas.jobs.report.ReportJob;
 import java.io.PrintWriter;
@@ -385,11 +386,21 @@ public final class IciAtlasCli implements Runnable {
         description = "leave the words and word pairs out: themes, rule hits, strand and partnership only")
     boolean noTextFeatures;
 
+    @Option(names = "--text-free", negatable = false,
+        description = {"the text-free model for periods without project text: acronym, lead partner's name and strand only;",
+            "also writes text_free_rates.csv (sensitivity and specificity at the best Youden's J). Default --model:",
+            "conf/classifier/text_free_model of the repository; copy its text_free_rates.csv to conf/classifier/"})
+    boolean textFree;
+
     @Override
     public Integer call() {
       String home = System.getProperty("ici.home");
       Path labelFile = labels != null ? labels : home == null ? null : Path.of(home, "data", "evaluation", "ici_labels_v2.csv");
-      String modelDir = model != null ? model : home == null ? null : Path.of(home, "conf", "classifier", "model").toString();
+      if (textFree && noTextFeatures) {
+        throw new InputException("--text-free and --no-text-features: choose one (--text-free already leaves every text out)");
+      }
+      String modelDir = model != null ? model : home == null ? null
+          : Path.of(home, "conf", "classifier", textFree ? "text_free_model" : "model").toString();
       if (labelFile == null || modelDir == null) {
         throw new InputException("--labels and --model are required outside bin/ici-atlas");
       }
@@ -410,12 +421,17 @@ public final class IciAtlasCli implements Runnable {
           eu.iciatlas.common.config.PipelineSettings.load(conf)).decisionDigest();
       SparkSession spark = cli.session("ici-atlas train-classifier");
       Map<String, Object> card = new TrainClassifierJob(new TrainClassifierJob.Config(qualified, labelFile, modelOut, regParams,
-          folds, seed, !noTextFeatures, rulesDigest), spark, cli.progress()).run();
+          folds, seed, textFree ? IciModel.Features.TEXT_FREE : noTextFeatures ? IciModel.Features.NO_TEXT : IciModel.Features.TEXT,
+          rulesDigest), spark, cli.progress()).run();
       cli.out.println("model: " + eu.iciatlas.common.io.InputSniffer.display(modelOut) + " (regParam " + card.get("reg_param")
           + ", threshold " + card.get("threshold") + ")");
       cli.out.println("cross-validated, weighted to the export: " + card.get("cross_validated_weighted"));
       cli.out.println("rules on the same projects:              " + card.get("rules_weighted"));
       cli.out.println("theme-only baseline:                     " + card.get("theme_baseline_weighted"));
+      if (textFree) {
+        cli.out.printf(java.util.Locale.ROOT, "text-free, at the best Youden's J (threshold %.2f): sensitivity %.3f, specificity %.3f%n",
+            card.get("text_free_threshold"), card.get("text_free_sensitivity"), card.get("text_free_specificity"));
+      }
       return 0;
     }
   }

@@ -15,6 +15,7 @@ import eu.iciatlas.common.Progress;
 import eu.iciatlas.common.Tables;
 import eu.iciatlas.common.analysis.IciClassifier;
 import eu.iciatlas.common.analysis.IciModel;
+import eu.iciatlas.common.analysis.TextFreeRates;
 import eu.iciatlas.common.analysis.RuleErrorRates;
 import eu.iciatlas.common.io.FileDigest;
 import eu.iciatlas.common.output.TableWriter;
@@ -50,7 +51,7 @@ import org.apache.spark.storage.StorageLevel;
  */
 public final class TrainClassifierJob {
   public record Config(String output, Path labels, String model, List<Double> regParams, int folds, long seed,
-      boolean textFeatures, String rulesDigest) {}
+      IciModel.Features features, String rulesDigest) {}
 
   /** One project's out-of-fold probability. */
   record Scored(String evalId, boolean truth, double weight, double probability, boolean rules, boolean theme) {}
@@ -83,7 +84,8 @@ public final class TrainClassifierJob {
     // vocabularies from the texts of every project of the labelled export (its period), never from labels
     Dataset<Row> export = projects.join(labels.select("project_id"), "project_id").select("period").distinct()
         .join(projects, "period").filter(col("has_project_record"));
-    PipelineModel features = IciModel.featurePipeline(config.textFeatures()).fit(export);
+    // the text-free model learns with the text hidden: its feature stages read only acronym, lead partner and strand
+    PipelineModel features = IciModel.featurePipeline(config.features()).fit(export);
     Dataset<Row> labelled = features.transform(labels.join(projects, "project_id"))
         .withColumn("fold", row_number().over(Window.partitionBy("label").orderBy(xxhash64(col("eval_id"), lit(config.seed()))))
             .minus(1).mod(config.folds()))
@@ -136,7 +138,12 @@ public final class TrainClassifierJob {
     progress.stage("fit on every labelled project", "regParam " + bestReg + ", threshold " + bestThreshold, fitStart);
 
     Map<String, Object> card = new LinkedHashMap<>();
-    card.put("model", "logistic regression over words, word pairs, themes, rule hits, strand and partnership (IciModel)");
+    card.put("model", switch (config.features()) {
+      case TEXT -> "logistic regression over words, word pairs, themes, rule hits, strand and partnership (IciModel)";
+      case NO_TEXT -> "logistic regression over themes, rule hits, strand and partnership (IciModel, no text features)";
+      case TEXT_FREE -> "logistic regression over the words of the acronym and the lead partner's name and the strand"
+          + " (IciModel, text-free: what the exports without project text have)";
+    });
     card.put("trained_at", Instant.now().toString());
     card.put("labels", config.labels().getFileName().toString());
     card.put("labels_sha256", sha256(config.labels()));
@@ -146,7 +153,7 @@ public final class TrainClassifierJob {
     card.put("folds", config.folds());
     card.put("seed", config.seed());
     card.put("features", IciModel.featureNames(model).size());
-    card.put("text_features", config.textFeatures());
+    card.put("features_used", config.features().name().toLowerCase(Locale.ROOT));
     card.put("cross_validated_weighted", asMap(best));
     card.put("cross_validated_unweighted", asMap(figuresUnweighted(chosen, bestThreshold)));
     card.put("rules_weighted", asMap(decisionFigures(chosen, true, true)));
@@ -164,7 +171,16 @@ public final class TrainClassifierJob {
     RuleErrorRates errorRates = RuleErrorRates.measure(chosen.stream()
         .map(x -> new RuleErrorRates.Decision(x.rules(), x.truth(), x.weight())).toList(), config.rulesDigest(),
         labelsName(config.labels(), (String) card.get("labels_sha256")));
-    writeCard(card, chosen, bestThreshold, errorRates);
+    TextFreeRates textFree = null;
+    if (config.features() == IciModel.Features.TEXT_FREE) {
+      textFree = TextFreeRates.measure(chosen.stream().map(x -> new TextFreeRates.Scored(x.probability(), x.truth(), x.weight()))
+          .toList(), labelsName(config.labels(), (String) card.get("labels_sha256")));
+      card.put("text_free_threshold", textFree.threshold());
+      card.put("text_free_sensitivity", textFree.sensitivity().value());
+      card.put("text_free_specificity", textFree.specificity().value());
+      card.put("text_free_youden_j", textFree.youden());
+    }
+    writeCard(card, chosen, bestThreshold, errorRates, textFree);
     labelled.unpersist();
     return card;
   }
@@ -174,7 +190,8 @@ public final class TrainClassifierJob {
     return labels.getFileName() + " (sha256 " + sha256.substring(0, 12) + ")";
   }
 
-  private void writeCard(Map<String, Object> card, List<Scored> chosen, double threshold, RuleErrorRates errorRates) {
+  private void writeCard(Map<String, Object> card, List<Scored> chosen, double threshold, RuleErrorRates errorRates,
+      TextFreeRates textFree) {
     org.apache.hadoop.fs.Path folder = new org.apache.hadoop.fs.Path(config.model());
     try {
       org.apache.hadoop.fs.FileSystem fs = folder.getFileSystem(spark.sparkContext().hadoopConfiguration());
@@ -182,18 +199,27 @@ public final class TrainClassifierJob {
         out.write(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(card));
       }
       try (var out = fs.create(new org.apache.hadoop.fs.Path(folder, "evaluation.md"), true)) {
-        out.write(evaluation(card, chosen, threshold).getBytes(StandardCharsets.UTF_8));
+        out.write(evaluation(card, chosen, threshold, textFree).getBytes(StandardCharsets.UTF_8));
       }
-      // the rules' error for the expected shares of gold_ici_share: copied to conf/classifier/ when the rules change
-      try (var out = fs.create(new org.apache.hadoop.fs.Path(folder, "rule_error_rates.csv"), true)) {
-        out.write(errorRates.csv().getBytes(StandardCharsets.UTF_8));
+      if (textFree == null) {
+        // the rules' error for the expected shares of gold_ici_share: copied to conf/classifier/ when the rules change
+        try (var out = fs.create(new org.apache.hadoop.fs.Path(folder, "rule_error_rates.csv"), true)) {
+          out.write(errorRates.csv().getBytes(StandardCharsets.UTF_8));
+        }
+      } else {
+        // the text-free model's sensitivity and specificity, for the corrected shares of periods without text
+        try (var out = fs.create(new org.apache.hadoop.fs.Path(folder, "text_free_rates.csv"), true)) {
+          out.write(textFree.csv().getBytes(StandardCharsets.UTF_8));
+        }
       }
+      // the model folder is committed to the repository: no Hadoop checksums or markers in it
+      eu.iciatlas.common.output.BiCopies.removeHadoopLitter(fs, folder);
     } catch (IOException e) {
       throw new IllegalStateException("cannot write " + folder + "/model.json: " + e.getMessage(), e);
     }
   }
 
-  private static String evaluation(Map<String, Object> card, List<Scored> chosen, double threshold) {
+  private static String evaluation(Map<String, Object> card, List<Scored> chosen, double threshold, TextFreeRates textFree) {
     StringBuilder md = new StringBuilder();
     md.append("# The learned ICI classifier: cross-validated evaluation\n\n")
         .append(String.format(Locale.ROOT, "%d labelled projects (`%s`, sha256 %s), stratified %d-fold cross-validation "
@@ -209,7 +235,17 @@ public final class TrainClassifierJob {
     row(md, "theme-only baseline, weighted", decisionFigures(chosen, false, true), labelledIcis);
     row(md, "learned model, unweighted", figuresUnweighted(chosen, threshold), chosen.stream().filter(Scored::truth).count());
     row(md, "rules, unweighted", decisionFigures(chosen, true, false), chosen.stream().filter(Scored::truth).count());
-    md.append("\nBrier score of the rules and the baseline: their 0/1 decision as the probability (= weighted error rate).\n\n")
+    md.append("\nBrier score of the rules and the baseline: their 0/1 decision as the probability (= weighted error rate).\n");
+    if (textFree != null) {
+      md.append(String.format(Locale.ROOT, "%nThe model saw no project text (acronym, lead partner's name and strand only: what the"
+          + " 2000-2013 export has), so its figures show what a period without text can be measured with; the rules' rows use the"
+          + " text. For the corrected shares of such periods (text_free_rates.csv), at the threshold of best Youden's J (%.2f):"
+          + " sensitivity %.3f (%d labelled ICIs, effective %.1f), specificity %.3f (%d labelled others, effective %.1f),"
+          + " J = %.3f.%n", textFree.threshold(), textFree.sensitivity().value(), textFree.sensitivity().labelledProjects(),
+          textFree.sensitivity().effectiveProjects(), textFree.specificity().value(), textFree.specificity().labelledProjects(),
+          textFree.specificity().effectiveProjects(), textFree.youden()));
+    }
+    md.append("\n")
         .append("## Reliability (calibration), out of fold, weighted\n\n| predicted probability | projects | weight | mean predicted | observed ICI share |\n|---|---|---|---|---|\n");
     for (Map<String, Object> bin : reliability(chosen)) {
       md.append(String.format(Locale.ROOT, "| %s | %d | %.0f | %.3f | %s |%n", bin.get("bin"), bin.get("projects"), bin.get("weight"),
@@ -289,7 +325,8 @@ public final class TrainClassifierJob {
   private static double bestF1(List<Scored> scored) {
     double best = 0;
     for (int t = 5; t <= 95; t++) {
-      best = Math.max(best, figures(scored, t / 100.0).f1());
+      double f1 = figures(scored, t / 100.0).f1();
+      best = Double.isNaN(f1) ? best : Math.max(best, f1); // NaN: no project predicted ICI at this threshold
     }
     return best;
   }

@@ -25,7 +25,9 @@ import org.apache.spark.sql.Row;
  * rules that fired (their names, from {@code ici_reasons}), the programme's strand and the
  * partnership (partners, private partners, business-support and research partners, countries).
  * Its output is {@code ici_probability}. It is measured by {@code train-classifier} and not yet used
- * by the analysis (it does not beat the rules yet: data/evaluation/learned_classifier/).
+ * by the analysis (it does not beat the rules yet: data/evaluation/learned_classifier/). The text-free
+ * variant ({@link Features#TEXT_FREE}, conf/classifier/text_free_model/) feeds gold_ici_share_estimated
+ * ({@link EstimatedShares}) for the periods without project text.
  *
  * <p>The feature stages are Spark ML built-ins saved with the model (one PipelineModel folder).
  * Vocabularies are capped (words and word pairs in at least 10 texts, the 4,000 and 2,000 most
@@ -36,23 +38,37 @@ public final class IciModel {
   static final List<String> NUMERIC = List.of("f_partners", "f_private_partners", "f_business_support", "f_research",
       "f_countries", "f_has_text", "f_strand_cross_border", "f_strand_transnational", "f_strand_interregional",
       "f_strand_eni_enpi", "f_strand_ipa");
+  private static final List<String> STRANDS = List.of("cross_border", "transnational", "interregional", "eni_enpi", "ipa");
   private static final String TEXT_FIELDS = "acronym, title, title_lang2, title_lang3, description_en, description_1,"
       + " description_2, expected_results_en, expected_results_1, expected_results_2";
 
   private IciModel() {}
 
+  /**
+   * What a model sees. TEXT: everything; NO_TEXT: themes, rule hits, strand and partnership; TEXT_FREE:
+   * only what the exports without project text have (the 2000-2013 partner export: acronym, lead
+   * partner's name, programme strand; legal status is 'unknown' for 99 % of its partners and the
+   * cross-border programmes list only the lead partner, so neither partnership nor rule hits).
+   */
+  public enum Features { TEXT, NO_TEXT, TEXT_FREE }
+
   /** Columns the model reads: silver_projects (with the rules' columns) and the programme's strand. */
-  static SQLTransformer features() {
-    StringBuilder sql = new StringBuilder("SELECT *, lower(concat_ws(' ', ").append(TEXT_FIELDS).append(")) AS m_text, ")
-        .append("coalesce(themes, array()) AS m_themes, ")
-        .append("transform(coalesce(ici_reasons, array()), r -> regexp_extract(r, '^([A-Za-z0-9_]+)', 1)) AS m_rules, ")
-        .append("cast(coalesce(partners, 0) AS double) AS f_partners, ")
-        .append("cast(coalesce(private_partners, 0) AS double) AS f_private_partners, ")
-        .append("cast(coalesce(has_business_support, 0) AS double) AS f_business_support, ")
-        .append("cast(coalesce(has_research, 0) AS double) AS f_research, ")
-        .append("cast(coalesce(partner_countries, 0) AS double) AS f_countries, ")
-        .append("CASE WHEN has_text THEN 1.0 ELSE 0.0 END AS f_has_text");
-    for (String strand : List.of("cross_border", "transnational", "interregional", "eni_enpi", "ipa")) {
+  static SQLTransformer features(Features set) {
+    StringBuilder sql = new StringBuilder("SELECT *, ");
+    if (set == Features.TEXT_FREE) {
+      sql.append("lower(concat_ws(' ', acronym, array_join(coalesce(lead_partners, array()), ' '))) AS m_text");
+    } else {
+      sql.append("lower(concat_ws(' ', ").append(TEXT_FIELDS).append(")) AS m_text, ")
+          .append("coalesce(themes, array()) AS m_themes, ")
+          .append("transform(coalesce(ici_reasons, array()), r -> regexp_extract(r, '^([A-Za-z0-9_]+)', 1)) AS m_rules, ")
+          .append("cast(coalesce(partners, 0) AS double) AS f_partners, ")
+          .append("cast(coalesce(private_partners, 0) AS double) AS f_private_partners, ")
+          .append("cast(coalesce(has_business_support, 0) AS double) AS f_business_support, ")
+          .append("cast(coalesce(has_research, 0) AS double) AS f_research, ")
+          .append("cast(coalesce(partner_countries, 0) AS double) AS f_countries, ")
+          .append("CASE WHEN has_text THEN 1.0 ELSE 0.0 END AS f_has_text");
+    }
+    for (String strand : STRANDS) {
       sql.append(", CASE WHEN coalesce(strand, 'cross_border') = '").append(strand).append("' THEN 1.0 ELSE 0.0 END AS f_strand_")
           .append(strand);
     }
@@ -63,25 +79,35 @@ public final class IciModel {
    * The unfitted feature stages: columns, tokens, vocabularies, one vector. The vocabularies are fitted
    * on texts only (every project of the export, labelled or not), never on labels.
    */
-  public static Pipeline featurePipeline(boolean withText) {
+  public static Pipeline featurePipeline(Features set) {
     RegexTokenizer words = new RegexTokenizer().setInputCol("m_text").setOutputCol("m_words")
         .setPattern("[^\\p{L}\\p{N}]+").setMinTokenLength(3).setToLowercase(false);
     NGram pairs = new NGram().setN(2).setInputCol("m_words").setOutputCol("m_pairs");
     CountVectorizer wordVocabulary = new CountVectorizer().setInputCol("m_words").setOutputCol("v_words")
-        .setMinDF(10).setVocabSize(4_000).setBinary(true);
+        .setMinDF(set == Features.TEXT_FREE ? 5 : 10).setVocabSize(4_000).setBinary(true);
     CountVectorizer pairVocabulary = new CountVectorizer().setInputCol("m_pairs").setOutputCol("v_pairs")
         .setMinDF(10).setVocabSize(2_000).setBinary(true);
     CountVectorizer themes = new CountVectorizer().setInputCol("m_themes").setOutputCol("v_themes").setMinDF(1).setBinary(true);
     CountVectorizer rules = new CountVectorizer().setInputCol("m_rules").setOutputCol("v_rules").setMinDF(1).setBinary(true);
-    List<PipelineStage> stages = new ArrayList<>(List.of(features()));
+    List<PipelineStage> stages = new ArrayList<>(List.of(features(set)));
     List<String> inputs = new ArrayList<>();
-    if (withText) {
-      stages.addAll(List.of(words, pairs, wordVocabulary, pairVocabulary));
-      inputs.addAll(List.of("v_words", "v_pairs"));
+    switch (set) {
+      case TEXT -> {
+        stages.addAll(List.of(words, pairs, wordVocabulary, pairVocabulary, themes, rules));
+        inputs.addAll(List.of("v_words", "v_pairs", "v_themes", "v_rules"));
+        inputs.addAll(NUMERIC);
+      }
+      case NO_TEXT -> {
+        stages.addAll(List.of(themes, rules));
+        inputs.addAll(List.of("v_themes", "v_rules"));
+        inputs.addAll(NUMERIC);
+      }
+      case TEXT_FREE -> {
+        stages.addAll(List.of(words, wordVocabulary));
+        inputs.add("v_words");
+        STRANDS.forEach(strand -> inputs.add("f_strand_" + strand));
+      }
     }
-    stages.addAll(List.of(themes, rules));
-    inputs.addAll(List.of("v_themes", "v_rules"));
-    inputs.addAll(NUMERIC);
     stages.add(new VectorAssembler().setInputCols(inputs.toArray(new String[0])).setOutputCol("m_features"));
     return new Pipeline().setStages(stages.toArray(new PipelineStage[0]));
   }
@@ -120,7 +146,11 @@ public final class IciModel {
         }
       }
     }
-    names.addAll(NUMERIC);
+    for (Transformer stage : model.stages()) {
+      if (stage instanceof VectorAssembler assembler) {
+        java.util.Arrays.stream(assembler.getInputCols()).filter(c -> c.startsWith("f_")).forEach(names::add);
+      }
+    }
     return names;
   }
 

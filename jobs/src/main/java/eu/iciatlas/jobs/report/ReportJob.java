@@ -70,6 +70,7 @@ public final class ReportJob {
     summary(html);
     map(html, period, shares);
     figure2(html, shares);
+    estimatedWithoutText(html, period, shares);
     figure3(html, period);
     table1(html, period);
     table2(html, period);
@@ -275,6 +276,82 @@ public final class ReportJob {
               ? "no share: " + r.getAs("share_null_reason") : r.getAs("completeness_note"))).append("</td></tr>\n");
     }
     h.append("</table>\n");
+  }
+
+  /**
+   * gold_ici_share_estimated of the period: the share the text-free model calls ICI, corrected by its measured error, with the
+   * method's check (where text exists: does the interval hold the expected share?) and the paper's hand-read shares where
+   * the paper gives one (context, not a target).
+   */
+  private void estimatedWithoutText(StringBuilder h, String period, List<Row> shares) {
+    if (!tables.exists(Tables.GOLD_ICI_SHARE_ESTIMATED)
+        || !java.util.Arrays.asList(tables.read(Tables.GOLD_ICI_SHARE_ESTIMATED).columns()).contains("interval_holds_expected_share")) {
+      return; // an output of an earlier version: analyse it again to get the estimates and their check
+    }
+    List<Row> rows = rows(Tables.GOLD_ICI_SHARE_ESTIMATED, period, "region_kind", "region_name");
+    if (rows.isEmpty()) {
+      return;
+    }
+    List<Row> checks = tables.read(Tables.GOLD_ICI_SHARE_ESTIMATED).filter(col("interval_holds_expected_share").isNotNull())
+        .select("interval_holds_expected_share").collectAsList();
+    long held = checks.stream().filter(r -> r.getBoolean(0)).count();
+    Map<String, Object> expected = new TreeMap<>();
+    shares.forEach(r -> expected.put(r.getAs("region_id"), optional(r, "expected_share")));
+    Map<String, String[]> paper = paperShares(period);
+    Row rated = rows.stream().filter(r -> r.getAs("sensitivity") != null).findFirst().orElse(null);
+    h.append("<h3 id='estimated'>Estimated without project text</h3>\n<p class='note'>");
+    if (rated == null) {
+      h.append("No estimate: ").append(Html.escape(rows.get(0).getAs("estimate_null_reason"))).append(".</p>\n");
+      return;
+    }
+    h.append(String.format(java.util.Locale.ROOT, "For periods whose exports have no project text, a text-free model (acronym,"
+            + " lead partner's name, strand) calls projects ICI; its measured sensitivity (%.1f %%) and specificity (%.1f %%)"
+            + " correct that share (Rogan-Gladen, 95 %% bootstrap interval). <b>The check</b>: where projects have text, the"
+            + " interval should hold the expected share of Figure 2 and be at most %.0f points wide; it does in %d of %d regions.",
+            100 * rated.<Double>getAs("sensitivity"), 100 * rated.<Double>getAs("specificity"),
+            100 * eu.iciatlas.common.analysis.EstimatedShares.MAX_CHECK_WIDTH, held, checks.size()))
+        .append(rows.stream().anyMatch(r -> String.valueOf((Object) r.getAs("estimate_null_reason")).startsWith("no estimate: the method"))
+            ? " So the regions without text get no estimate (the note says why); the rows with text show the check."
+            : "")
+        .append(" The paper's shares were read by hand (Mikhaylov &amp; Mikhaylova 2015): context, not a target.</p>\n");
+    h.append("<table id='estimated-table'><tr><th>region</th><th>kind</th><th>projects</th><th>with text</th>"
+        + "<th>called ICI without text</th><th>share called ICI (uncorrected)</th><th>estimated share (95 % interval)</th>"
+        + "<th>expected share from text</th><th>interval holds it</th><th>the paper</th><th>note</th></tr>\n");
+    for (Row r : rows) {
+      String[] p = paper.get((String) r.getAs("region_id"));
+      Object holds = r.getAs("interval_holds_expected_share");
+      h.append("<tr><td>").append(Html.escape(r.getAs("region_name"))).append("</td><td>").append(Html.escape(r.getAs("region_kind")))
+          .append("</td>").append(num(r.getAs("projects"))).append(num(r.getAs("projects_with_text"))).append(num(r.getAs("predicted_icis")))
+          .append(pct(r.getAs("apparent_share")))
+          .append(r.getAs("estimated_share_low") == null ? pct(r.getAs("estimated_share"))
+              : pctInterval(r.getAs("estimated_share"), r.getAs("estimated_share_low"), r.getAs("estimated_share_high")))
+          .append(pct(expected.get((String) r.getAs("region_id")))).append("<td>").append(holds == null ? "" : (Boolean) holds ? "yes" : "no")
+          .append("</td>").append(p == null ? "<td></td>" : pct(Double.valueOf(p[0]))).append("<td>")
+          .append(Html.escape(r.getAs("estimate_null_reason") != null ? ((String) r.getAs("estimate_null_reason"))
+                  .startsWith("no estimate: the method") ? "no estimate: the check above failed"
+                  : (String) r.getAs("estimate_null_reason")
+              : p == null || p[1].isEmpty() ? "" : "the paper counted " + p[1] + " projects")).append("</td></tr>\n");
+    }
+    h.append("</table>\n");
+  }
+
+  /** region_id -> {share, projects} of the paper for the period (packaged ici-atlas-reference/paper_ici_shares.csv). */
+  static Map<String, String[]> paperShares(String period) {
+    Map<String, String[]> out = new TreeMap<>();
+    try (java.io.InputStream in = ReportJob.class.getResourceAsStream("/ici-atlas-reference/paper_ici_shares.csv")) {
+      if (in == null) {
+        return out;
+      }
+      for (Map<String, String> r : eu.iciatlas.common.config.ConfFiles.semicolonCsv(
+          new java.io.InputStreamReader(in, java.nio.charset.StandardCharsets.UTF_8), "paper_ici_shares.csv")) {
+        if (period.equals(r.get("period"))) {
+          out.put(r.get("region_id"), new String[] {r.get("paper_share"), r.get("paper_projects") == null ? "" : r.get("paper_projects")});
+        }
+      }
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("cannot read the packaged paper_ici_shares.csv: " + e.getMessage(), e);
+    }
+    return out;
   }
 
   private void figure3(StringBuilder h, String period) {
