@@ -123,6 +123,9 @@ def main():
         t_wall, t_cpu, t_rss = gnu_time(os.path.join(first, "ten-rows.time"))
         lines.append("| first contact | wall s | CPU s | peak RSS MiB |\n|---|---|---|---|")
         lines.append(f"| README sample command (`bin/ici-atlas run --output DIR --regions baltic`, built) | {s_wall:.0f} | {s_cpu:.0f} | {s_rss:.0f} |")
+        if os.path.exists(os.path.join(first, "sample-rerun.time")):
+            r_wall, r_cpu, r_rss = gnu_time(os.path.join(first, "sample-rerun.time"))
+            lines.append(f"| the same command again into the same output (a rerun) | {r_wall:.0f} | {r_cpu:.0f} | {r_rss:.0f} |")
         lines.append(f"| a 10-row Keep.eu partner file through `ingest` | {t_wall:.0f} | {t_cpu:.0f} | {t_rss:.0f} |")
         lines.append("")
     micro = os.path.join(work, "micro.json")

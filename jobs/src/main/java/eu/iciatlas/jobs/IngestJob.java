@@ -52,8 +52,9 @@ import org.apache.spark.storage.StorageLevel;
  * programme_key), silver_calls, silver_nuts_regions, silver_nuts_conversion,
  * silver_region_indicators (key nuts2, year, indicator), quarantine_* (reason, raw record),
  * nuts_recode_report and ingest_audit; silver, quarantine and audit tables also as CSV under
- * {@code DIR/bi/}. Every table is overwritten in one Delta commit, so a rerun on the same inputs
- * gives the same tables. Checks: rows read = accepted + quarantined (+ skipped for --period) for
+ * {@code DIR/bi/}. Every table is written in one Delta commit (the run's periods of the period
+ * tables), so a rerun on the same inputs gives the same tables; the NUTS and Eurostat tables are kept
+ * without a commit when their last commits name the same inputs, settings and code. Checks: rows read = accepted + quarantined (+ skipped for --period) for
  * every input file, or the job fails.
  */
 public final class IngestJob {
@@ -173,26 +174,42 @@ public final class IngestJob {
       rows.put(Tables.SILVER_CALLS, writer.write(Tables.SILVER_CALLS,
           KeepSilver.calls(Validation.accepted(checkedCalls)), true, silverScope));
 
-      // Eurostat
+      // Eurostat: kept when the output already has it from the same files, NUTS tables, indicators, settings and code
       Instant eurostatStart = Instant.now();
-      Dataset<Row> observations = EurostatBronze.read(spark, eurostatFiles, config.runId(), ingestedAt)
-          .persist(StorageLevel.MEMORY_AND_DISK());
-      progress.stage("read Eurostat files", eurostatFiles.size() + " file(s)", eurostatStart);
-      rows.put(Tables.BRONZE_EUROSTAT, writer.write(Tables.BRONZE_EUROSTAT,
-          Validation.accepted(observations).drop("raw_record"), false));
-      rows.put(Tables.QUARANTINE_EUROSTAT, writer.write(Tables.QUARANTINE_EUROSTAT, observations
-          .filter(col(Validation.REASON).isNotNull())
-          .select(col(Validation.REASON).as("reason"), col(Validation.DETAIL).as("reason_detail"),
-              col(CsvSources.SOURCE_FILE), col(CsvSources.SOURCE_ROW),
-              org.apache.spark.sql.functions.coalesce(col("raw_record"), col("raw_value")).as("raw_record"),
-              col("dataset"), col("geo"), col("year"), col("_ingested_at"), col("_run_id")), true));
-      Dataset<Row> bronzeEurostat = writer.read(Tables.BRONZE_EUROSTAT);
-      Instant indicatorStart = Instant.now();
-      RegionIndicators.Result indicatorResult = RegionIndicators.build(bronzeEurostat, indicators, regions, conversions,
-          outputVersion, settings.minRecodeCoverage(), progress::info);
-      progress.stage("detect NUTS versions of Eurostat files", indicatorResult.versionByFile().size() + " file(s)", indicatorStart);
-      rows.put(Tables.SILVER_REGION_INDICATORS, writer.write(Tables.SILVER_REGION_INDICATORS, indicatorResult.indicators(), true));
-      rows.put(Tables.NUTS_RECODE_REPORT, writer.write(Tables.NUTS_RECODE_REPORT, indicatorResult.report(), true));
+      String eurostatNote = eurostatNote(eurostatFiles, nutsNote, conf, settings, hadoopConf);
+      List<Row> keptAudit = keptEurostatAudit(writer, eurostatNote, eurostatFiles.size());
+      Dataset<Row> eurostatAudit;
+      Dataset<Row> observations = null;
+      if (keptAudit != null) {
+        unchanged.addAll(EUROSTAT_TABLES);
+        eurostatAudit = spark.createDataFrame(keptAudit, keptAudit.get(0).schema()).withColumn("run_id", lit(config.runId()));
+        progress.stage("Eurostat tables", "unchanged since run " + keptAudit.get(0).getAs("run_id")
+            + " wrote them (same files, NUTS data, indicators, settings): kept", eurostatStart);
+      } else {
+        String note = eurostatNote + RUN_MARK + config.runId();
+        observations = EurostatBronze.read(spark, eurostatFiles, config.runId(), ingestedAt)
+            .persist(StorageLevel.MEMORY_AND_DISK());
+        progress.stage("read Eurostat files", eurostatFiles.size() + " file(s)", eurostatStart);
+        rows.put(Tables.BRONZE_EUROSTAT, writer.write(Tables.BRONZE_EUROSTAT,
+            Validation.accepted(observations).drop("raw_record"), false, Scope.WHOLE_TABLE, note));
+        rows.put(Tables.QUARANTINE_EUROSTAT, writer.write(Tables.QUARANTINE_EUROSTAT, observations
+            .filter(col(Validation.REASON).isNotNull())
+            .select(col(Validation.REASON).as("reason"), col(Validation.DETAIL).as("reason_detail"),
+                col(CsvSources.SOURCE_FILE), col(CsvSources.SOURCE_ROW),
+                org.apache.spark.sql.functions.coalesce(col("raw_record"), col("raw_value")).as("raw_record"),
+                col("dataset"), col("geo"), col("year"), col("_ingested_at"), col("_run_id")), true, Scope.WHOLE_TABLE, note));
+        Dataset<Row> bronzeEurostat = writer.read(Tables.BRONZE_EUROSTAT);
+        Instant indicatorStart = Instant.now();
+        RegionIndicators.Result indicatorResult = RegionIndicators.build(bronzeEurostat, indicators, regions, conversions,
+            outputVersion, settings.minRecodeCoverage(), progress::info);
+        progress.stage("detect NUTS versions of Eurostat files", indicatorResult.versionByFile().size() + " file(s)", indicatorStart);
+        rows.put(Tables.SILVER_REGION_INDICATORS, writer.write(Tables.SILVER_REGION_INDICATORS, indicatorResult.indicators(), true,
+            Scope.WHOLE_TABLE, note));
+        rows.put(Tables.NUTS_RECODE_REPORT, writer.write(Tables.NUTS_RECODE_REPORT, indicatorResult.report(), true,
+            Scope.WHOLE_TABLE, note));
+        eurostatAudit = IngestAudit.of(Tables.BRONZE_EUROSTAT, "observation", observations, bronzeEurostat,
+            writer.read(Tables.QUARANTINE_EUROSTAT), observations.limit(0), config.runId());
+      }
 
       // Audit, from the tables as written
       Instant auditStart = Instant.now();
@@ -204,15 +221,17 @@ public final class IngestJob {
               writer.read(Tables.QUARANTINE_KEEP_PARTNERS).filter(thisRun), delivered.get(Kind.PARTNERS).filter(inRun.unary_$bang())))
           .unionByName(keepAudit(Tables.BRONZE_KEEP_CALLS, bronzeCalls, writer.read(Tables.SILVER_CALLS).filter(runPeriod),
               writer.read(Tables.QUARANTINE_KEEP_CALLS).filter(thisRun), delivered.get(Kind.CALLS).filter(inRun.unary_$bang())))
-          .unionByName(IngestAudit.of(Tables.BRONZE_EUROSTAT, "observation", observations, bronzeEurostat,
-              writer.read(Tables.QUARANTINE_EUROSTAT), observations.limit(0), config.runId()));
+          .unionByName(eurostatAudit);
       rows.put(Tables.INGEST_AUDIT, writer.write(Tables.INGEST_AUDIT, audit, true, Scope.equalTo("run_id", config.runId())));
       List<Row> auditRows = writer.read(Tables.INGEST_AUDIT).filter(col("run_id").equalTo(config.runId()))
           .orderBy("table", "source_file").collectAsList();
       progress.stage("audit", auditRows.size() + " file(s)", auditStart);
       printAudit(auditRows);
-      for (Dataset<Row> d : List.of(checkedProjects, checkedPartners, checkedCalls, observations, regions, conversions)) {
+      for (Dataset<Row> d : List.of(checkedProjects, checkedPartners, checkedCalls, regions, conversions)) {
         d.unpersist();
+      }
+      if (observations != null) {
+        observations.unpersist();
       }
       List<String> unbalanced = new ArrayList<>();
       for (Row r : auditRows) {
@@ -226,6 +245,54 @@ public final class IngestJob {
       }
       return new Outcome(rows, auditRows, runPeriods, unchanged);
     }
+  }
+
+  private static final List<String> EUROSTAT_TABLES = List.of(Tables.BRONZE_EUROSTAT, Tables.QUARANTINE_EUROSTAT,
+      Tables.SILVER_REGION_INDICATORS, Tables.NUTS_RECODE_REPORT);
+  private static final String RUN_MARK = " written by run ";
+
+  /**
+   * What the Eurostat tables are made from: every file (path, as the lineage columns hold it, and
+   * SHA-256), the NUTS data, the indicator definitions, the settings they use and the code.
+   */
+  private static String eurostatNote(List<String> files, String nutsNote, ConfFiles conf, PipelineSettings settings,
+      Configuration hadoopConf) {
+    List<String> texts = new ArrayList<>();
+    for (String file : new java.util.TreeSet<>(files)) {
+      texts.add(file + " " + FileDigest.of(file, hadoopConf).sha256());
+    }
+    texts.add(nutsNote);
+    texts.add("indicators " + conf.table("indicators.csv"));
+    texts.add("output.nuts.version=" + settings.outputNutsVersion() + " nuts.recode.min.coverage=" + settings.minRecodeCoverage());
+    texts.add("code " + eu.iciatlas.common.io.CodeDigest.of(IngestJob.class));
+    return "eurostat-inputs " + eu.iciatlas.common.output.RunGuard.sha256(texts);
+  }
+
+  /**
+   * The audit rows of the run that wrote all four Eurostat tables from the same inputs (one per
+   * file), or null when a table differs, was restored or written otherwise, or its audit is
+   * incomplete: then the tables are built again.
+   */
+  private List<Row> keptEurostatAudit(TableWriter writer, String eurostatNote, int files) {
+    String runId = null;
+    for (String table : EUROSTAT_TABLES) {
+      String note = writer.lastCommitNote(table);
+      if (note == null || !note.startsWith(eurostatNote + RUN_MARK)) {
+        return null;
+      }
+      String writtenBy = note.substring((eurostatNote + RUN_MARK).length());
+      if (runId != null && !runId.equals(writtenBy)) {
+        return null;
+      }
+      runId = writtenBy;
+    }
+    if (writer.latestVersion(Tables.INGEST_AUDIT) < 0) {
+      return null;
+    }
+    List<Row> audit = writer.read(Tables.INGEST_AUDIT)
+        .filter(col("run_id").equalTo(runId).and(col("table").equalTo(Tables.BRONZE_EUROSTAT))).collectAsList();
+    long distinctFiles = audit.stream().map(r -> r.<String>getAs("source_file")).distinct().count();
+    return audit.isEmpty() || distinctFiles != files ? null : audit;
   }
 
   private static final org.apache.spark.sql.types.StructType PROVENANCE = new org.apache.spark.sql.types.StructType()

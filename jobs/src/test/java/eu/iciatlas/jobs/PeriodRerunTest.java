@@ -23,10 +23,10 @@ import org.junit.jupiter.api.Test;
 class PeriodRerunTest {
   private final SparkSession spark = SparkTestSession.get();
 
-  private IngestJob.Outcome ingest(Path output, String period, String runId) {
+  private IngestJob.Outcome ingest(Path output, String period, String runId, String... settings) {
     IngestConfig config = new IngestConfig(List.of(TestData.sample("keep").toString()),
         List.of(TestData.sample("eurostat/tgs00001.tsv.gz").toString()), TestData.sample("nuts").toString(),
-        List.of(period), output.toString(), TestData.repoRoot().resolve("conf"), List.of(), runId);
+        List.of(period), output.toString(), TestData.repoRoot().resolve("conf"), List.of(settings), runId);
     return new IngestJob(config, spark, new Progress(new PrintStream(System.err, true))).run();
   }
 
@@ -46,7 +46,14 @@ class PeriodRerunTest {
     assertEquals(List.of("2014-2020"), periods(output, Tables.SILVER_PROJECTS));
     List<Row> projects2014 = table(output, Tables.SILVER_PROJECTS).drop("_source_records").orderBy("project_id").collectAsList();
 
-    IngestJob.Outcome second = ingest(output, "2007-2013", "run-2007");
+    // another setting the Eurostat tables depend on: rebuilt, not kept (the NUTS tables are kept: the same files)
+    IngestJob.Outcome second = ingest(output, "2007-2013", "run-2007", "nuts.recode.min.coverage=0.9");
+    assertEquals(List.of(Tables.SILVER_NUTS_REGIONS, Tables.SILVER_NUTS_CONVERSION), second.keptUnchanged());
+    for (String eurostat : List.of(Tables.BRONZE_EUROSTAT, Tables.QUARANTINE_EUROSTAT, Tables.SILVER_REGION_INDICATORS,
+        Tables.NUTS_RECODE_REPORT)) {
+      assertTrue(second.rowsPerTable().containsKey(eurostat), eurostat + " rewritten");
+      assertEquals(2, spark.sql("DESCRIBE HISTORY delta.`" + output.resolve("delta").resolve(eurostat) + "`").count(), eurostat);
+    }
     assertEquals(List.of("2007-2013", "2014-2020"), periods(output, Tables.SILVER_PROJECTS));
     assertEquals(projects2014, table(output, Tables.SILVER_PROJECTS).filter(col("period").equalTo("2014-2020"))
         .drop("_source_records").orderBy("project_id").collectAsList(), "2014-2020 rows are untouched");

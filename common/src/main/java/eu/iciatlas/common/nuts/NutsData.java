@@ -33,7 +33,7 @@ public final class NutsData {
 
   /**
    * What the NUTS tables of a run are made from: the SHA-256 of every CSV file of the folder (name
-   * and content) and of the classes that read them. Equal notes mean equal tables, so a rerun with
+   * and content) and of the code that reads them. Equal notes mean equal tables, so a rerun with
    * the same folder can keep the tables it already has.
    */
   public static String inputNote(SparkSession spark, String folder) {
@@ -42,14 +42,7 @@ public final class NutsData {
     for (String file : InputFiles.expand("--nuts", List.of(folder), List.of("csv"), conf)) {
       texts.add(SourceFiles.baseName(file) + " " + eu.iciatlas.common.io.FileDigest.of(file, conf).sha256());
     }
-    for (Class<?> reader : List.of(NutsData.class, CsvSources.class)) {
-      try (java.io.InputStream in = reader.getResourceAsStream(reader.getSimpleName() + ".class")) {
-        texts.add(reader.getName() + " " + java.util.HexFormat.of().formatHex(
-            java.security.MessageDigest.getInstance("SHA-256").digest(in.readAllBytes())));
-      } catch (java.io.IOException | java.security.NoSuchAlgorithmException e) {
-        throw new IllegalStateException("cannot read the class file of " + reader.getName(), e);
-      }
-    }
+    texts.add("code " + eu.iciatlas.common.io.CodeDigest.of());
     return "nuts-inputs " + eu.iciatlas.common.output.RunGuard.sha256(texts);
   }
 
