@@ -376,6 +376,7 @@ class PipelineTest {
         .redirectErrorStream(true).start();
     String text = new String(check.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
     assertEquals(0, check.waitFor(), text);
+    assertEquals(8, text.lines().filter(l -> l.contains(" rows matched")).count(), "the 8 foreign keys of datapackage.json: " + text);
     long facts = table(Tables.STAR_FACT_PARTICIPATION, 0).count();
     assertTrue(text.contains("star_fact_participation.region_key -> star_dim_region: " + facts + " of " + facts
         + " rows matched (key dtype int64)"), text);

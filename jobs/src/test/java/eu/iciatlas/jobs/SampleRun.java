@@ -46,10 +46,13 @@ final class SampleRun {
     IngestJob.Outcome second = new IngestJob(config(output, "run-2"), SparkTestSession.get(), progress).run();
     Map<String, Long> gold = new AnalyseJob(new AnalyseJob.Config(output.toString(), TestData.repoRoot().resolve("conf"),
         List.of(), "baltic", List.of(), false), SparkTestSession.get(), progress).run();
-    // as a guarded run does once it has succeeded: the jobs' BI copies (and the single-file xlsx and DuckDB copies) are staged until then
-    GuardedRun.stageSingleFiles(new eu.iciatlas.common.output.TableWriter(SparkTestSession.get(), output.toString(), progress),
-        output.toString(), SparkTestSession.get().sparkContext().hadoopConfiguration(), progress);
+    // as a guarded run does once it has succeeded: the jobs' BI copies (and the single-file xlsx and DuckDB copies) are
+    // staged until then, and the data dictionary (bi/README.md, bi/datapackage.json) is written after them
+    eu.iciatlas.common.output.TableWriter writer = new eu.iciatlas.common.output.TableWriter(SparkTestSession.get(),
+        output.toString(), progress);
+    GuardedRun.stageSingleFiles(writer, output.toString(), SparkTestSession.get().sparkContext().hadoopConfiguration(), progress);
     eu.iciatlas.common.output.BiCopies.publish(output.toUri().toString(), SparkTestSession.get().sparkContext().hadoopConfiguration());
+    eu.iciatlas.common.output.BiReadme.write(SparkTestSession.get(), writer, output.toString());
     return new Result(output, first, second, gold);
   }
 

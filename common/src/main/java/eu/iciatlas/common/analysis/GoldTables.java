@@ -94,8 +94,8 @@ public final class GoldTables {
           .withColumn(name + "_low", lit(null).cast("double")).withColumn(name + "_high", lit(null).cast("double"))
           .withColumn("expected_share_basis", lit("no expected share: " + rates.unusableReason()));
     }
-    double p = rates.ici().share();
-    double q = rates.notIci().share();
+    double p = rates.ici().value();
+    double q = rates.notIci().value();
     Column others = projects.minus(icis);
     Column expected = icis.multiply(p).plus(others.multiply(q));
     Column variance = icis.multiply(p * (1 - p)).plus(others.multiply(q * (1 - q)))

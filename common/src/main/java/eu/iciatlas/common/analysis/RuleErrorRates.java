@@ -19,48 +19,26 @@ import java.util.Map;
  * only: the file names the digest of those rules ({@link IciClassifier#decisionDigest()}); when the
  * configured rules differ, {@link #unusableReason()} says so and the expected shares are null.
  */
-public record RuleErrorRates(Rate ici, Rate notIci, String rulesDigest, String labels, String unusableReason) {
+public record RuleErrorRates(WeightedProportion ici, WeightedProportion notIci, String rulesDigest, String labels,
+    String unusableReason) {
   public static final String FILE = "classifier/rule_error_rates.csv";
-
-  /** The labelled projects of one rule decision. */
-  public record Rate(long labelledProjects, double weightedProjects, double weightedIcis, double effectiveProjects) {
-    /** The weighted share of labelled ICIs. */
-    public double share() {
-      return weightedIcis / weightedProjects;
-    }
-
-    /** The sampling variance of {@link #share()}: p(1-p) / effective projects. */
-    public double variance() {
-      double p = share();
-      return p * (1 - p) / effectiveProjects;
-    }
-  }
+  private static final String WRITTEN_BY = "bin/ici-atlas train-classifier";
 
   /** One labelled project: the rules' decision, the label and the project's weight. */
   public record Decision(boolean predictedIci, boolean labelledIci, double weight) {}
 
-  /** The rates of these labelled decisions (the two rule decisions must each have labelled projects). */
+  /**
+   * The rates of these labelled decisions: among the projects of each rule decision, the weighted
+   * share of labelled ICIs (both decisions must have labelled projects).
+   */
   public static RuleErrorRates measure(List<Decision> decisions, String rulesDigest, String labels) {
-    return new RuleErrorRates(rate(decisions, true), rate(decisions, false), rulesDigest, labels, null);
-  }
-
-  private static Rate rate(List<Decision> decisions, boolean predicted) {
-    long n = 0;
-    double weight = 0;
-    double icis = 0;
-    double squares = 0;
+    WeightedProportion.Tally ici = new WeightedProportion.Tally();
+    WeightedProportion.Tally notIci = new WeightedProportion.Tally();
     for (Decision d : decisions) {
-      if (d.predictedIci() == predicted) {
-        n++;
-        weight += d.weight();
-        icis += d.labelledIci() ? d.weight() : 0;
-        squares += d.weight() * d.weight();
-      }
+      (d.predictedIci() ? ici : notIci).add(d.weight(), d.labelledIci());
     }
-    if (n == 0) {
-      throw new IllegalArgumentException("no labelled project the rules " + (predicted ? "call" : "do not call") + " ICI");
-    }
-    return new Rate(n, weight, icis, weight * weight / squares);
+    return new RuleErrorRates(ici.proportion("labelled project the rules call ICI"),
+        notIci.proportion("labelled project the rules do not call ICI"), rulesDigest, labels, null);
   }
 
   /**
@@ -69,27 +47,13 @@ public record RuleErrorRates(Rate ici, Rate notIci, String rulesDigest, String l
    */
   public static RuleErrorRates load(ConfFiles conf, String configuredRulesDigest) {
     List<Map<String, String>> rows = conf.table(FILE);
-    Rate ici = null;
-    Rate notIci = null;
+    WeightedProportion ici = null;
+    WeightedProportion notIci = null;
     String digest = null;
     String labels = null;
     for (int i = 0; i < rows.size(); i++) {
       Map<String, String> r = rows.get(i);
-      Rate rate;
-      try {
-        rate = new Rate(Long.parseLong(ConfFiles.required(r, "labelled_projects", FILE, i)),
-            Double.parseDouble(ConfFiles.required(r, "weighted_projects", FILE, i)),
-            Double.parseDouble(ConfFiles.required(r, "weighted_icis", FILE, i)),
-            Double.parseDouble(ConfFiles.required(r, "effective_projects", FILE, i)));
-      } catch (NumberFormatException e) {
-        throw new InputException("configuration file " + FILE + ", row " + (i + 1) + ": " + e.getMessage()
-            + "; the counts are numbers (write the file with bin/ici-atlas train-classifier)");
-      }
-      if (rate.weightedProjects() <= 0 || rate.weightedIcis() < 0 || rate.weightedIcis() > rate.weightedProjects()
-          || rate.effectiveProjects() <= 0) {
-        throw new InputException("configuration file " + FILE + ", row " + (i + 1)
-            + ": needs 0 <= weighted_icis <= weighted_projects and effective_projects > 0");
-      }
+      WeightedProportion rate = WeightedProportion.parse(r, "weighted_icis", FILE, i, WRITTEN_BY);
       switch (ConfFiles.required(r, "rule_decision", FILE, i)) {
         case "ici" -> ici = rate;
         case "not_ici" -> notIci = rate;
@@ -100,7 +64,7 @@ public record RuleErrorRates(Rate ici, Rate notIci, String rulesDigest, String l
       String rowLabels = ConfFiles.required(r, "labels", FILE, i);
       if ((digest != null && !digest.equals(rowDigest)) || (labels != null && !labels.equals(rowLabels))) {
         throw new InputException("configuration file " + FILE + ", row " + (i + 1) + ": rules_digest and labels differ from"
-            + " the row before; both rows come from one measurement (write the file with bin/ici-atlas train-classifier)");
+            + " the row before; both rows come from one measurement (write the file with " + WRITTEN_BY + ")");
       }
       digest = rowDigest;
       labels = rowLabels;
@@ -126,9 +90,8 @@ public record RuleErrorRates(Rate ici, Rate notIci, String rulesDigest, String l
     return s.toString();
   }
 
-  private void row(StringBuilder s, String decision, Rate r) {
-    s.append(String.format(Locale.ROOT, "%s;%d;%.4f;%.4f;%.2f;%s;%s%n", decision, r.labelledProjects(), r.weightedProjects(),
-        r.weightedIcis(), r.effectiveProjects(), rulesDigest, labels));
+  private void row(StringBuilder s, String decision, WeightedProportion r) {
+    s.append(decision).append(';').append(r.cells()).append(';').append(rulesDigest).append(';').append(labels).append('\n');
   }
 
   /** What an expected share rests on, for expected_share_basis. */
@@ -136,6 +99,6 @@ public record RuleErrorRates(Rate ici, Rate notIci, String rulesDigest, String l
     return String.format(Locale.ROOT, "count share corrected by the rules' measured error: %.1f %% of the projects they call ICI"
         + " are ICIs (%d labelled), %.1f %% of the others are (%d labelled); %s, weighted to the export; 95 %% interval by"
         + " normal approximation over both the classification of each project and the uncertainty of the two rates",
-        100 * ici.share(), ici.labelledProjects(), 100 * notIci.share(), notIci.labelledProjects(), labels);
+        100 * ici.value(), ici.labelledProjects(), 100 * notIci.value(), notIci.labelledProjects(), labels);
   }
 }

@@ -13,15 +13,10 @@ import java.util.Map;
  * uncertainty is known. {@link EstimatedShares} corrects the share of predicted ICIs of a period
  * without text by them (Rogan-Gladen).
  */
-public record TextFreeRates(double threshold, Rate sensitivity, Rate specificity, String labels) {
+public record TextFreeRates(double threshold, WeightedProportion sensitivity, WeightedProportion specificity, String labels) {
   public static final String FILE = TextFreeModel.RATES;
 
-  /** Labelled projects of one class: how many, their weight, the weight the model gets right, Kish's effective number. */
-  public record Rate(long labelledProjects, double weightedProjects, double weightedCorrect, double effectiveProjects) {
-    public double value() {
-      return weightedCorrect / weightedProjects;
-    }
-  }
+  private static final String WRITTEN_BY = "bin/ici-atlas train-classifier --text-free";
 
   /** One labelled project: the model's probability, the label and the project's weight. */
   public record Scored(double probability, boolean labelledIci, double weight) {}
@@ -32,8 +27,8 @@ public record TextFreeRates(double threshold, Rate sensitivity, Rate specificity
     TextFreeRates best = null;
     for (int t = 1; t <= 99; t++) {
       double threshold = t / 100.0;
-      Rate sensitivity = rate(scored, true, threshold);
-      Rate specificity = rate(scored, false, threshold);
+      WeightedProportion sensitivity = rate(scored, true, threshold);
+      WeightedProportion specificity = rate(scored, false, threshold);
       double j = sensitivity.value() + specificity.value() - 1;
       if (j > bestJ + 1e-12) {
         bestJ = j;
@@ -43,23 +38,15 @@ public record TextFreeRates(double threshold, Rate sensitivity, Rate specificity
     return best;
   }
 
-  private static Rate rate(List<Scored> scored, boolean ici, double threshold) {
-    long n = 0;
-    double weight = 0;
-    double correct = 0;
-    double squares = 0;
+  /** Among the labelled projects of one class, the weighted share the model puts in that class at the threshold. */
+  private static WeightedProportion rate(List<Scored> scored, boolean ici, double threshold) {
+    WeightedProportion.Tally tally = new WeightedProportion.Tally();
     for (Scored s : scored) {
       if (s.labelledIci() == ici) {
-        n++;
-        weight += s.weight();
-        squares += s.weight() * s.weight();
-        correct += (s.probability() >= threshold) == ici ? s.weight() : 0;
+        tally.add(s.weight(), (s.probability() >= threshold) == ici);
       }
     }
-    if (n == 0) {
-      throw new IllegalArgumentException("no labelled " + (ici ? "ICI" : "non-ICI") + " project");
-    }
-    return new Rate(n, weight, correct, weight * weight / squares);
+    return tally.proportion("labelled " + (ici ? "ICI" : "non-ICI") + " project");
   }
 
   public double youden() {
@@ -78,33 +65,29 @@ public record TextFreeRates(double threshold, Rate sensitivity, Rate specificity
     return s.toString();
   }
 
-  private void row(StringBuilder s, String cls, Rate r) {
-    s.append(String.format(Locale.ROOT, "%s;%d;%.4f;%.4f;%.2f;%.2f;%s%n", cls, r.labelledProjects(), r.weightedProjects(),
-        r.weightedCorrect(), r.effectiveProjects(), threshold, labels));
+  private void row(StringBuilder s, String cls, WeightedProportion r) {
+    s.append(cls).append(';').append(r.cells()).append(';').append(String.format(Locale.ROOT, "%.2f", threshold))
+        .append(';').append(labels).append('\n');
   }
 
   /** The rates of the configuration's text_free_rates.csv (rows read by {@code ConfFiles.table}). */
   public static TextFreeRates parse(List<Map<String, String>> rows) {
-    Rate sensitivity = null;
-    Rate specificity = null;
+    WeightedProportion sensitivity = null;
+    WeightedProportion specificity = null;
     Double threshold = null;
     String labels = null;
     for (int i = 0; i < rows.size(); i++) {
       Map<String, String> r = rows.get(i);
-      Rate rate;
+      WeightedProportion rate = WeightedProportion.parse(r, "weighted_correct", FILE, i, WRITTEN_BY);
       double t;
       try {
-        rate = new Rate(Long.parseLong(required(r, "labelled_projects", i)), Double.parseDouble(required(r, "weighted_projects", i)),
-            Double.parseDouble(required(r, "weighted_correct", i)), Double.parseDouble(required(r, "effective_projects", i)));
         t = Double.parseDouble(required(r, "threshold", i));
       } catch (NumberFormatException e) {
-        throw new InputException("configuration file " + FILE + ", row " + (i + 1) + ": " + e.getMessage()
-            + "; the counts are numbers (write the file with bin/ici-atlas train-classifier --text-free)");
+        throw new InputException("configuration file " + FILE + ", row " + (i + 1) + ": threshold " + e.getMessage()
+            + "; write the file with " + WRITTEN_BY);
       }
-      if (rate.weightedProjects() <= 0 || rate.weightedCorrect() < 0 || rate.weightedCorrect() > rate.weightedProjects()
-          || rate.effectiveProjects() <= 0 || !(t > 0 && t < 1) || (threshold != null && threshold != t)) {
-        throw new InputException("configuration file " + FILE + ", row " + (i + 1) + ": needs 0 <= weighted_correct <="
-            + " weighted_projects, effective_projects > 0 and one threshold in (0, 1)");
+      if (!(t > 0 && t < 1) || (threshold != null && threshold != t)) {
+        throw new InputException("configuration file " + FILE + ", row " + (i + 1) + ": needs one threshold in (0, 1)");
       }
       threshold = t;
       String rowLabels = required(r, "labels", i);

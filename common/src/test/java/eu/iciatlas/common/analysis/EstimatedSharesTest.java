@@ -8,8 +8,8 @@ import org.junit.jupiter.api.Test;
 
 class EstimatedSharesTest {
   private static TextFreeRates rates(double se, double sp, double effective) {
-    return new TextFreeRates(0.12, new TextFreeRates.Rate(100, 100, 100 * se, effective),
-        new TextFreeRates.Rate(400, 400, 400 * sp, effective), "labels.csv");
+    return new TextFreeRates(0.12, new WeightedProportion(100, 100, 100 * se, effective),
+        new WeightedProportion(400, 400, 400 * sp, effective), "labels.csv");
   }
 
   @Test

@@ -95,8 +95,8 @@ class GoldTablesTest {
   }
 
   /** Rules right on 8 of 10 labelled ICI calls (p = 0.8) and wrong on 2 of 20 others (q = 0.1), unweighted. */
-  private static final RuleErrorRates RATES = new RuleErrorRates(new RuleErrorRates.Rate(10, 10, 8, 10),
-      new RuleErrorRates.Rate(20, 20, 2, 20), "digest", "labels.csv", null);
+  private static final RuleErrorRates RATES = new RuleErrorRates(new WeightedProportion(10, 10, 8, 10),
+      new WeightedProportion(20, 20, 2, 20), "digest", "labels.csv", null);
 
   /**
    * The expected share and its interval, by hand: var(p) = 0.8 * 0.2 / 10 = 0.016, var(q) = 0.1 *

@@ -62,7 +62,7 @@ class IciClassifierTest {
     RuleErrorRates rates = RuleErrorRates.load(conf, classifier.decisionDigest());
     assertEquals(null, rates.unusableReason(), "conf/classifier/rule_error_rates.csv is for other rules: measure them again "
         + "(bin/ici-atlas train-classifier); the configured rules are " + classifier.decisionDigest());
-    assertTrue(rates.ici().share() > 0.5 && rates.notIci().share() < 0.2, rates.toString());
+    assertTrue(rates.ici().value() > 0.5 && rates.notIci().value() < 0.2, rates.toString());
     String stricter = new IciClassifier(conf, PipelineSettings.load(conf, List.of("ici.threshold=4.5"))).decisionDigest();
     assertFalse(stricter.equals(classifier.decisionDigest()));
     assertTrue(RuleErrorRates.load(conf, stricter).unusableReason().startsWith("the configured rules"));

@@ -31,8 +31,8 @@ class TextFreeRatesTest {
 
   @Test
   void theFileReadsBackAndBadRowsAreRefusedWithTheirRow() {
-    TextFreeRates rates = new TextFreeRates(0.12, new TextFreeRates.Rate(142, 280.5531, 208.6385, 98.61),
-        new TextFreeRates.Rate(458, 1571.447, 891.0235, 432.05), "ici_labels_v2.csv (sha256 6f09a7c52c00)");
+    TextFreeRates rates = new TextFreeRates(0.12, new WeightedProportion(142, 280.5531, 208.6385, 98.61),
+        new WeightedProportion(458, 1571.447, 891.0235, 432.05), "ici_labels_v2.csv (sha256 6f09a7c52c00)");
     List<Map<String, String>> rows = new java.util.ArrayList<>();
     List<String> lines = rates.csv().lines().filter(l -> !l.startsWith("#")).toList();
     String[] header = lines.get(0).split(";");
@@ -50,6 +50,6 @@ class TextFreeRatesTest {
     assertEquals(0.12, back.threshold(), 1e-12);
     rows.get(1).put("weighted_correct", "2000");
     InputException e = assertThrows(InputException.class, () -> TextFreeRates.parse(rows));
-    assertEquals(true, e.getMessage().contains("row 2"), e.getMessage());
+    assertEquals(true, e.getMessage().contains("row 2") && e.getMessage().contains("weighted_correct"), e.getMessage());
   }
 }
