@@ -65,7 +65,7 @@ final class GuardedRun {
     guard.record(runId, commandLine, files, configHash, code, Map.of(), "running", null, List.of());
     try {
       Map<String, Long> rows = body.get();
-      stageSingleFiles(writer, output, hadoop, progress);
+      stageSingleFiles(writer, output, hadoop, progress, runId);
       StopRequest.check("recording the run as succeeded");
       guard.record(runId, commandLine, files, configHash, code, rows, "succeeded", null, List.of());
       lock.journal(OutputLock.PUBLISHING, null);
@@ -116,7 +116,8 @@ final class GuardedRun {
    * tables, so a failure to write one does not undo the run: it says so and removes the earlier copy, which would no
    * longer agree with the tables.
    */
-  static void stageSingleFiles(TableWriter writer, String output, org.apache.hadoop.conf.Configuration hadoop, Progress progress) {
+  static void stageSingleFiles(TableWriter writer, String output, org.apache.hadoop.conf.Configuration hadoop, Progress progress,
+      String runId) {
     optionalFile(BiWorkbook.FILE, output, hadoop, progress, () -> {
       int sheets = BiWorkbook.stage(output, hadoop, table -> writer.exists(table) ? writer.read(table) : null);
       return sheets + " sheets of figures and tables";
@@ -128,7 +129,7 @@ final class GuardedRun {
     }
     optionalFile(BiDatabase.FILE, output, hadoop, progress, () -> {
       int tables = BiDatabase.stage(output, hadoop, DataDictionary.packaged(),
-          table -> writer.exists(table) ? writer.read(table).schema() : null);
+          table -> writer.exists(table) ? writer.read(table).schema() : null, writer::latestVersion, runId);
       return tables + " tables and " + BiDatabase.MEASURES.size() + " measure views";
     });
   }

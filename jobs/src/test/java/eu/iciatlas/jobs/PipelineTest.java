@@ -405,6 +405,15 @@ class PipelineTest {
       assertEquals(facts, longOf(sql, "SELECT count(*) FROM star_fact_participation f JOIN star_dim_project USING (project_key)"
           + " JOIN star_dim_programme p ON f.programme_sk = p.programme_sk JOIN star_dim_region r ON f.region_key = r.region_key"),
           "every fact row joins its three dimensions in DuckDB");
+      // which run and which Delta version of every table the file holds
+      assertEquals(tables.size(), longOf(sql, "SELECT count(*) FROM ici_atlas_about WHERE run_id = '" + SampleRun.RUN_ID + "'"));
+      assertEquals(1, longOf(sql, "SELECT count(DISTINCT written_at) FROM ici_atlas_about"), "one time for the file");
+      for (String t : tables) {
+        long version = spark.sql("DESCRIBE HISTORY delta.`" + output.resolve("delta").resolve(t) + "`")
+            .agg(org.apache.spark.sql.functions.max("version")).first().getLong(0);
+        assertEquals(version, longOf(sql, "SELECT delta_version FROM ici_atlas_about WHERE table_name = '" + t + "'"), t);
+        assertEquals(SampleRun.get().table(t).count(), longOf(sql, "SELECT row_count FROM ici_atlas_about WHERE table_name = '" + t + "'"), t);
+      }
       assertTrue(stringOf(sql, "SELECT comment FROM duckdb_columns() WHERE table_name = 'gold_ici_share' AND column_name = 'share'")
           .startsWith("ici_projects / projects"), "column comments from the data dictionary");
       // the measure views give the gold tables' numbers

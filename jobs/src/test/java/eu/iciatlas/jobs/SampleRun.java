@@ -25,6 +25,8 @@ final class SampleRun {
   }
 
   private static Result result;
+  /** The run id the shared run's single-file BI copies name (the jobs run outside a guarded run here). */
+  static final String RUN_ID = "sample-run";
 
   private SampleRun() {}
 
@@ -50,7 +52,8 @@ final class SampleRun {
     // staged until then, and the data dictionary (bi/README.md, bi/datapackage.json) is written after them
     eu.iciatlas.common.output.TableWriter writer = new eu.iciatlas.common.output.TableWriter(SparkTestSession.get(),
         output.toString(), progress);
-    GuardedRun.stageSingleFiles(writer, output.toString(), SparkTestSession.get().sparkContext().hadoopConfiguration(), progress);
+    GuardedRun.stageSingleFiles(writer, output.toString(), SparkTestSession.get().sparkContext().hadoopConfiguration(), progress,
+        RUN_ID);
     eu.iciatlas.common.output.BiCopies.publish(output.toUri().toString(), SparkTestSession.get().sparkContext().hadoopConfiguration());
     eu.iciatlas.common.output.BiReadme.write(SparkTestSession.get(), writer, output.toString());
     return new Result(output, first, second, gold);

@@ -30,6 +30,8 @@ import org.apache.spark.sql.types.StructType;
  */
 public final class BiDatabase {
   public static final String FILE = "ici_atlas.duckdb";
+  /** The table of the file that says which run and Delta versions it holds. */
+  public static final String ABOUT = "ici_atlas_about";
   private static final String DRIVER = "org.duckdb.DuckDBDriver";
 
   /** A view of a measure: its name, what it means and rests on (the view's comment), the tables it reads, its query. */
@@ -117,7 +119,8 @@ public final class BiDatabase {
    * Writes DIR/bi/_staging/ici_atlas.duckdb from the Parquet copies of this run (staged) and of earlier runs (published);
    * returns the number of tables it holds.
    */
-  public static int stage(String outputDir, Configuration conf, DataDictionary dictionary, java.util.function.Function<String, StructType> schemaOf) {
+  public static int stage(String outputDir, Configuration conf, DataDictionary dictionary, java.util.function.Function<String, StructType> schemaOf,
+      java.util.function.ToLongFunction<String> deltaVersionOf, String runId) {
     Path bi = BiCopies.biDir(outputDir);
     Path staging = BiCopies.stagingDir(outputDir);
     TreeMap<String, java.nio.file.Path> tables = new TreeMap<>();
@@ -157,6 +160,7 @@ public final class BiDatabase {
             sql.execute("COMMENT ON VIEW " + m.name() + " IS " + literal(m.comment()));
           }
         }
+        about(db, tables.keySet(), deltaVersionOf, runId);
         sql.execute("CHECKPOINT");
       }
       deleteWithWal(target);
@@ -164,6 +168,25 @@ public final class BiDatabase {
       return tables.size();
     } catch (SQLException | IOException e) {
       throw new IllegalStateException("cannot write " + target + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * ici_atlas_about: which run wrote the file, when, and from which Delta version of each table, so
+   * that a BI user can tell the file's numbers from those of another run.
+   */
+  private static void about(Connection db, java.util.Set<String> tables, java.util.function.ToLongFunction<String> deltaVersionOf,
+      String runId) throws SQLException {
+    try (Statement sql = db.createStatement()) {
+      sql.execute("CREATE TABLE " + ABOUT + " (table_name VARCHAR, delta_version BIGINT, row_count BIGINT, run_id VARCHAR,"
+          + " written_at TIMESTAMPTZ)");
+      sql.execute("COMMENT ON TABLE " + ABOUT + " IS " + literal("One row per table of this file: the Delta version of"
+          + " DIR/delta/<table> it was copied from, its rows, and the run that wrote the file (run_manifest.run_id) and when"));
+      String writtenAt = literal(java.time.Instant.now().toString()) + "::TIMESTAMPTZ"; // one time for the whole file
+      for (String table : tables) {
+        sql.execute("INSERT INTO " + ABOUT + " SELECT " + literal(table) + ", " + deltaVersionOf.applyAsLong(table)
+            + ", count(*), " + literal(runId) + ", " + writtenAt + " FROM " + identifier(table));
+      }
     }
   }
 
