@@ -75,7 +75,7 @@ class IciAtlasCliTest {
   void everyVerbHasHelpAndExitsZero() {
     String[][] verbs = {{"run", "--keep", "--regions"}, {"ingest", "--keep", "--period"}, {"analyse", "--regions", "--no-report"},
         {"report", "--output", "--period"}, {"generate", "--scale", "--seed"}, {"submit", "spark-submit", "--master"},
-        {"train-classifier", "--labels", "--folds", "--no-text-features"}, {"recover", "--output", "--force"}};
+        {"train-classifier", "--labels", "--folds", "--no-text-features", "--text-free"}, {"recover", "--output", "--force"}};
     for (String[] verb : verbs) {
       Result r = run(verb[0], "--help");
       assertEquals(0, r.code(), verb[0] + ": " + r.err());
