@@ -121,8 +121,11 @@ public final class IngestJob {
       Instant bronzeStart = Instant.now();
       Map<Kind, Dataset<Row>> delivered = KeepBronze.read(spark, keepFiles, config.runId(), ingestedAt, progress::info);
       for (Kind kind : Kind.values()) {
+        // parsed once: the periods, the bronze writes and the audit's skipped rows all read these rows
+        // (a gzipped CSV is parsed again by every action otherwise); the project texts on disk, as below
         delivered.put(kind, delivered.get(kind).withColumn("_period",
-            KeepNormalise.periodFromProgramme(KeepNormalise.programme(col("programme")))));
+            KeepNormalise.periodFromProgramme(KeepNormalise.programme(col("programme"))))
+            .persist(kind == Kind.PROJECTS ? StorageLevel.DISK_ONLY() : StorageLevel.MEMORY_AND_DISK()));
       }
       List<String> runPeriods = runPeriods(delivered);
       progress.stage("read Keep.eu exports", keepFiles.size() + " file(s), periods " + runPeriods, bronzeStart);
@@ -222,14 +225,16 @@ public final class IngestJob {
           .unionByName(keepAudit(Tables.BRONZE_KEEP_CALLS, bronzeCalls, writer.read(Tables.SILVER_CALLS).filter(runPeriod),
               writer.read(Tables.QUARANTINE_KEEP_CALLS).filter(thisRun), delivered.get(Kind.CALLS).filter(inRun.unary_$bang())))
           .unionByName(eurostatAudit);
-      rows.put(Tables.INGEST_AUDIT, writer.write(Tables.INGEST_AUDIT, audit, true, Scope.equalTo("run_id", config.runId())));
-      List<Row> auditRows = writer.read(Tables.INGEST_AUDIT).filter(col("run_id").equalTo(config.runId()))
-          .orderBy("table", "source_file").collectAsList();
+      // a dozen rows: counted once, written from the driver and printed without reading the table back
+      List<Row> auditRows = audit.orderBy("table", "source_file").collectAsList();
+      rows.put(Tables.INGEST_AUDIT, writer.write(Tables.INGEST_AUDIT, spark.createDataFrame(auditRows, audit.schema()), true,
+          Scope.equalTo("run_id", config.runId())));
       progress.stage("audit", auditRows.size() + " file(s)", auditStart);
       printAudit(auditRows);
       for (Dataset<Row> d : List.of(checkedProjects, checkedPartners, checkedCalls, regions, conversions)) {
         d.unpersist();
       }
+      delivered.values().forEach(Dataset::unpersist);
       if (observations != null) {
         observations.unpersist();
       }

@@ -1,5 +1,6 @@
 package eu.iciatlas.common.io;
 
+import eu.iciatlas.common.output.RunGuard;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,22 +51,23 @@ public final class CodeDigest {
             for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
               String name = location.relativize(f).toString().replace('\\', '/');
               if (ours(name)) {
-                texts.add(name + " " + sha256(Files.readAllBytes(f)));
+                texts.add(name + " " + RunGuard.sha256(Files.readAllBytes(f)));
               }
             }
           }
-        } else if (containsOurs(location)) {
+        } else {
+          // one pass over the jar's directory: Spark's and Delta's jars hold none of ours and count by their names
           try (JarFile jar = new JarFile(location.toFile())) {
             for (JarEntry e : jar.stream().filter(e -> !e.isDirectory() && ours(e.getName()))
                 .sorted(java.util.Comparator.comparing(JarEntry::getName)).toList()) {
               try (InputStream in = jar.getInputStream(e)) {
-                texts.add(e.getName() + " " + sha256(in.readAllBytes()));
+                texts.add(e.getName() + " " + RunGuard.sha256(in.readAllBytes()));
               }
             }
           }
         }
       }
-      return eu.iciatlas.common.output.RunGuard.sha256(texts);
+      return RunGuard.sha256(texts);
     } catch (Exception | LinkageError e) {
       return "unreadable code " + java.util.UUID.randomUUID();
     }
@@ -73,16 +75,5 @@ public final class CodeDigest {
 
   private static boolean ours(String name) {
     return PREFIXES.stream().anyMatch(name::startsWith);
-  }
-
-  /** Spark's and Delta's own jars are known by their names (which hold their versions); only a jar of ours is read. */
-  private static boolean containsOurs(Path jar) throws java.io.IOException {
-    try (JarFile file = new JarFile(jar.toFile())) {
-      return file.stream().anyMatch(e -> e.getName().startsWith("eu/iciatlas/"));
-    }
-  }
-
-  private static String sha256(byte[] bytes) throws java.security.NoSuchAlgorithmException {
-    return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
   }
 }

@@ -237,6 +237,15 @@ public final class RunGuard {
     }
   }
 
+  /** SHA-256 of some bytes, in hex. */
+  public static String sha256(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** SHA-256 over the bytes of the given texts (the configuration files and overrides of a run). */
   public static String sha256(List<String> texts) {
     try {
