@@ -264,17 +264,27 @@ class PipelineTest {
    */
   @Test
   void theLinkageNetworksAgreeWithNetworkxMeasureByMeasure() throws Exception {
+    // one process per period, both at once (each is single-threaded Python and the JVM waits meanwhile)
+    java.util.Map<String, Process> checks = new java.util.LinkedHashMap<>();
+    java.util.Map<String, Path> logs = new java.util.HashMap<>();
     for (String period : List.of("2014-2020", "2007-2013")) {
       Path log = Files.createTempFile("independent-networks", ".txt");
-      Process check = new ProcessBuilder("python3", TestData.repoRoot().resolve("scripts/independent_networks.py").toString(),
+      logs.put(period, log);
+      checks.put(period, new ProcessBuilder("python3", TestData.repoRoot().resolve("scripts/independent_networks.py").toString(),
           output.resolve("bi").toString(), "--period", period, "--min-regions", "3", "--max-exact-nodes", "3000")
-          .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-      int exit = check.waitFor();
-      String text = Files.readString(log);
-      assertEquals(0, exit, period + ": " + text.substring(Math.max(0, text.length() - 3000)));
-      assertTrue(text.contains("every measure agrees with networkx"), text);
-      // the whole input and at least three regions, both scopes and levels
-      assertTrue(text.lines().filter(l -> l.contains("exact, equal")).count() >= 4, text);
+          .redirectErrorStream(true).redirectOutput(log.toFile()).start());
+    }
+    try {
+      for (String period : checks.keySet()) {
+        int exit = checks.get(period).waitFor();
+        String text = Files.readString(logs.get(period));
+        assertEquals(0, exit, period + ": " + text.substring(Math.max(0, text.length() - 3000)));
+        assertTrue(text.contains("every measure agrees with networkx"), text);
+        // the whole input and at least three regions, both scopes and levels
+        assertTrue(text.lines().filter(l -> l.contains("exact, equal")).count() >= 4, text);
+      }
+    } finally {
+      checks.values().forEach(Process::destroy);
     }
     Row summary = table(Tables.GOLD_NETWORK_SUMMARY, 0)
         .filter("period = '2014-2020' and region_id = 'oresund' and scope = 'all' and level = 'organisation'").first();
