@@ -41,8 +41,24 @@ final class SampleRun {
     return result;
   }
 
+  /**
+   * Where the run goes: a fixed folder of the build, so that the standalone-cluster test (a later
+   * JVM of the same mvn verify) compares its cluster run with this one instead of running the
+   * sample locally again; {@link #COMPLETE} beside it is written last.
+   */
+  static Path folder() {
+    return TestData.repoRoot().resolve("jobs/target/shared-sample-run");
+  }
+
+  /** Written when the run has succeeded; older than the code, conf or sample it is stale. */
+  static Path completeMarker() {
+    return folder().resolveSibling("shared-sample-run.complete");
+  }
+
   private static Result run() throws java.io.IOException {
-    Path output = Files.createTempDirectory("ici-sample-run");
+    Files.deleteIfExists(completeMarker());
+    TestData.deleteRecursively(folder());
+    Path output = Files.createDirectories(folder());
     Progress progress = new Progress(new PrintStream(System.err, true));
     IngestJob.Outcome first = new IngestJob(config(output, "run-1"), SparkTestSession.get(), progress).run();
     IngestJob.Outcome second = new IngestJob(config(output, "run-2"), SparkTestSession.get(), progress).run();
@@ -56,6 +72,7 @@ final class SampleRun {
         RUN_ID);
     eu.iciatlas.common.output.BiCopies.publish(output.toUri().toString(), SparkTestSession.get().sparkContext().hadoopConfiguration());
     eu.iciatlas.common.output.BiReadme.write(SparkTestSession.get(), writer, output.toString());
+    Files.writeString(completeMarker(), "the shared sample run of a test JVM succeeded into " + output + "\n");
     return new Result(output, first, second, gold);
   }
 
