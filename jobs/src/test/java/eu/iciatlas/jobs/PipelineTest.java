@@ -602,6 +602,13 @@ class PipelineTest {
     Path page = output.resolve("report/index.html");
     String html = Files.readString(page);
     assertTrue(html.contains("; every one of its 12 files balanced."), "the balance as ingest_audit has it");
+    assertTrue(html.contains("<td>cross-border</td>") && !html.contains("<td>cross_border</td>"), "region kinds in words");
+    for (Row r : table(Tables.GOLD_COUNTRY_SPECIALIZATION, 0).filter("period = '2014-2020' and region_kind = 'cross_border'")
+        .select("specialization").distinct().collectAsList()) {
+      String label = eu.iciatlas.common.analysis.IciClassifier.specializationLabel(r.getString(0));
+      assertTrue(html.contains("<th>" + label.replace("&", "&amp;") + "</th>"), "Table 1 names " + r.getString(0) + " in words: " + label);
+    }
+    assertTrue(!html.contains(">life_science<") && !html.contains(">cleantech<"), "no specialization code as a label");
     Row largest = table(Tables.GOLD_ICI_SHARE, 0).filter("period = '2014-2020' AND share IS NOT NULL").orderBy(col("projects").desc()).first();
     String cell = String.format(java.util.Locale.ROOT, "%.1f %% (%.1f-%.1f)", 100 * largest.<Double>getAs("expected_share"),
         100 * largest.<Double>getAs("expected_share_low"), 100 * largest.<Double>getAs("expected_share_high"));

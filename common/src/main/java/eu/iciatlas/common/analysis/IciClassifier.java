@@ -48,6 +48,32 @@ public final class IciClassifier {
   public static final List<String> SPECIALIZATIONS = List.of("cleantech", "life_science", "ict", "energy", "maritime",
       "logistics", "tourism", "food", "forestry", "manufacturing", "construction", "creative", "nanotech", "research",
       "other");
+  /**
+   * Each specialization in words, in the order of {@link #SPECIALIZATIONS}, after the vocabulary of
+   * docs/METHOD.md (the paper's industries), for readers of the report and the star schema.
+   */
+  public static final Map<String, String> SPECIALIZATION_LABELS = labels("cleantech", "Environmental technologies",
+      "life_science", "Life science", "ict", "ICT", "energy", "Energy", "maritime", "Maritime", "logistics", "Logistics",
+      "tourism", "Tourism", "food", "Food", "forestry", "Forestry", "manufacturing", "Manufacturing",
+      "construction", "Construction", "creative", "Creative industries", "nanotech", "Nanotech and new materials",
+      "research", "Cross-sector R&D", "other", "Other");
+
+  private static Map<String, String> labels(String... codesAndLabels) {
+    Map<String, String> labels = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < codesAndLabels.length; i += 2) {
+      labels.put(codesAndLabels[i], codesAndLabels[i + 1]);
+    }
+    if (!List.copyOf(labels.keySet()).equals(SPECIALIZATIONS)) {
+      throw new IllegalStateException("a label for every specialization, in order: " + labels.keySet());
+    }
+    return java.util.Collections.unmodifiableMap(labels);
+  }
+
+  /** The specialization in words; the code itself when it has no label. */
+  public static String specializationLabel(String code) {
+    return code == null ? null : SPECIALIZATION_LABELS.getOrDefault(code, code);
+  }
+
   private static final Set<String> PARTNER_SIGNALS = Set.of("private_partner", "three_private_partners",
       "business_support_partner", "research_with_private", "three_countries");
 

@@ -5,12 +5,10 @@ import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.explode;
-import static org.apache.spark.sql.functions.initcap;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.map;
 import static org.apache.spark.sql.functions.posexplode;
 import static org.apache.spark.sql.functions.regexp_extract;
-import static org.apache.spark.sql.functions.regexp_replace;
 import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
 
@@ -22,6 +20,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
 
 /**
  * The star schema for BI tools: a participation fact table and dimensions of projects,
@@ -160,9 +159,11 @@ public final class StarSchema {
   }
 
   public static Dataset<Row> dimSpecialization(SparkSession spark) {
-    return spark.createDataset(IciClassifier.SPECIALIZATIONS, Encoders.STRING()).toDF("specialization")
-        .select(specializationKey(col("specialization")).as("specialization_key"), col("specialization"),
-            initcap(regexp_replace(col("specialization"), "_", " ")).as("label"));
+    List<Row> labelled = IciClassifier.SPECIALIZATION_LABELS.entrySet().stream()
+        .map(e -> org.apache.spark.sql.RowFactory.create(e.getKey(), e.getValue())).toList();
+    return spark.createDataFrame(labelled, new org.apache.spark.sql.types.StructType()
+            .add("specialization", DataTypes.StringType, false).add("label", DataTypes.StringType, false))
+        .select(specializationKey(col("specialization")).as("specialization_key"), col("specialization"), col("label"));
   }
 
   /** ICI projects x their specializations ('other' when none), the classifier's primary one flagged. */

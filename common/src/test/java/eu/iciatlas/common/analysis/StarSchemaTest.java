@@ -36,4 +36,25 @@ class StarSchemaTest {
     assertEquals(List.of("2007-2013"), StarSchema.periodsWithOldKeys(bridge, "project_key", List.of("2014-2020")),
         "the analysed period is rewritten anyway");
   }
+
+  @Test
+  void everySpecializationHasItsKeyAndALabelInWords() {
+    List<Row> dim = StarSchema.dimSpecialization(spark).orderBy("specialization").collectAsList();
+    assertEquals(IciClassifier.SPECIALIZATIONS.size(), dim.size());
+    // the keys the bridge tables compute from the codes
+    java.util.Map<String, Long> keys = new java.util.HashMap<>();
+    for (Row r : spark.createDataset(IciClassifier.SPECIALIZATIONS, Encoders.STRING()).toDF("code")
+        .select(col("code"), StarSchema.specializationKey(col("code"))).collectAsList()) {
+      keys.put(r.getString(0), r.getLong(1));
+    }
+    java.util.Map<String, String> labels = new java.util.HashMap<>();
+    for (Row r : dim) {
+      labels.put(r.getAs("specialization"), r.getAs("label"));
+      assertEquals(keys.get(r.<String>getAs("specialization")), r.getAs("specialization_key"), r.toString());
+    }
+    assertEquals("ICT", labels.get("ict"));
+    assertEquals("Life science", labels.get("life_science"));
+    assertEquals("Cross-sector R&D", labels.get("research"));
+    assertTrue(labels.values().stream().noneMatch(l -> l.contains("_")), "words, not codes: " + labels.values());
+  }
 }

@@ -9,6 +9,7 @@ import static eu.iciatlas.jobs.report.Html.pctInterval;
 
 import eu.iciatlas.common.Progress;
 import eu.iciatlas.common.Tables;
+import eu.iciatlas.common.analysis.IciClassifier;
 import eu.iciatlas.common.config.PipelineSettings;
 import eu.iciatlas.common.io.InputException;
 import eu.iciatlas.common.output.TableWriter;
@@ -140,10 +141,21 @@ public final class ReportJob {
         .append(Html.escape(period)).append("</b>, recomputed from the tables of this output folder after the method of Mikhaylov &amp; Mikhaylova (2015).");
     if (run != null) {
       h.append(" Run <code>").append(Html.escape(run.getAs("run_id"))).append("</code> ended ")
-          .append(Html.escape(run.getAs("ended_at"))).append(", code ").append(Html.escape(run.getAs("code_version")))
+          .append(Html.escape(utc(run.getAs("ended_at")))).append(", code ").append(Html.escape(run.getAs("code_version")))
           .append(", configuration sha256 ").append(Html.escape(((String) run.getAs("configuration_sha256")).substring(0, 12))).append('.');
     }
     h.append("</p>\n");
+  }
+
+  /** A region kind in words ("cross-border", "transnational"). */
+  static String regionKind(String code) {
+    return code == null ? null : code.replace('_', '-');
+  }
+
+  /** A time of the manifest as readers anywhere read it: to the second, in UTC, saying so. */
+  static String utc(java.sql.Timestamp time) {
+    return time == null ? "" : java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
+        .withZone(java.time.ZoneOffset.UTC).format(time.toInstant());
   }
 
   private void summary(StringBuilder h) {
@@ -151,7 +163,7 @@ public final class ReportJob {
         + "<th>mean of regional shares</th><th>pooled share</th><th>pooled expected share (95 % interval)</th>"
         + "<th>ICI projects / projects</th></tr>\n");
     for (Row r : rows(Tables.GOLD_ICI_SHARE_SUMMARY, null, "period", "region_kind")) {
-      h.append("<tr><td>").append(Html.escape(r.getAs("period"))).append("</td><td>").append(Html.escape(r.getAs("region_kind")))
+      h.append("<tr><td>").append(Html.escape(r.getAs("period"))).append("</td><td>").append(Html.escape(regionKind(r.getAs("region_kind"))))
           .append("</td>").append(num(r.getAs("regions"))).append(num(r.getAs("regions_with_ici")))
           .append(pct(r.getAs("mean_regional_share"))).append(pct(r.getAs("pooled_share")))
           .append(pctInterval(optional(r, "pooled_expected_share"), optional(r, "pooled_expected_share_low"),
@@ -269,7 +281,7 @@ public final class ReportJob {
     h.append("<table><tr><th>region</th><th>kind</th><th>projects</th><th>ICI projects</th><th>share</th>"
             + "<th>expected share (95 % interval)</th><th>with text</th><th>note</th></tr>\n");
     for (Row r : shares) {
-      h.append("<tr><td>").append(Html.escape(r.getAs("region_name"))).append("</td><td>").append(Html.escape(r.getAs("region_kind")))
+      h.append("<tr><td>").append(Html.escape(r.getAs("region_name"))).append("</td><td>").append(Html.escape(regionKind(r.getAs("region_kind"))))
           .append("</td>").append(num(r.getAs("projects"))).append(num(r.getAs("ici_projects"))).append(pct(r.getAs("share")))
           .append(pctInterval(optional(r, "expected_share"), optional(r, "expected_share_low"), optional(r, "expected_share_high")))
           .append(pct(r.getAs("text_completeness"))).append("<td>").append(Html.escape(r.getAs("share") == null
@@ -320,7 +332,7 @@ public final class ReportJob {
     for (Row r : rows) {
       String[] p = paper.get((String) r.getAs("region_id"));
       Object holds = r.getAs("interval_holds_expected_share");
-      h.append("<tr><td>").append(Html.escape(r.getAs("region_name"))).append("</td><td>").append(Html.escape(r.getAs("region_kind")))
+      h.append("<tr><td>").append(Html.escape(r.getAs("region_name"))).append("</td><td>").append(Html.escape(regionKind(r.getAs("region_kind"))))
           .append("</td>").append(num(r.getAs("projects"))).append(num(r.getAs("projects_with_text"))).append(num(r.getAs("predicted_icis")))
           .append(pct(r.getAs("apparent_share")))
           .append(r.getAs("estimated_share_low") == null ? pct(r.getAs("estimated_share"))
@@ -359,7 +371,8 @@ public final class ReportJob {
     List<Row> rows = rows(Tables.GOLD_SPECIALIZATION_SHARE, period, "share_of_regions DESC", "specialization");
     for (Row r : rows) {
       if ("cross_border".equals(r.getAs("region_kind"))) {
-        bars.add(new Charts.Bar(r.getAs("specialization"), ((Number) r.getAs("share_of_regions")).doubleValue()));
+        bars.add(new Charts.Bar(IciClassifier.specializationLabel(r.getAs("specialization")),
+            ((Number) r.getAs("share_of_regions")).doubleValue()));
       }
     }
     h.append("<h2>Figure 3. Share of cross-border regions with ICIs of each specialization</h2>\n<figure id='figure3'>")
@@ -383,7 +396,7 @@ public final class ReportJob {
     h.append("<h2>Table 1. Cross-border regions with ICIs, by country and specialization</h2>\n<p class='note'>Cell: regions in which "
         + "the country takes part that have ICIs of the specialization. Last column: the country's number of specializations.</p>\n<table><tr><th>country</th>");
     for (String s : specs) {
-      h.append("<th>").append(Html.escape(s)).append("</th>");
+      h.append("<th>").append(Html.escape(IciClassifier.specializationLabel(s))).append("</th>");
     }
     h.append("<th>specializations</th></tr>\n");
     for (Map.Entry<String, Map<String, Long>> e : cells.entrySet()) {
@@ -405,7 +418,8 @@ public final class ReportJob {
         continue;
       }
       List<String> clusters = r.getList(r.fieldIndex("established_clusters"));
-      h.append("<tr><td>").append(Html.escape(r.getAs("region_name"))).append("</td><td>").append(Html.escape(r.getAs("specialization")))
+      h.append("<tr><td>").append(Html.escape(r.getAs("region_name"))).append("</td><td>")
+          .append(Html.escape(IciClassifier.specializationLabel(r.getAs("specialization"))))
           .append("</td>").append(num(r.getAs("ici_projects"))).append("<td>").append(Html.escape(clusters == null ? "" : String.join("; ", clusters)))
           .append("</td><td>").append(Html.escape(r.getAs("overlap"))).append("</td></tr>\n");
     }
