@@ -2,16 +2,13 @@ package eu.iciatlas.jobs;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.explode;
-import static org.apache.spark.sql.functions.lit;
 
 import eu.iciatlas.common.Progress;
 import eu.iciatlas.common.Tables;
 import eu.iciatlas.common.analysis.IciClassifier;
 import eu.iciatlas.common.config.ConfFiles;
 import eu.iciatlas.common.config.PipelineSettings;
-import eu.iciatlas.common.eurostat.EurostatBronze;
 import eu.iciatlas.common.eurostat.IndicatorDefinition;
-import eu.iciatlas.common.eurostat.RegionIndicators;
 import eu.iciatlas.common.io.CsvSources;
 import eu.iciatlas.common.io.FileDigest;
 import eu.iciatlas.common.io.InputException;
@@ -21,7 +18,6 @@ import eu.iciatlas.common.keep.KeepColumns.Kind;
 import eu.iciatlas.common.keep.KeepNormalise;
 import eu.iciatlas.common.keep.KeepSilver;
 import eu.iciatlas.common.keep.ProgrammeRules;
-import eu.iciatlas.common.nuts.NutsData;
 import eu.iciatlas.common.nuts.OutputNutsVersion;
 import eu.iciatlas.common.output.TableWriter;
 import eu.iciatlas.common.output.TableWriter.Scope;
@@ -93,27 +89,11 @@ public final class IngestJob {
       OutputNutsVersion.requireSameAsWritten(writer, config.output(), outputVersion);
 
       // NUTS reference data: kept when the output already has it from the same files
-      Instant nutsStart = Instant.now();
-      String nutsNote = NutsData.inputNote(spark, config.nuts());
-      List<String> unchanged = new ArrayList<>();
-      if (nutsNote.equals(writer.lastCommitNote(Tables.SILVER_NUTS_REGIONS))
-          && nutsNote.equals(writer.lastCommitNote(Tables.SILVER_NUTS_CONVERSION))) {
-        unchanged.addAll(List.of(Tables.SILVER_NUTS_REGIONS, Tables.SILVER_NUTS_CONVERSION));
-        progress.stage("NUTS reference data", "unchanged since written (same files): kept", nutsStart);
-      } else {
-        Dataset<Row> regions = NutsData.regions(spark, config.nuts());
-        Dataset<Row> conversions = NutsData.conversions(spark, config.nuts());
-        failOnCorrupt(regions, "NUTS code list");
-        failOnCorrupt(conversions, "JRC conversion matrix");
-        rows.put(Tables.SILVER_NUTS_REGIONS, writer.write(Tables.SILVER_NUTS_REGIONS, regions.drop(CsvSources.CORRUPT), true,
-            Scope.WHOLE_TABLE, nutsNote));
-        rows.put(Tables.SILVER_NUTS_CONVERSION, writer.write(Tables.SILVER_NUTS_CONVERSION,
-            conversions.drop(CsvSources.CORRUPT), false, Scope.WHOLE_TABLE, nutsNote));
-      }
-      Dataset<Row> regions;
-      Dataset<Row> conversions;
-      regions = writer.read(Tables.SILVER_NUTS_REGIONS).persist(StorageLevel.MEMORY_AND_DISK());
-      conversions = writer.read(Tables.SILVER_NUTS_CONVERSION).persist(StorageLevel.MEMORY_AND_DISK());
+      NutsStage.Result nuts = NutsStage.run(spark, writer, progress, config.nuts());
+      rows.putAll(nuts.written());
+      List<String> unchanged = new ArrayList<>(nuts.kept());
+      Dataset<Row> regions = nuts.regions();
+      Dataset<Row> conversions = nuts.conversions();
       int keepVersion = settings.keepNutsVersion();
       requireMatrices(conversions, keepVersion, outputVersion);
 
@@ -178,41 +158,10 @@ public final class IngestJob {
           KeepSilver.calls(Validation.accepted(checkedCalls)), true, silverScope));
 
       // Eurostat: kept when the output already has it from the same files, NUTS tables, indicators, settings and code
-      Instant eurostatStart = Instant.now();
-      String eurostatNote = eurostatNote(eurostatFiles, nutsNote, conf, settings, hadoopConf);
-      List<Row> keptAudit = keptEurostatAudit(writer, eurostatNote, eurostatFiles.size());
-      Dataset<Row> eurostatAudit;
-      Dataset<Row> observations = null;
-      if (keptAudit != null) {
-        unchanged.addAll(EUROSTAT_TABLES);
-        eurostatAudit = spark.createDataFrame(keptAudit, keptAudit.get(0).schema()).withColumn("run_id", lit(config.runId()));
-        progress.stage("Eurostat tables", "unchanged since run " + keptAudit.get(0).getAs("run_id")
-            + " wrote them (same files, NUTS data, indicators, settings): kept", eurostatStart);
-      } else {
-        String note = eurostatNote + RUN_MARK + config.runId();
-        observations = EurostatBronze.read(spark, eurostatFiles, config.runId(), ingestedAt)
-            .persist(StorageLevel.MEMORY_AND_DISK());
-        progress.stage("read Eurostat files", eurostatFiles.size() + " file(s)", eurostatStart);
-        rows.put(Tables.BRONZE_EUROSTAT, writer.write(Tables.BRONZE_EUROSTAT,
-            Validation.accepted(observations).drop("raw_record"), false, Scope.WHOLE_TABLE, note));
-        rows.put(Tables.QUARANTINE_EUROSTAT, writer.write(Tables.QUARANTINE_EUROSTAT, observations
-            .filter(col(Validation.REASON).isNotNull())
-            .select(col(Validation.REASON).as("reason"), col(Validation.DETAIL).as("reason_detail"),
-                col(CsvSources.SOURCE_FILE), col(CsvSources.SOURCE_ROW),
-                org.apache.spark.sql.functions.coalesce(col("raw_record"), col("raw_value")).as("raw_record"),
-                col("dataset"), col("geo"), col("year"), col("_ingested_at"), col("_run_id")), true, Scope.WHOLE_TABLE, note));
-        Dataset<Row> bronzeEurostat = writer.read(Tables.BRONZE_EUROSTAT);
-        Instant indicatorStart = Instant.now();
-        RegionIndicators.Result indicatorResult = RegionIndicators.build(bronzeEurostat, indicators, regions, conversions,
-            outputVersion, settings.minRecodeCoverage(), progress::info);
-        progress.stage("detect NUTS versions of Eurostat files", indicatorResult.versionByFile().size() + " file(s)", indicatorStart);
-        rows.put(Tables.SILVER_REGION_INDICATORS, writer.write(Tables.SILVER_REGION_INDICATORS, indicatorResult.indicators(), true,
-            Scope.WHOLE_TABLE, note));
-        rows.put(Tables.NUTS_RECODE_REPORT, writer.write(Tables.NUTS_RECODE_REPORT, indicatorResult.report(), true,
-            Scope.WHOLE_TABLE, note));
-        eurostatAudit = IngestAudit.of(Tables.BRONZE_EUROSTAT, "observation", observations, bronzeEurostat,
-            writer.read(Tables.QUARANTINE_EUROSTAT), observations.limit(0), config.runId());
-      }
+      EurostatStage.Result eurostat = new EurostatStage(spark, writer, progress)
+          .run(eurostatFiles, config.runId(), ingestedAt, nuts, conf, settings, indicators);
+      rows.putAll(eurostat.written());
+      unchanged.addAll(eurostat.kept());
 
       // Audit, from the tables as written
       Instant auditStart = Instant.now();
@@ -224,20 +173,19 @@ public final class IngestJob {
               writer.read(Tables.QUARANTINE_KEEP_PARTNERS).filter(thisRun), delivered.get(Kind.PARTNERS).filter(inRun.unary_$bang())))
           .unionByName(keepAudit(Tables.BRONZE_KEEP_CALLS, bronzeCalls, writer.read(Tables.SILVER_CALLS).filter(runPeriod),
               writer.read(Tables.QUARANTINE_KEEP_CALLS).filter(thisRun), delivered.get(Kind.CALLS).filter(inRun.unary_$bang())))
-          .unionByName(eurostatAudit);
+          .unionByName(eurostat.audit());
       // a dozen rows: counted once, written from the driver and printed without reading the table back
       List<Row> auditRows = audit.orderBy("table", "source_file").collectAsList();
       rows.put(Tables.INGEST_AUDIT, writer.write(Tables.INGEST_AUDIT, spark.createDataFrame(auditRows, audit.schema()), true,
           Scope.equalTo("run_id", config.runId())));
       progress.stage("audit", auditRows.size() + " file(s)", auditStart);
       printAudit(auditRows);
-      for (Dataset<Row> d : List.of(checkedProjects, checkedPartners, checkedCalls, regions, conversions)) {
+      for (Dataset<Row> d : List.of(checkedProjects, checkedPartners, checkedCalls)) {
         d.unpersist();
       }
       delivered.values().forEach(Dataset::unpersist);
-      if (observations != null) {
-        observations.unpersist();
-      }
+      nuts.release();
+      eurostat.release();
       List<String> unbalanced = new ArrayList<>();
       for (Row r : auditRows) {
         if (!r.getAs("balanced").equals(Boolean.TRUE)) {
@@ -250,54 +198,6 @@ public final class IngestJob {
       }
       return new Outcome(rows, auditRows, runPeriods, unchanged);
     }
-  }
-
-  private static final List<String> EUROSTAT_TABLES = List.of(Tables.BRONZE_EUROSTAT, Tables.QUARANTINE_EUROSTAT,
-      Tables.SILVER_REGION_INDICATORS, Tables.NUTS_RECODE_REPORT);
-  private static final String RUN_MARK = " written by run ";
-
-  /**
-   * What the Eurostat tables are made from: every file (path, as the lineage columns hold it, and
-   * SHA-256), the NUTS data, the indicator definitions, the settings they use and the code.
-   */
-  private static String eurostatNote(List<String> files, String nutsNote, ConfFiles conf, PipelineSettings settings,
-      Configuration hadoopConf) {
-    List<String> texts = new ArrayList<>();
-    for (String file : new java.util.TreeSet<>(files)) {
-      texts.add(file + " " + FileDigest.of(file, hadoopConf).sha256());
-    }
-    texts.add(nutsNote);
-    texts.add("indicators " + conf.table("indicators.csv"));
-    texts.add("output.nuts.version=" + settings.outputNutsVersion() + " nuts.recode.min.coverage=" + settings.minRecodeCoverage());
-    texts.add("code " + eu.iciatlas.common.io.CodeDigest.of(IngestJob.class));
-    return "eurostat-inputs " + eu.iciatlas.common.output.RunGuard.sha256(texts);
-  }
-
-  /**
-   * The audit rows of the run that wrote all four Eurostat tables from the same inputs (one per
-   * file), or null when a table differs, was restored or written otherwise, or its audit is
-   * incomplete: then the tables are built again.
-   */
-  private List<Row> keptEurostatAudit(TableWriter writer, String eurostatNote, int files) {
-    String runId = null;
-    for (String table : EUROSTAT_TABLES) {
-      String note = writer.lastCommitNote(table);
-      if (note == null || !note.startsWith(eurostatNote + RUN_MARK)) {
-        return null;
-      }
-      String writtenBy = note.substring((eurostatNote + RUN_MARK).length());
-      if (runId != null && !runId.equals(writtenBy)) {
-        return null;
-      }
-      runId = writtenBy;
-    }
-    if (writer.latestVersion(Tables.INGEST_AUDIT) < 0) {
-      return null;
-    }
-    List<Row> audit = writer.read(Tables.INGEST_AUDIT)
-        .filter(col("run_id").equalTo(runId).and(col("table").equalTo(Tables.BRONZE_EUROSTAT))).collectAsList();
-    long distinctFiles = audit.stream().map(r -> r.<String>getAs("source_file")).distinct().count();
-    return audit.isEmpty() || distinctFiles != files ? null : audit;
   }
 
   private static final org.apache.spark.sql.types.StructType PROVENANCE = new org.apache.spark.sql.types.StructType()
@@ -385,14 +285,6 @@ public final class IngestJob {
   private static List<String> codes(Dataset<Row> regions, int version, int level) {
     return regions.filter(col("nuts_version").equalTo(version).and(col("level").equalTo(level)))
         .select("nuts_id").as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
-  }
-
-  private static void failOnCorrupt(Dataset<Row> rows, String what) {
-    List<Row> bad = rows.filter(col(CsvSources.CORRUPT).isNotNull()).limit(3).collectAsList();
-    if (!bad.isEmpty()) {
-      throw new InputException(what + ": " + bad.size() + "+ malformed rows, e.g. " + bad.get(0)
-          + ". Reference files must be clean CSV; restore the file from data/sample/nuts/.");
-    }
   }
 
   private void printAudit(List<Row> auditRows) {
