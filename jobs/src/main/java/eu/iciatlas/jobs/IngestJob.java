@@ -1,7 +1,10 @@
 package eu.iciatlas.jobs;
 
+import static org.apache.spark.sql.functions.array_sort;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.map_entries;
+import static org.apache.spark.sql.functions.map_from_entries;
 
 import eu.iciatlas.common.Progress;
 import eu.iciatlas.common.Tables;
@@ -174,10 +177,12 @@ public final class IngestJob {
           .unionByName(keepAudit(Tables.BRONZE_KEEP_CALLS, bronzeCalls, writer.read(Tables.SILVER_CALLS).filter(runPeriod),
               writer.read(Tables.QUARANTINE_KEEP_CALLS).filter(thisRun), delivered.get(Kind.CALLS).filter(inRun.unary_$bang())))
           .unionByName(eurostat.audit());
-      // a dozen rows: counted once, written from the driver and printed without reading the table back
+      // a dozen rows: counted once, written from the driver and printed without reading the table back; the
+      // reasons sorted again (a collected map of five or more entries comes back in hash order)
       List<Row> auditRows = audit.orderBy("table", "source_file").collectAsList();
-      rows.put(Tables.INGEST_AUDIT, writer.write(Tables.INGEST_AUDIT, spark.createDataFrame(auditRows, audit.schema()), true,
-          Scope.equalTo("run_id", config.runId())));
+      Dataset<Row> collected = spark.createDataFrame(auditRows, audit.schema()).withColumn("quarantined_by_reason",
+          map_from_entries(array_sort(map_entries(col("quarantined_by_reason")))));
+      rows.put(Tables.INGEST_AUDIT, writer.write(Tables.INGEST_AUDIT, collected, true, Scope.equalTo("run_id", config.runId())));
       progress.stage("audit", auditRows.size() + " file(s)", auditStart);
       printAudit(auditRows);
       for (Dataset<Row> d : List.of(checkedProjects, checkedPartners, checkedCalls)) {

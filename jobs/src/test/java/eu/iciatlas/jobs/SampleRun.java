@@ -44,7 +44,7 @@ final class SampleRun {
   /**
    * Where the run goes: a fixed folder of the build, so that the standalone-cluster test (a later
    * JVM of the same mvn verify) compares its cluster run with this one instead of running the
-   * sample locally again; {@link #COMPLETE} beside it is written last.
+   * sample locally again; {@link #completeMarker()} beside it is written last.
    */
   static Path folder() {
     return TestData.repoRoot().resolve("jobs/target/shared-sample-run");

@@ -49,8 +49,9 @@ public final class IciClassifier {
       "logistics", "tourism", "food", "forestry", "manufacturing", "construction", "creative", "nanotech", "research",
       "other");
   /**
-   * Each specialization in words, in the order of {@link #SPECIALIZATIONS}, after the vocabulary of
-   * docs/METHOD.md (the paper's industries), for readers of the report and the star schema.
+   * Each specialization in words, in the order of {@link #SPECIALIZATIONS}, after the paper's list of
+   * industries (environmental tech, life science, ICT, ..., cross-sector R&amp;D), for readers of the
+   * report and the star schema.
    */
   public static final Map<String, String> SPECIALIZATION_LABELS = labels("cleantech", "Environmental technologies",
       "life_science", "Life science", "ict", "ICT", "energy", "Energy", "maritime", "Maritime", "logistics", "Logistics",

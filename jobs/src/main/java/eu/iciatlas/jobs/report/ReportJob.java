@@ -382,7 +382,8 @@ public final class ReportJob {
 
   private void table1(StringBuilder h, String period) {
     List<Row> rows = rows(Tables.GOLD_COUNTRY_SPECIALIZATION, period, "country_code", "specialization");
-    TreeSet<String> specs = new TreeSet<>();
+    // columns in the order of their labels, as the reader sees them
+    TreeSet<String> specs = new TreeSet<>(java.util.Comparator.comparing(IciClassifier::specializationLabel));
     Map<String, Map<String, Long>> cells = new TreeMap<>();
     Map<String, Long> perCountry = new TreeMap<>();
     for (Row r : rows) {
