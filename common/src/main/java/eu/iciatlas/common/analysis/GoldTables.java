@@ -52,6 +52,22 @@ public final class GoldTables {
   /** Below this share of projects with text, a region's ICI share is null (see share_null_reason). */
   public static final double MIN_TEXT_COMPLETENESS = 0.5;
 
+  /**
+   * ICI projects / projects, null where fewer than {@link #MIN_TEXT_COMPLETENESS} of the projects have text: a share
+   * resting mostly on projects without text (acronym and partners only) is no measurement (gold_ici_share, and the NUTS 2
+   * regions of gold_region_profile).
+   */
+  static Column shareWithText(Column iciProjects, Column projects, Column projectsWithText) {
+    return when(projects.gt(0).and(projectsWithText.divide(projects).geq(MIN_TEXT_COMPLETENESS)), iciProjects.divide(projects));
+  }
+
+  /** Why {@link #shareWithText} is null: how few projects have text (null where the share is not). */
+  static Column shareNullReason(Column share, Column projects, Column projectsWithText) {
+    return when(share.isNull(), concat(lit("only "), projectsWithText.cast("string"), lit(" of "), projects.cast("string"),
+        lit(" projects have a description or expected results in the input; a share from acronyms, titles and partners alone"
+            + " is not comparable")));
+  }
+
   /** gold_ici_share (Figure 2): region x period with exact numerator, denominator and input completeness. */
   public static Dataset<Row> iciShare(Dataset<Row> projects, Dataset<Row> projectRegions, Dataset<Row> participations,
       RuleErrorRates rates) {
@@ -65,11 +81,8 @@ public final class GoldTables {
             sum(when(col("is_ici").and(col("has_text").unary_$bang()), 1).otherwise(0)).as("ici_projects_without_text"),
             sum(when(coalesce(col("_partners"), lit(0L)).gt(1), 1).otherwise(0)).as("projects_with_more_than_lead_partner"))
         .withColumn("text_completeness", col("projects_with_text").divide(col("projects")))
-        // a share resting mostly on projects without text (acronym and partners only) is no measurement: null, with why
-        .withColumn("share", when(col("text_completeness").geq(MIN_TEXT_COMPLETENESS), col("ici_projects").divide(col("projects"))))
-        .withColumn("share_null_reason", when(col("share").isNull(), concat(lit("only "), col("projects_with_text").cast("string"),
-            lit(" of "), col("projects").cast("string"), lit(" projects have a description or expected results in the input;"
-                + " a share from acronyms, titles and partners alone is not comparable"))))
+        .withColumn("share", shareWithText(col("ici_projects"), col("projects"), col("projects_with_text")))
+        .withColumn("share_null_reason", shareNullReason(col("share"), col("projects"), col("projects_with_text")))
         .withColumn("completeness_note", concat_ws("; ",
             when(col("share").isNotNull().and(col("text_completeness").lt(1)), concat(
                 col("projects").minus(col("projects_with_text")).cast("string"),
@@ -207,15 +220,16 @@ public final class GoldTables {
 
   /**
    * gold_region_profile: NUTS 2 x period: participations, projects and ICI projects with a partner
-   * there, plus every indicator at its reference year (the latest year not after the period's end
+   * there, the ICI share (null with the reason where most of those projects have no text), plus every indicator at its reference year (the latest year not after the period's end
    * and not more than 6 years before its start) and that year.
    */
   public static Dataset<Row> regionProfile(Dataset<Row> projects, Dataset<Row> participations, Dataset<Row> indicators) {
     Dataset<Row> withIci = participations.filter(col("nuts2").isNotNull())
-        .join(projects.select("project_id", "is_ici"), Columns.names("project_id"));
+        .join(projects.select("project_id", "is_ici", "has_text"), Columns.names("project_id"));
     Dataset<Row> activity = withIci.groupBy("nuts2", "period")
         .agg(count(lit(1)).as("participations"), countDistinct("project_id").as("projects"),
             countDistinct(when(col("is_ici"), col("project_id"))).as("ici_projects"),
+            countDistinct(when(col("has_text"), col("project_id"))).as("projects_with_text"),
             sum(when(col("is_ici"), 1).otherwise(0)).as("ici_participations"));
     Column start = substring(col("period"), 1, 4).cast("int");
     Column end = substring(col("period"), 6, 4).cast("int");
@@ -232,7 +246,8 @@ public final class GoldTables {
         out = out.withColumnRenamed(c, c.substring(0, c.length() - "_value".length()));
       }
     }
-    return out.withColumn("ici_share", col("ici_projects").divide(col("projects")));
+    return out.withColumn("ici_share", shareWithText(col("ici_projects"), col("projects"), col("projects_with_text")))
+        .withColumn("ici_share_null_reason", shareNullReason(col("ici_share"), col("projects"), col("projects_with_text")));
   }
 
   /** gold_region_links: NUTS 2 x NUTS 2 x period: projects and ICI projects shared by partners in both. */

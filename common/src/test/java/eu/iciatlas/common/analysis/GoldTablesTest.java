@@ -94,6 +94,22 @@ class GoldTablesTest {
     assertTrue(none.<String>getAs("share_null_reason").contains("no region of this kind has a measurable share"));
   }
 
+  /**
+   * The NUTS 2 regions of gold_region_profile follow the same rule: DK01 (P1, P2, P3, all with text, two ICIs) 2/3;
+   * SE22 (P1, P2) 1; DK05 has only P4, without text: no share, with the reason, never 0.
+   */
+  @Test
+  void aNuts2RegionWhoseProjectsHaveNoTextHasNoIciShare() {
+    StructType indicators = new StructType().add("nuts2", DataTypes.StringType).add("indicator", DataTypes.StringType)
+        .add("year", DataTypes.IntegerType).add("value", DataTypes.DoubleType);
+    Dataset<Row> profile = GoldTables.regionProfile(projects(), participations(),
+        spark.createDataFrame(List.of(RowFactory.create("DK01", "population", 2016, 1.8e6)), indicators));
+    DatasetAssert.assertRows(List.of(Arrays.asList("DK01", 3L, 2L, 3L, 2.0 / 3, null), Arrays.asList("DK05", 1L, 0L, 0L, null,
+            "only 0 of 1 projects have a description or expected results in the input; a share from acronyms, titles and partners"
+                + " alone is not comparable"), Arrays.asList("SE22", 2L, 2L, 2L, 1.0, null)),
+        profile.orderBy("nuts2"), "nuts2", "projects", "ici_projects", "projects_with_text", "ici_share", "ici_share_null_reason");
+  }
+
   /** Rules right on 8 of 10 labelled ICI calls (p = 0.8) and wrong on 2 of 20 others (q = 0.1), unweighted. */
   private static final RuleErrorRates RATES = new RuleErrorRates(new WeightedProportion(10, 10, 8, 10),
       new WeightedProportion(20, 20, 2, 20), "digest", "labels.csv", null);
