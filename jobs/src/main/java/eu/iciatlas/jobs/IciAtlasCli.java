@@ -297,7 +297,7 @@ public final class IciAtlasCli implements Runnable {
     String output;
 
     @Option(names = "--period", paramLabel = "P",
-        description = "programme period to report, e.g. 2014-2020 (default: the latest period with ICI projects)")
+        description = "programme period the report opens on (it holds every period; default: the latest period with ICI projects)")
     String period;
 
     @Override

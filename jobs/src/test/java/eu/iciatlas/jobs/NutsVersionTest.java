@@ -143,8 +143,8 @@ class NutsVersionTest {
   void theMapIsDrawnOnTheNuts2021Geometries() throws Exception {
     String html = Files.readString(output.resolve("report/index.html"));
     assertTrue(html.contains("data-nuts-version='2021' data-geometry-version='2021'"));
-    assertTrue(html.contains("data-nuts='LT01'") && html.contains("data-nuts='NO08'"), "2021 shapes drawn");
-    assertFalse(html.contains("data-nuts='NO01'"), "no 2016 shape of a region 2021 merged");
+    assertTrue(html.contains("\"nuts_id\":\"LT01\"") && html.contains("\"nuts_id\":\"NO08\""), "2021 shapes in the map's data");
+    assertFalse(html.contains("\"nuts_id\":\"NO01\""), "no 2016 shape of a region 2021 merged");
     assertTrue(html.contains("Approximate outlines") && html.contains("GO (G"), "GO's outline is said to be approximate");
     assertTrue(html.contains("This output has no linkage network tables (analysed with network.enabled=false)"),
         "a report without network tables says so");

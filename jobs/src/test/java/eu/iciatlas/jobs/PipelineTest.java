@@ -301,7 +301,7 @@ class PipelineTest {
         Tables.GOLD_NETWORK_COMMUNITIES)) {
       assertTrue(gold.get(t) > 0, t + " has rows");
       assertTrue(Files.exists(output.resolve("bi").resolve(t + ".csv")), t + ".csv");
-      if (t.startsWith("gold_")) {
+      if (t.startsWith("gold_") || t.startsWith("silver_")) {
         assertEquals(table(t, 0).count(), spark.read().parquet(output.resolve("bi/parquet").resolve(t).toString()).count(),
             t + " as Parquet");
       }
@@ -406,7 +406,10 @@ class PipelineTest {
         java.sql.Statement sql = db.createStatement()) {
       List<String> tables = new java.util.ArrayList<>();
       try (java.util.stream.Stream<Path> copies = Files.list(bi.resolve("parquet"))) {
-        copies.map(p -> p.getFileName().toString()).sorted().forEach(tables::add);
+        copies.map(p -> p.getFileName().toString()).filter(eu.iciatlas.common.output.BiDatabase.IN_FILE).sorted().forEach(tables::add);
+      }
+      try (java.util.stream.Stream<Path> copies = Files.list(bi.resolve("parquet"))) {
+        assertTrue(copies.anyMatch(p -> p.getFileName().toString().equals(Tables.SILVER_PROJECTS)), "silver tables as Parquet too");
       }
       assertTrue(tables.containsAll(List.of(Tables.GOLD_ICI_SHARE, Tables.STAR_FACT_PARTICIPATION, Tables.STAR_DIM_REGION)), tables.toString());
       for (String t : tables) {
@@ -595,9 +598,14 @@ class PipelineTest {
     assertEquals(3, fact.get("schema").get("foreignKeys").size(), fact.toString());
   }
 
+  /**
+   * The report of every period, driven in Chromium at two widths: the charts draw every bar, region, outline and point
+   * of the gold tables, change with the period and the region, show tooltips, log no console error and fetch nothing;
+   * the tables fit the text column. Screenshots in jobs/target/report-screenshots.
+   */
   @Test
-  void reportRendersInHeadlessChromiumWithEveryBarAndRegion() throws Exception {
-    new eu.iciatlas.jobs.report.ReportJob(new eu.iciatlas.jobs.report.ReportJob.Config(output.toString(), "2014-2020"),
+  void reportIsInteractiveInChromiumAtTwoWidthsAndTwoPeriods() throws Exception {
+    new eu.iciatlas.jobs.report.ReportJob(new eu.iciatlas.jobs.report.ReportJob.Config(output.toString(), null),
         spark, new Progress(new PrintStream(System.err, true))).run();
     Path page = output.resolve("report/index.html");
     String html = Files.readString(page);
@@ -606,7 +614,7 @@ class PipelineTest {
     for (Row r : table(Tables.GOLD_COUNTRY_SPECIALIZATION, 0).filter("period = '2014-2020' and region_kind = 'cross_border'")
         .select("specialization").distinct().collectAsList()) {
       String label = eu.iciatlas.common.analysis.IciClassifier.specializationLabel(r.getString(0));
-      assertTrue(html.contains("<th>" + label.replace("&", "&amp;") + "</th>"), "Table 1 names " + r.getString(0) + " in words: " + label);
+      assertTrue(html.contains("<th class='turned'>" + label.replace("&", "&amp;") + "</th>"), "Table 1 names " + r.getString(0) + " in words: " + label);
     }
     assertTrue(!html.contains(">life_science<") && !html.contains(">cleantech<"), "no specialization code as a label");
     Row largest = table(Tables.GOLD_ICI_SHARE, 0).filter("period = '2014-2020' AND share IS NOT NULL").orderBy(col("projects").desc()).first();
@@ -621,32 +629,70 @@ class PipelineTest {
     assertTrue(html.contains("<th>pooled expected share (95 % interval)</th>") && html.contains(summaryCell), "the summary table");
     List<Row> checks = table(Tables.GOLD_ICI_SHARE_ESTIMATED, 0).filter("interval_holds_expected_share IS NOT NULL")
         .select("interval_holds_expected_share").collectAsList();
-    assertTrue(html.contains("<table id='estimated-table'") && html.contains("it does in " + checks.stream()
+    assertTrue(html.contains("<table class='estimated-table'") && html.contains("it does in " + checks.stream()
         .filter(x -> x.getBoolean(0)).count() + " of " + checks.size() + " regions."), "the estimates without text and their check");
-    int drawnRegions = html.split("<path class='nuts2'", -1).length - 1;
-    assertTrue(drawnRegions >= 40, "NUTS 2 regions drawn around the Baltic: " + drawnRegions);
-    Path screenshot = output.resolve("report/screenshot.png");
-    HeadlessChromium.Rendering r = HeadlessChromium.render(page, screenshot, 1200, 5000);
-    assertEquals(List.of(), r.consoleLines(), "no console messages (errors) while rendering");
-    long regions = table(Tables.GOLD_ICI_SHARE, 0).filter("period = '2014-2020' and region_kind = 'cross_border'").count();
-    long specializations = table(Tables.GOLD_SPECIALIZATION_SHARE, 0).filter("period = '2014-2020' and region_kind = 'cross_border'").count();
-    assertTrue(r.dom().contains("data-rendered=\"yes\""), "the page's script ran to its end");
-    assertTrue(r.dom().contains("data-figure2-bars=\"" + regions + "\""), "one bar per cross-border region (" + regions + ")");
-    assertTrue(r.dom().contains("data-figure3-bars=\"" + specializations + "\""), "one bar per specialization (" + specializations + ")");
-    assertTrue(r.dom().contains("data-map-regions=\"" + drawnRegions + "\""), "every NUTS 2 path of the file is in the DOM");
-    assertTrue(r.dom().contains("data-outlines=\"" + regions + "\""), "one outline per cross-border region");
-    assertTrue(r.dom().contains("data-network-pictures=\"3\""), "the ICI networks of the three largest regions are drawn");
-    assertTrue(html.contains("<table id='network-summary'") && html.contains("<table id='network-brokers'"),
+    assertTrue(html.contains("<b>No shares for 2007-2013</b>"), "the period without text says why it has no shares");
+    assertTrue(html.contains("<details id='third-party-licences'>") && html.contains("University of Washington Interactive Data Lab"),
+        "the inlined chart libraries' licences travel with them");
+    assertTrue(html.contains("<table class='network-summary'") && html.contains("<table class='network-brokers'"),
         "the linkage section's two tables");
-    java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(screenshot.toFile());
-    assertEquals(1200, image.getWidth());
-    java.util.Set<Integer> colours = new java.util.HashSet<>();
-    for (int y = 0; y < image.getHeight(); y += 7) {
-      for (int x = 0; x < image.getWidth(); x += 7) {
-        colours.add(image.getRGB(x, y));
+
+    String onlyIn2007 = table(Tables.GOLD_ICI_SHARE, 0).filter("period = '2007-2013' and region_kind = 'cross_border'").select("region_id")
+        .except(table(Tables.GOLD_ICI_SHARE, 0).filter("period = '2014-2020'").select("region_id")).orderBy("region_id").first().getString(0);
+    com.fasterxml.jackson.databind.JsonNode result = ReportBrowser.drive(page, "2007-2013", "bothnian_arc", onlyIn2007, 1400, 1920);
+    assertEquals("[]", result.get("errors").toString(), "no console error or warning");
+    assertEquals("[]", result.get("requests").toString(), "nothing fetched: the page is self-contained");
+    long regions = table(Tables.GOLD_ICI_SHARE, 0).filter("period = '2014-2020' and region_kind = 'cross_border'").count();
+    long regions2007 = table(Tables.GOLD_ICI_SHARE, 0).filter("period = '2007-2013' and region_kind = 'cross_border'").count();
+    long specializations = table(Tables.GOLD_SPECIALIZATION_SHARE, 0).filter("period = '2014-2020' and region_kind = 'cross_border'").count();
+    long points = table(Tables.GOLD_CORRELATION_POINTS, 0)
+        .filter("period = '2014-2020' and level = 'nuts2' and urban_population_share IS NOT NULL and ici_share IS NOT NULL").count();
+    for (int width : new int[] {1400, 1920}) {
+      com.fasterxml.jackson.databind.JsonNode w = result.get("widths").get(Integer.toString(width));
+      com.fasterxml.jackson.databind.JsonNode initial = w.get("initial");
+      com.fasterxml.jackson.databind.JsonNode other = w.get("other");
+      com.fasterxml.jackson.databind.JsonNode chosen = w.get("chosen");
+      assertEquals("2014-2020|", initial.get("state").asText(), "opens on the latest period with ICIs");
+      assertEquals(Long.toString(regions), initial.get("figure2Bars").asText(), width + " px: one bar per cross-border region");
+      assertEquals(Long.toString(specializations), initial.get("figure3Bars").asText(), width + " px: one bar per specialization");
+      assertEquals(Long.toString(regions), initial.get("figure1Outlines").asText(), width + " px: one outline per cross-border region");
+      assertEquals(Long.toString(points), initial.get("urbanizationPoints").asText(), width + " px: one point per NUTS 2 region");
+      assertTrue(Integer.parseInt(initial.get("figure1Regions").asText()) >= 40, "NUTS 2 regions drawn around the Baltic: " + initial);
+      assertEquals(Long.toString(regions2007), other.get("figure1Outlines").asText(), width + " px: 2007-2013 has its own outlines");
+      assertEquals("0", other.get("figure2Bars").asText(), width + " px: 2007-2013 has no shares, so no bars (not bars of 0 %)");
+      assertTrue(other.get("svgHash").asLong() != initial.get("svgHash").asLong(), "the charts change with the period");
+      int blocks = initial.get("visiblePeriodBlocks").size();
+      assertTrue(blocks >= 8, "every section has a block per period: " + initial);
+      other.get("visiblePeriodBlocks").forEach(b -> assertEquals("2007-2013", b.asText(), "only the chosen period's tables are shown"));
+      assertEquals(blocks + 0L, other.get("visiblePeriodBlocks").size(), "and each section shows it");
+      assertEquals(regions, initial.get("figure2Highlighted").asLong(), "no region chosen: every bar in the full colour");
+      assertTrue(chosen.get("svgHash").asLong() != initial.get("svgHash").asLong(), "the charts change with the region");
+      assertEquals(1, chosen.get("figure2Highlighted").asInt(), "one bar in the full colour: the chosen region's");
+      assertEquals(1, chosen.get("table2Rows").asInt(), "Table 2 keeps the chosen region's row");
+      assertEquals(1, chosen.get("chosenRowsOutsideTable2").asInt(), "Figure 2's table highlights its row");
+      assertEquals("", chosen.get("regionNote").asText(), "the region is one of the period's");
+      assertTrue(w.get("absent").get("regionNote").asText().endsWith(" is not a cross-border region of 2014-2020."),
+          "a region of another period says so: " + w.get("absent"));
+      assertEquals(0, w.get("absent").get("table2Rows").asInt(), "and Table 2 has no row of it");
+      for (com.fasterxml.jackson.databind.JsonNode state : List.of(initial, other, chosen)) {
+        assertEquals("[]", state.get("tablesBeyondText").toString(), width + " px: every table fits the text column (Table 1 too)");
+      }
+      assertTrue(w.get("barTooltip").asText().contains("expected share"), "a bar's tooltip: " + w.get("barTooltip"));
+      assertTrue(w.get("mapTooltip").asText().contains("NUTS 2"), "a map region's tooltip: " + w.get("mapTooltip"));
+      assertTrue(w.get("pointTooltip").asText().contains("urban population"), "a point's tooltip: " + w.get("pointTooltip"));
+      for (String shot : List.of("2014-2020", "2007-2013", "2014-2020-bothnian_arc")) {
+        java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(
+            ReportBrowser.SCREENSHOTS.resolve("report-" + width + "px-" + shot + ".png").toFile());
+        assertEquals(width, image.getWidth());
+        java.util.Set<Integer> colours = new java.util.HashSet<>();
+        for (int y = 0; y < Math.min(image.getHeight(), 3000); y += 7) {
+          for (int x = 0; x < image.getWidth(); x += 7) {
+            colours.add(image.getRGB(x, y));
+          }
+        }
+        assertTrue(colours.size() > 20, "the screenshot shows a drawn page, not a blank one: " + colours.size() + " colours");
       }
     }
-    assertTrue(colours.size() > 20, "the screenshot shows a drawn page, not a blank one: " + colours.size() + " colours");
   }
 
   @Test

@@ -34,6 +34,9 @@ public final class BiDatabase {
   public static final String ABOUT = "ici_atlas_about";
   private static final String DRIVER = "org.duckdb.DuckDBDriver";
 
+  /** The tables the file holds: gold and star (the silver Parquet copies are for notebooks and pipelines, not for BI models). */
+  public static final java.util.function.Predicate<String> IN_FILE = t -> t.startsWith("gold_") || t.startsWith("star_");
+
   /** A view of a measure: its name, what it means and rests on (the view's comment), the tables it reads, its query. */
   public record Measure(String name, String comment, List<String> sources, String select) {}
 
@@ -130,7 +133,7 @@ public final class BiDatabase {
       for (Path parquet : List.of(new Path(bi, "parquet"), new Path(staging, "parquet"))) {
         if (fs.exists(parquet)) {
           for (FileStatus t : fs.listStatus(parquet)) {
-            if (t.isDirectory()) {
+            if (t.isDirectory() && IN_FILE.test(t.getPath().getName())) {
               tables.put(t.getPath().getName(), local(fs, t.getPath())); // staged copies replace published ones
             }
           }

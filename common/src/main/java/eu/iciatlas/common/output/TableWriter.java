@@ -257,7 +257,7 @@ public final class TableWriter implements AutoCloseable {
   }
 
   /**
-   * The BI copies of one version of a table: CSV, and Parquet for gold and star tables. {@code kept}
+   * The BI copies of one version of a table: CSV, and Parquet for silver, gold and star tables. {@code kept}
    * are the rows just written (persisted), or null to read the version back. Returns seconds taken.
    */
   private double exportForBi(String table, long version, Dataset<Row> kept) {
@@ -266,8 +266,8 @@ public final class TableWriter implements AutoCloseable {
         : spark.read().format("delta").option("versionAsOf", version).load(deltaPath(table));
     try {
       exportCsv(table, rows);
-      if (table.startsWith("gold_") || table.startsWith("star_")) {
-        // gold tables also as Parquet for BI tools that read it (typed, nested columns kept)
+      if (table.startsWith("silver_") || table.startsWith("gold_") || table.startsWith("star_")) {
+        // also as Parquet for BI tools and notebooks that read it (typed, nested columns kept)
         rows.coalesce(1).write().mode("overwrite").parquet(new Path(biTarget, "parquet/" + table).toString());
       }
     } finally {

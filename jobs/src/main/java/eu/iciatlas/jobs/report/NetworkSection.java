@@ -59,7 +59,7 @@ final class NetworkSection {
       Row[] pair = byRegion.computeIfAbsent(r.getAs("region_id"), k -> new Row[2]);
       pair["all".equals(r.getAs("scope")) ? 0 : 1] = r;
     }
-    h.append("<table id='network-summary' style='font-size:.8em'><tr><th rowspan='2'>region</th><th colspan='8'>all projects</th>"
+    h.append("<div class='wide'><table class='network-summary' style='font-size:.8em'><tr><th rowspan='2'>region</th><th colspan='8'>all projects</th>"
         + "<th colspan='5'>ICI projects</th></tr>\n<tr><th>projects</th><th>organisations</th><th>edges</th><th>density</th>"
         + "<th>mean degree</th><th>components</th><th>largest</th><th>clustering</th>"
         + "<th>organisations</th><th>edges</th><th>density</th><th>clustering</th><th>cross-border</th></tr>\n");
@@ -81,7 +81,7 @@ final class NetworkSection {
       }
       h.append("</tr>\n");
     }
-    h.append("</table>\n");
+    h.append("</table></div>\n");
     List<String> notes = summary.stream().filter(r -> "all".equals(r.getAs("scope")) && r.getAs("completeness_note") != null
         && ((String) r.getAs("completeness_note")).startsWith("no project")).map(r -> r.<String>getAs("region_name")).toList();
     if (!notes.isEmpty()) {
@@ -104,7 +104,7 @@ final class NetworkSection {
     h.append("<h3>Top brokers</h3>\n<p class='note'>Organisations with ties in two or more countries other than their own, "
         + "by betweenness (the share of shortest paths between other organisations that pass through them; "
         + "estimated from a sample of sources in the largest networks, see <code>betweenness_sources</code>).</p>\n"
-        + "<table id='network-brokers'><tr><th>region</th><th>organisation</th><th>country</th><th>betweenness</th>"
+        + "<table class='network-brokers'><tr><th>region</th><th>organisation</th><th>country</th><th>betweenness</th>"
         + "<th>degree</th><th>countries tied</th></tr>\n");
     for (Row r : top) {
       h.append("<tr><td>").append(Html.escape(r.getAs("region_name"))).append("</td><td>").append(Html.escape(r.getAs("organisation")))
@@ -145,11 +145,11 @@ final class NetworkSection {
     Map<String, Color> colours = countryColours(nodes);
     h.append("<h3>ICI networks of the largest regions</h3>\n<p class='note'>Organisations of ICI projects on a circle, grouped "
         + "by country (colour), size by degree; a line is a shared ICI project (thicker: more). The ")
-        .append(largest.size()).append(" regions with the most organisations in ICI projects.</p>\n<div id='network-pictures'>");
+        .append(largest.size()).append(" regions with the most organisations in ICI projects.</p>\n<div class='network-pictures'>");
     for (Row region : largest) {
       String id = region.getAs("region_id");
       h.append("<figure style='display:inline-block;margin:0 1em 1em 0'>")
-          .append(picture(id, nodes.getOrDefault(id, List.of()), edges.getOrDefault(id, List.of()), colours))
+          .append(picture(id + "-" + period, nodes.getOrDefault(id, List.of()), edges.getOrDefault(id, List.of()), colours))
           .append("<figcaption>").append(Html.escape(region.getAs("region_name"))).append(": ")
           .append(region.<Long>getAs("nodes")).append(" organisations, ").append(region.<Long>getAs("edges"))
           .append(" ties</figcaption></figure>");

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.locationtech.jts.algorithm.Orientation;
@@ -17,7 +16,8 @@ import org.locationtech.jts.geom.Polygon;
 import org.locationtech.jts.operation.union.UnaryUnionOp;
 
 /**
- * Figure 1: NUTS 2 regions coloured by ICI projects, with the regions of the definition outlined.
+ * Figure 1's shapes: NUTS 2 regions with their ICI share, and the regions of the definition as outlines (drawn by
+ * {@link VegaSpecs#map}).
  * Geometries: GISCO NUTS 1:20M in Web Mercator (EPSG:3857), packaged in the jar for 2016 and 2021.
  * Outputs in NUTS 2016 or 2021 are drawn on their own version; NUTS 2013 on the 2016 shapes and
  * NUTS 2024 on the 2021 shapes (the sample bundles no 2024 geometries), a code the shapes lack
@@ -25,10 +25,6 @@ import org.locationtech.jts.operation.union.UnaryUnionOp;
  */
 final class NutsMap {
   static final List<Integer> GEOMETRY_VERSIONS = List.of(2016, 2021);
-  static final String[] CLASS_COLOURS = {"#f7fbff", "#c6dbef", "#6baed6", "#2171b5", "#08306b"};
-  static final String[] CLASS_LABELS = {"0", "1", "2-3", "4-7", "8 or more"};
-  static final String[] OUTLINE_COLOURS = {"#d62728", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2",
-      "#bcbd22", "#17becf", "#7f7f7f", "#1f77b4", "#aec7e8", "#ffbb78", "#98df8a", "#c5b0d5", "#c49c94"};
 
   private static final Map<Integer, List<Shapefile.Feature>> FEATURES = new java.util.concurrent.ConcurrentHashMap<>();
   private final List<Shapefile.Feature> features;
@@ -69,21 +65,25 @@ final class NutsMap {
     return geometryVersion;
   }
 
-  static int colourClass(long iciProjects) {
-    return iciProjects <= 0 ? 0 : iciProjects == 1 ? 1 : iciProjects <= 3 ? 2 : iciProjects <= 7 ? 3 : 4;
-  }
-
   /** Notes on what was drawn, for the page. */
   final List<String> notes = new ArrayList<>();
 
+  /** A NUTS 2 region's value: its ICI projects and ICI share (null: no share). */
+  record Value(long iciProjects, Double iciShare) {}
+
+  /** GeoJSON features of one period: the NUTS 2 regions around the outlines, and the outlines. */
+  record Features(List<Map<String, Object>> nuts2, List<Map<String, Object>> outlines, double aspect) {}
+
   /**
-   * The SVG: every NUTS 2 region inside the outlined regions' bounding box (plus a margin),
-   * filled by its class of ICI projects (regions without projects grey), and one outline per region.
+   * Every NUTS 2 region inside the outlined regions' bounding box (plus a margin), with its value
+   * where it has one, and one feature per outlined region (the union of its NUTS codes), as GeoJSON
+   * features in EPSG:3857 metres rounded to 100 m (finer than a pixel of the page's map), each
+   * carrying the period so that one chart holds all periods.
    */
-  String svg(Map<String, Long> iciProjectsByNuts2, List<Outline> outlines, int width) {
-    Map<String, Long> values = successors(iciProjectsByNuts2);
+  Features features(String period, Map<String, Value> valuesByNuts2, List<Outline> outlines) {
+    Map<String, Value> values = successors(valuesByNuts2);
     Envelope box = new Envelope();
-    Map<Outline, Geometry> areas = new LinkedHashMap<>();
+    List<Map<String, Object>> outlineFeatures = new ArrayList<>();
     for (Outline o : outlines) {
       List<Geometry> parts = new ArrayList<>();
       for (String code : o.nutsCodes()) {
@@ -98,8 +98,8 @@ final class NutsMap {
       }
       if (!parts.isEmpty()) {
         Geometry area = UnaryUnionOp.union(parts);
-        areas.put(o, area);
         box.expandToInclude(area.getEnvelopeInternal());
+        outlineFeatures.add(feature(polygons(area), Map.of("period", period, "region_id", o.id(), "name", o.name())));
       }
     }
     if (box.isNull()) {
@@ -109,16 +109,11 @@ final class NutsMap {
         }
       }
     }
+    List<Map<String, Object>> regions = new ArrayList<>();
     if (box.isNull()) {
-      return "<p>No region to draw.</p>";
+      return new Features(regions, outlineFeatures, 1);
     }
     box.expandBy(box.getWidth() * 0.05, box.getHeight() * 0.05);
-    double scale = width / box.getWidth();
-    int height = (int) Math.round(box.getHeight() * scale);
-    StringBuilder svg = new StringBuilder();
-    svg.append(String.format(Locale.ROOT, "<svg id='figure1-map' xmlns='http://www.w3.org/2000/svg' width='%d' height='%d' "
-        + "viewBox='0 0 %d %d' role='img' aria-label='Map of NUTS 2 regions by ICI projects'>", width, height, width, height));
-    svg.append("<rect width='100%' height='100%' fill='#e8f1f8'/>");
     for (Shapefile.Feature f : features) {
       if (!"2".equals(f.attributes().get("LEVL_CODE"))) {
         continue;
@@ -128,45 +123,70 @@ final class NutsMap {
         continue;
       }
       String code = f.attributes().get("NUTS_ID");
-      Long v = values.get(code);
-      String fill = v == null ? "#d9d9d9" : CLASS_COLOURS[colourClass(v)];
-      svg.append("<path class='nuts2' data-nuts='").append(Html.escape(code)).append("' fill='").append(fill)
-          .append("' stroke='#ffffff' stroke-width='0.6' fill-rule='evenodd' d='").append(path(f.rings(), box, scale))
-          .append("'><title>").append(Html.escape(code + " " + f.attributes().get("NAME_LATN") + ": "
-              + (v == null ? "no projects" : v + " ICI project(s)"))).append("</title></path>");
+      Value v = values.get(code);
+      Map<String, Object> properties = new LinkedHashMap<>();
+      properties.put("period", period);
+      properties.put("nuts_id", code);
+      properties.put("name", f.attributes().get("NAME_LATN"));
+      properties.put("ici_projects", v == null ? null : v.iciProjects());
+      properties.put("ici_share", v == null ? null : v.iciShare());
+      regions.add(feature(polygons(g), properties));
     }
-    int i = 0;
-    for (Map.Entry<Outline, Geometry> e : areas.entrySet()) {
-      String colour = OUTLINE_COLOURS[i++ % OUTLINE_COLOURS.length];
-      svg.append("<path class='region-outline' data-region='").append(Html.escape(e.getKey().id()))
-          .append("' fill='none' stroke='").append(colour).append("' stroke-width='2.2' stroke-opacity='0.9' d='")
-          .append(path(rings(e.getValue()), box, scale)).append("'><title>").append(Html.escape(e.getKey().name()))
-          .append("</title></path>");
-    }
-    svg.append("</svg>");
-    return svg.toString();
+    return new Features(regions, outlineFeatures, box.getHeight() / box.getWidth());
   }
 
-  /** Legend entries of the outlines in drawing order. */
-  static String outlineColour(int index) {
-    return OUTLINE_COLOURS[index % OUTLINE_COLOURS.length];
+  private static Map<String, Object> feature(List<List<List<long[]>>> polygons, Map<String, Object> properties) {
+    Map<String, Object> geometry = new LinkedHashMap<>();
+    geometry.put("type", "MultiPolygon");
+    geometry.put("coordinates", polygons);
+    Map<String, Object> feature = new LinkedHashMap<>();
+    feature.put("type", "Feature");
+    feature.put("properties", properties);
+    feature.put("geometry", geometry);
+    return feature;
+  }
+
+  /** GeoJSON MultiPolygon coordinates: polygons of rings of [x, y], rounded to 100 m. */
+  private static List<List<List<long[]>>> polygons(Geometry g) {
+    List<List<List<long[]>>> out = new ArrayList<>();
+    for (int i = 0; i < g.getNumGeometries(); i++) {
+      Polygon p = (Polygon) g.getGeometryN(i);
+      List<List<long[]>> rings = new ArrayList<>();
+      rings.add(ring(p.getExteriorRing().getCoordinates()));
+      for (int h = 0; h < p.getNumInteriorRing(); h++) {
+        rings.add(ring(p.getInteriorRingN(h).getCoordinates()));
+      }
+      out.add(rings);
+    }
+    return out;
+  }
+
+  private static List<long[]> ring(Coordinate[] cs) {
+    List<long[]> out = new ArrayList<>(cs.length);
+    for (Coordinate c : cs) {
+      long[] point = {Math.round(c.x / 100) * 100, Math.round(c.y / 100) * 100};
+      if (out.isEmpty() || !java.util.Arrays.equals(out.get(out.size() - 1), point)) {
+        out.add(point);
+      }
+    }
+    return out;
   }
 
   /**
    * Values by geometry code: a code the geometries lack passes its value to its counterparts that
    * have none. Where several such codes share a counterpart (NUTS 2024 PT1A and PT1B are both
-   * NUTS 2021 PT17), the shape shows the largest of their counts, and a note says so: a project
-   * with partners in both counts in each, so their sum could count it twice.
+   * NUTS 2021 PT17), the shape shows the one with the most ICI projects, and a note says so: a
+   * project with partners in both counts in each, so their sum could count it twice.
    */
-  private Map<String, Long> successors(Map<String, Long> values) {
-    Map<String, Long> out = new TreeMap<>(values);
+  private Map<String, Value> successors(Map<String, Value> values) {
+    Map<String, Value> out = new TreeMap<>(values);
     Map<String, List<String>> sources = new TreeMap<>();
-    for (Map.Entry<String, Long> e : values.entrySet()) {
+    for (Map.Entry<String, Value> e : values.entrySet()) {
       List<String> heirs = new ArrayList<>();
       for (String c : drawable(e.getKey())) {
         if (!c.equals(e.getKey()) && !values.containsKey(c)) {
           heirs.add(c);
-          out.merge(c, e.getValue(), Math::max);
+          out.merge(c, e.getValue(), (a, b) -> a.iciProjects() >= b.iciProjects() ? a : b);
           sources.computeIfAbsent(c, k -> new ArrayList<>()).add(e.getKey());
         }
       }
@@ -178,7 +198,7 @@ final class NutsMap {
     sources.forEach((shape, codes) -> {
       if (codes.size() > 1) {
         notes.add("NUTS " + geometryVersion + " shape " + shape + " stands for NUTS " + dataVersion + " regions "
-            + String.join(", ", codes) + " and shows the largest of their ICI project counts (" + out.get(shape)
+            + String.join(", ", codes) + " and shows the one with the most ICI projects (" + out.get(shape).iciProjects()
             + "; a project may have partners in several of them)");
       }
     });
@@ -220,39 +240,5 @@ final class NutsMap {
       polygons.add(factory.createPolygon(shell, own.toArray(new LinearRing[0])));
     }
     return factory.createMultiPolygon(polygons.toArray(new Polygon[0])).buffer(0);
-  }
-
-  private static List<double[]> rings(Geometry g) {
-    List<double[]> out = new ArrayList<>();
-    for (int i = 0; i < g.getNumGeometries(); i++) {
-      Polygon p = (Polygon) g.getGeometryN(i);
-      out.add(flat(p.getExteriorRing().getCoordinates()));
-      for (int h = 0; h < p.getNumInteriorRing(); h++) {
-        out.add(flat(p.getInteriorRingN(h).getCoordinates()));
-      }
-    }
-    return out;
-  }
-
-  private static double[] flat(Coordinate[] cs) {
-    double[] out = new double[cs.length * 2];
-    for (int k = 0; k < cs.length; k++) {
-      out[2 * k] = cs[k].x;
-      out[2 * k + 1] = cs[k].y;
-    }
-    return out;
-  }
-
-  /** SVG path data in pixels: x from the box's west edge, y flipped from its north edge. */
-  private static String path(List<double[]> rings, Envelope box, double scale) {
-    StringBuilder d = new StringBuilder();
-    for (double[] ring : rings) {
-      for (int k = 0; k < ring.length / 2; k++) {
-        d.append(k == 0 ? 'M' : 'L').append(String.format(Locale.ROOT, "%.1f,%.1f",
-            (ring[2 * k] - box.getMinX()) * scale, (box.getMaxY() - ring[2 * k + 1]) * scale));
-      }
-      d.append('Z');
-    }
-    return d.toString();
   }
 }

@@ -24,7 +24,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import org.apache.commons.math3.stat.regression.SimpleRegression;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
@@ -61,37 +60,39 @@ public final class ReportJob {
   public Path run() {
     Instant start = Instant.now();
     tables.require("analyse", REQUIRED.toArray(new String[0]));
-    String period = config.period() != null ? config.period() : defaultPeriod();
-    List<Row> shares = rows(Tables.GOLD_ICI_SHARE, period, "region_kind", "share DESC", "region_name");
-    if (config.period() != null && shares.isEmpty()) {
-      throw new InputException("--period " + period + ": gold_ici_share of " + config.output() + " has no rows for it");
+    String initial = config.period() != null ? config.period() : defaultPeriod();
+    Map<String, List<Row>> shares = byPeriod(Tables.GOLD_ICI_SHARE, "region_kind", "share DESC", "region_name");
+    if (!shares.containsKey(initial)) {
+      throw new InputException("--period " + initial + ": gold_ici_share of " + config.output() + " has no rows for it; it has "
+          + String.join(", ", shares.keySet()));
     }
-    StringBuilder html = new StringBuilder(1 << 20);
-    head(html, period);
+    List<String> periods = new ArrayList<>(shares.keySet());
+    java.util.Collections.reverse(periods); // the latest first
+    StringBuilder html = new StringBuilder(1 << 22);
+    head(html, initial);
+    controls(html, periods, initial, shares);
     summary(html);
-    map(html, period, shares);
-    figure2(html, shares);
-    estimatedWithoutText(html, period, shares);
-    figure3(html, period);
-    table1(html, period);
-    table2(html, period);
-    urbanization(html, period);
-    links(html, period);
-    if (tables.exists(Tables.GOLD_NETWORK_SUMMARY) && tables.exists(Tables.GOLD_NETWORK_ORGANISATIONS)) {
-      new NetworkSection(tables).render(html, period);
-    } else {
-      html.append("<h2>Linkage networks</h2>\n<p>This output has no linkage network tables (analysed with "
-          + PipelineSettings.NETWORKS_ENABLED + "=false).</p>\n");
+    map(html, periods, initial, shares);
+    figure2(html, periods, initial, shares);
+    figure3(html, periods, initial);
+    table1(html, periods, initial);
+    table2(html, periods, initial);
+    urbanization(html, periods, initial, shares);
+    links(html, periods, initial);
+    boolean networks = tables.exists(Tables.GOLD_NETWORK_SUMMARY) && tables.exists(Tables.GOLD_NETWORK_ORGANISATIONS);
+    for (String period : periods) {
+      open(html, period, initial);
+      if (networks) {
+        new NetworkSection(tables).render(html, period);
+      } else {
+        html.append("<h2>Linkage networks</h2>\n<p>This output has no linkage network tables (analysed with "
+            + PipelineSettings.NETWORKS_ENABLED + "=false).</p>\n");
+      }
+      html.append("</div>\n");
     }
-    completeness(html, period, shares);
+    completeness(html, periods, initial, shares);
     attribution(html);
-    html.append("<script>\n")
-        .append("document.body.dataset.figure2Bars = document.querySelectorAll('#figure2 g[jfreesvg\\\\:ref*=columnKey]').length;\n")
-        .append("document.body.dataset.figure3Bars = document.querySelectorAll('#figure3 g[jfreesvg\\\\:ref*=columnKey]').length;\n")
-        .append("document.body.dataset.mapRegions = document.querySelectorAll('#figure1-map path.nuts2').length;\n")
-        .append("document.body.dataset.outlines = document.querySelectorAll('#figure1-map path.region-outline').length;\n")
-        .append("document.body.dataset.networkPictures = document.querySelectorAll('#network-pictures svg').length;\n")
-        .append("document.body.dataset.rendered = 'yes';\n</script>\n</body>\n</html>\n");
+    html.append("<script>\n").append(PAGE_SCRIPT).append("</script>\n</body>\n</html>\n");
     Path target = new Path(new Path(config.output(), "report"), "index.html");
     try {
       FileSystem fs = target.getFileSystem(spark.sparkContext().hadoopConfiguration());
@@ -102,8 +103,90 @@ public final class ReportJob {
     } catch (IOException e) {
       throw new IllegalStateException("cannot write " + target + ": " + e.getMessage(), e);
     }
-    progress.stage("report", eu.iciatlas.common.io.InputSniffer.display(target.toString()) + " (" + html.length() / 1024 + " KiB, period " + period + ")", start);
+    progress.stage("report", eu.iciatlas.common.io.InputSniffer.display(target.toString()) + " (" + html.length() / 1024
+        + " KiB, periods " + String.join(", ", periods) + ", opens on " + initial + ")", start);
     return target;
+  }
+
+  /**
+   * The page's behaviour: draws the four charts (Vega-Embed, SVG renderer, no actions, so nothing is fetched), and on
+   * a change of the period or region selector sets both parameters of every chart, shows the tables of the period
+   * and highlights (Figure 2's table) or keeps (Table 2) the rows of the region. The counters on body are for tests.
+   */
+  static final String PAGE_SCRIPT = """
+      // the charts this page has (an output without an urbanization indicator has no scatter)
+      const charts = ['figure1', 'figure2', 'figure3', 'urbanization'].filter(id => document.getElementById(id + '-spec'));
+      const views = {};
+      const period = document.getElementById('period'), region = document.getElementById('region');
+      function count(id, selector) { return document.querySelectorAll('#' + id + '-chart ' + selector).length; }
+      function apply() {
+        const p = period.value, r = region.value;
+        document.querySelectorAll('[data-period]').forEach(e => { e.hidden = e.dataset.period !== p; });
+        document.querySelectorAll('tr[data-region]').forEach(tr => {
+          tr.classList.toggle('chosen', r !== '' && tr.dataset.region === r);
+          if (tr.closest('.table2')) { tr.hidden = r !== '' && tr.dataset.region !== r; }
+        });
+        const inPeriod = r === '' || document.querySelector(`div[data-period="${p}"] tr[data-region="${r}"]`) !== null;
+        document.getElementById('region-note').textContent = inPeriod ? ''
+          : region.selectedOptions[0].text + ' is not a cross-border region of ' + p + '.';
+        return Promise.all(Object.values(views).map(v => v.signal('period', p).signal('region', r).runAsync())).then(() => {
+          const b = document.body.dataset;
+          b.figure1Regions = count('figure1', 'g.layer_0_marks path');
+          b.figure1Outlines = count('figure1', 'g.layer_1_marks path');
+          b.figure2Bars = count('figure2', 'g.mark-rect path');
+          b.figure2Highlighted = count('figure2', 'g.mark-rect path[fill="#2171b5"]'); // VegaSpecs.HIGHLIGHT
+          b.figure3Bars = count('figure3', 'g.mark-rect path');
+          b.urbanizationPoints = count('urbanization', 'g.mark-symbol path');
+          b.state = p + '|' + r;
+        });
+      }
+      Promise.all(charts.map(id => vegaEmbed('#' + id + '-chart', JSON.parse(document.getElementById(id + '-spec').textContent),
+          {actions: false, renderer: 'svg', mode: 'vega-lite'}).then(result => { views[id] = result.view; })))
+        .then(apply).then(() => {
+          period.addEventListener('change', apply);
+          region.addEventListener('change', apply);
+          document.body.dataset.rendered = 'yes';
+        })
+        .catch(e => { console.error('report: ' + e); document.body.dataset.rendered = 'failed'; });
+      """;
+
+  /** Opens the block of one period's content; only the initial period's is shown until the selector changes. */
+  private static void open(StringBuilder h, String period, String initial) {
+    h.append("<div data-period='").append(Html.escape(period)).append('\'').append(period.equals(initial) ? "" : " hidden").append(">\n");
+  }
+
+  /** A chart: its container and its Vega-Lite specification as JSON. */
+  private static void chart(StringBuilder h, String id, com.fasterxml.jackson.databind.node.ObjectNode spec) {
+    h.append("<div class='chart' id='").append(id).append("-chart'></div>\n<script type='application/json' id='").append(id)
+        .append("-spec'>").append(VegaSpecs.scriptJson(spec)).append("</script>\n");
+  }
+
+  /** The period and region selectors, sticky at the top of the page. */
+  private void controls(StringBuilder h, List<String> periods, String initial, Map<String, List<Row>> shares) {
+    h.append("<div class='controls'><label>Programme period <select id='period'>");
+    for (String p : periods) {
+      h.append("<option value='").append(Html.escape(p)).append('\'').append(p.equals(initial) ? " selected" : "").append('>')
+          .append(Html.escape(p)).append("</option>");
+    }
+    h.append("</select></label> <label>Cross-border region <select id='region'><option value=''>all</option>");
+    // one option per region id, named as in its latest period (shares holds the periods in order)
+    Map<String, String> names = new LinkedHashMap<>();
+    shares.values().forEach(rows -> rows.stream().filter(r -> "cross_border".equals(r.getAs("region_kind")))
+        .forEach(r -> names.put(r.getAs("region_id"), r.getAs("region_name"))));
+    names.entrySet().stream().sorted(Map.Entry.comparingByValue()).forEach(e -> h.append("<option value='")
+        .append(Html.escape(e.getKey())).append("'>").append(Html.escape(e.getValue())).append("</option>"));
+    h.append("</select></label> <span class='note'>Charts and tables below follow the period; the region is highlighted in the "
+        + "map, Figure 2 and its table and the urbanization scatter, and Table 2 shows only its row.</span> "
+        + "<b id='region-note' class='note'></b></div>\n");
+  }
+
+  /** Every row of a table grouped by period (periods in order), each group in the given order. Small gold tables only. */
+  private Map<String, List<Row>> byPeriod(String table, String... order) {
+    Map<String, List<Row>> out = new TreeMap<>();
+    for (Row r : rows(table, null, order)) {
+      out.computeIfAbsent(r.getAs("period"), k -> new ArrayList<>()).add(r);
+    }
+    return out;
   }
 
   /** The latest period with ICI projects, else the latest period. */
@@ -130,15 +213,21 @@ public final class ReportJob {
         .orderBy(col("ended_at").desc()).limit(1).collectAsList().stream().findFirst().orElse(null) : null;
     h.append("<!DOCTYPE html>\n<html lang='en'>\n<head>\n<meta charset='utf-8'>\n")
         .append("<meta name='viewport' content='width=device-width, initial-scale=1'>\n")
-        .append("<title>ICI Atlas report ").append(Html.escape(period)).append("</title>\n<style>\n")
+        .append("<title>ICI Atlas report</title>\n<style>\n")
         .append("body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}\n")
         .append("h1{font-size:1.7em;margin-bottom:.2em}h2{margin-top:2em;border-bottom:1px solid #ddd;padding-bottom:.2em}\n")
         .append("table{border-collapse:collapse;margin:.8em 0;font-size:.9em}th,td{border:1px solid #ccc;padding:3px 7px;text-align:left}\n")
-        .append("td.n{text-align:right;font-variant-numeric:tabular-nums}th{background:#f3f6f9}\n")
+        .append("td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}th{background:#f3f6f9}\n")
         .append(".note{color:#555;font-size:.9em}.legend span{display:inline-block;width:14px;height:14px;vertical-align:middle;margin:0 4px 0 12px;border:1px solid #999}\n")
-        .append("figure{margin:1em 0}figcaption{font-size:.9em;color:#444}\n</style>\n</head>\n<body>\n");
-    h.append("<h1>International cluster initiatives in cross-border cooperation</h1>\n<p class='note'>ICI Atlas report for the programme period <b>")
-        .append(Html.escape(period)).append("</b>, recomputed from the tables of this output folder after the method of Mikhaylov &amp; Mikhaylova (2015).");
+        .append("figure{margin:1em 0}figcaption{font-size:.9em;color:#444}\n")
+        .append(".controls{position:sticky;top:0;z-index:5;background:#fff;border-bottom:1px solid #ddd;padding:.5em 0}\n")
+        .append(".controls select{font-size:1em;margin-right:1em}.wide{overflow-x:auto}tr.chosen td{background:#fde2e2}\n")
+        .append("th.turned{writing-mode:vertical-rl;transform:rotate(180deg);white-space:nowrap;vertical-align:bottom;padding:6px 3px}\n")
+        .append("#vg-tooltip-element{font-family:inherit}#figure1-chart .layer_1_marks,#figure1-chart .layer_1_marks path,#figure1-chart .layer_2_marks,#figure1-chart .layer_2_marks path{pointer-events:none}\n")
+        .append("</style>\n")
+        .append(ReportAssets.scripts()).append("</head>\n<body>\n");
+    h.append("<h1>International cluster initiatives in cross-border cooperation</h1>\n<p class='note'>ICI Atlas report, "
+        + "every programme period of the output (choose one below; it opens on <b>").append(Html.escape(period)).append("</b>), recomputed from the tables of this output folder after the method of Mikhaylov &amp; Mikhaylova (2015).");
     if (run != null) {
       h.append(" Run <code>").append(Html.escape(run.getAs("run_id"))).append("</code> ended ")
           .append(Html.escape(utc(run.getAs("ended_at")))).append(", code ").append(Html.escape(run.getAs("code_version")))
@@ -174,58 +263,89 @@ public final class ReportJob {
     h.append("</table>\n");
   }
 
-  private void map(StringBuilder h, String period, List<Row> shares) {
-    Map<String, Long> iciByNuts2 = new TreeMap<>();
-    for (Row r : tables.read(Tables.GOLD_CORRELATION_POINTS).filter(col("period").equalTo(period).and(col("level").equalTo("nuts2")))
-        .select("unit_id", "ici_projects").collectAsList()) {
-      iciByNuts2.put(r.getString(0), ((Number) r.get(1)).longValue());
+  /** Figure 1: the choropleth of the NUTS 2 regions' ICI shares with the cross-border regions outlined, every period. */
+  private void map(StringBuilder h, List<String> periods, String initial, Map<String, List<Row>> shares) {
+    Map<String, List<Row>> points = new TreeMap<>();
+    for (Row r : tables.read(Tables.GOLD_CORRELATION_POINTS).filter(col("level").equalTo("nuts2"))
+        .select("period", "unit_id", "ici_projects", "ici_share").orderBy("period", "unit_id").collectAsList()) {
+      points.computeIfAbsent(r.getString(0), k -> new ArrayList<>()).add(r);
     }
-    Map<String, String> names = new LinkedHashMap<>();
-    for (Row r : shares) {
-      if ("cross_border".equals(r.getAs("region_kind"))) {
-        names.put(r.getAs("region_id"), r.getAs("region_name"));
+    Map<String, List<Row>> footprints = byPeriod(Tables.GOLD_REGION_FOOTPRINT, "region_id", "nuts_code");
+    List<Map<String, Object>> nuts2 = new ArrayList<>();
+    List<Map<String, Object>> outlines = new ArrayList<>();
+    double aspect = 0.5;
+    StringBuilder captions = new StringBuilder();
+    for (String period : periods) {
+      boolean noShare = shareless(shares.get(period));
+      Map<String, NutsMap.Value> values = new TreeMap<>();
+      for (Row r : points.getOrDefault(period, List.of())) {
+        values.put(r.getString(1), new NutsMap.Value(((Number) r.get(2)).longValue(), r.isNullAt(3) ? null : r.getDouble(3)));
       }
-    }
-    Map<String, TreeSet<String>> codes = new LinkedHashMap<>();
-    TreeSet<String> approximate = new TreeSet<>();
-    for (Row r : tables.read(Tables.GOLD_REGION_FOOTPRINT).filter(col("period").equalTo(period)).orderBy("region_id", "nuts_code")
-        .collectAsList()) {
-      if (names.containsKey(r.<String>getAs("region_id"))) {
-        codes.computeIfAbsent(r.getAs("region_id"), k -> new TreeSet<>()).add(r.getAs("nuts_code"));
-        if ("definition_approximate".equals(r.getAs("basis"))) {
-          approximate.add(names.get(r.<String>getAs("region_id")));
+      Map<String, String> names = new LinkedHashMap<>();
+      for (Row r : shares.get(period)) {
+        if ("cross_border".equals(r.getAs("region_kind"))) {
+          names.put(r.getAs("region_id"), r.getAs("region_name"));
         }
       }
-    }
-    List<NutsMap.Outline> outlines = new ArrayList<>();
-    for (Map.Entry<String, String> e : names.entrySet()) {
-      if (codes.containsKey(e.getKey())) {
-        outlines.add(new NutsMap.Outline(e.getKey(), e.getValue(), codes.get(e.getKey())));
+      Map<String, TreeSet<String>> codes = new LinkedHashMap<>();
+      TreeSet<String> approximate = new TreeSet<>();
+      for (Row r : footprints.getOrDefault(period, List.of())) {
+        if (names.containsKey(r.<String>getAs("region_id"))) {
+          codes.computeIfAbsent(r.getAs("region_id"), k -> new TreeSet<>()).add(r.getAs("nuts_code"));
+          if ("definition_approximate".equals(r.getAs("basis"))) {
+            approximate.add(names.get(r.<String>getAs("region_id")));
+          }
+        }
       }
+      List<NutsMap.Outline> regionOutlines = new ArrayList<>();
+      names.forEach((id, name) -> {
+        if (codes.containsKey(id)) {
+          regionOutlines.add(new NutsMap.Outline(id, name, codes.get(id)));
+        }
+      });
+      int version = nutsVersion(period);
+      NutsMap map = new NutsMap(version, counterparts(version, NutsMap.geometryVersion(version)));
+      NutsMap.Features features = map.features(period, values, regionOutlines);
+      nuts2.addAll(features.nuts2());
+      outlines.addAll(features.outlines());
+      aspect = Math.max(aspect, Math.min(1.2, features.aspect()));
+      open(captions, period, initial);
+      captions.append("<p class='note' data-nuts-version='").append(version).append("' data-geometry-version='").append(map.geometryVersion())
+          .append("'>NUTS ").append(version).append(" regions of ").append(Html.escape(period)).append('.');
+      if (noShare) {
+        captions.append(" <b>No shares in this period</b>: ").append(Html.escape(shareNullReason(shares.get(period))))
+            .append("; the regions are grey, not 0 %.");
+      }
+      if (!approximate.isEmpty()) {
+        captions.append(' ').append(Html.escape("Approximate outlines (the definition's footprint, in Keep.eu's NUTS codes, does not fall on "
+            + "NUTS " + version + " borders; gold_region_footprint, basis definition_approximate): " + String.join(", ", approximate) + "."));
+      }
+      for (String note : map.notes) {
+        captions.append(' ').append(Html.escape(note)).append('.');
+      }
+      captions.append("</p></div>\n");
     }
-    int version = nutsVersion(period);
-    NutsMap map = new NutsMap(version, counterparts(version, NutsMap.geometryVersion(version)));
-    String svg = map.svg(iciByNuts2, outlines, 1000);
-    h.append("<h2>Figure 1. ICI activity by NUTS 2 region (NUTS ").append(version).append(")</h2>\n<figure data-nuts-version='")
-        .append(version).append("' data-geometry-version='").append(map.geometryVersion()).append("'>").append(svg).append("<figcaption class='legend'>ICI projects with a partner in the region:");
-    for (int i = 0; i < NutsMap.CLASS_COLOURS.length; i++) {
-      h.append("<span style='background:").append(NutsMap.CLASS_COLOURS[i]).append("'></span>").append(NutsMap.CLASS_LABELS[i]);
-    }
-    h.append("<span style='background:#d9d9d9'></span>no project of the regions<br>Outlined: the cross-border regions");
-    for (int i = 0; i < outlines.size(); i++) {
-      h.append("<span style='border:2px solid ").append(NutsMap.outlineColour(i)).append(";background:none'></span>")
-          .append(Html.escape(outlines.get(i).name()));
-    }
-    h.append(".<br>Outlines: the definition's footprint where it has one, else the NUTS 2 regions holding at least 5 % of the region's "
-        + "participations. Counts cover the projects of the definition's regions (gold_correlation_points).");
-    if (!approximate.isEmpty()) {
-      h.append("<br>").append(Html.escape("Approximate outlines (the definition's footprint, in Keep.eu's NUTS codes, does not fall on "
-          + "NUTS " + version + " borders; gold_region_footprint, basis definition_approximate): " + String.join(", ", approximate)));
-    }
-    for (String note : map.notes) {
-      h.append("<br>").append(Html.escape(note));
-    }
-    h.append("</figcaption></figure>\n");
+    int width = 900;
+    h.append("<h2>Figure 1. ICI share by NUTS 2 region</h2>\n<figure id='figure1'>");
+    chart(h, "figure1", VegaSpecs.map(nuts2, outlines, initial, width, (int) Math.round(width * aspect)));
+    h.append("<figcaption>Colour: the share of ICIs among the projects of the definition's regions that have a partner in the NUTS 2"
+        + " region (gold_correlation_points); grey: no such project, or too few of them with text for a share (gold_region_profile.ici_share_null_reason). Outlined: the cross-border regions "
+        + "(the one chosen above in red), each the definition's footprint where it has one, else the NUTS 2 regions holding at "
+        + "least 5 % of the region's participations. Hover a region for its figures.</figcaption>\n")
+        .append(captions).append("</figure>\n");
+  }
+
+  /** True when no cross-border region of the period has a share (the export has no project text). */
+  private static boolean shareless(List<Row> shares) {
+    return shares.stream().filter(r -> "cross_border".equals(r.getAs("region_kind"))).allMatch(r -> r.getAs("share") == null);
+  }
+
+  /** Why a period has no shares, in the period's own numbers (gold_ici_share.share_null_reason is per region). */
+  private static String shareNullReason(List<Row> shares) {
+    long projects = shares.stream().mapToLong(r -> ((Number) r.getAs("projects")).longValue()).sum();
+    long withText = shares.stream().mapToLong(r -> ((Number) r.getAs("projects_with_text")).longValue()).sum();
+    return String.format(Locale.ROOT, "only %,d of the %,d projects of its regions have a description or expected results in the input, "
+        + "and a share from acronyms, titles and partners alone is not comparable (gold_ici_share.share_null_reason)", withText, projects);
   }
 
   /** A column's value, null for an output written before the column existed (e.g. the expected shares). */
@@ -260,34 +380,56 @@ public final class ReportJob {
     return out;
   }
 
-  private void figure2(StringBuilder h, List<Row> shares) {
-    List<Charts.Bar> bars = new ArrayList<>();
-    h.append("<h2>Figure 2. Share of ICIs among the projects of each cross-border region</h2>\n");
-    for (Row r : shares) {
-      if ("cross_border".equals(r.getAs("region_kind")) && r.getAs("share") != null) {
-        bars.add(new Charts.Bar(r.getAs("region_name"), ((Number) r.getAs("share")).doubleValue()));
+  /** Figure 2: the share per cross-border region (chart of every period), then the period's table with the expected shares. */
+  private void figure2(StringBuilder h, List<String> periods, String initial, Map<String, List<Row>> shares) {
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (List<Row> group : shares.values()) {
+      for (Row r : group) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (String c : List.of("period", "region_id", "region_name", "region_kind", "projects", "ici_projects", "share",
+            "expected_share", "expected_share_low", "expected_share_high")) {
+          m.put(c, optional(r, c));
+        }
+        rows.add(m);
       }
     }
-    h.append("<figure id='figure2'>").append(Charts.percentBars("figure2-chart", "ICI share of projects (%)", bars, 900))
-        .append("</figure>\n");
-    // the count share and, beside it, what to expect given the rules' measured error (gold_ici_share.expected_share_basis)
-    shares.stream().filter(r -> optional(r, "expected_share") != null).findFirst().ifPresentOrElse(
-        r -> h.append("<p class='note'>Expected share (95 % interval): the ").append(Html.escape(r.getAs("expected_share_basis")))
-            .append(". It assumes the rules are as often right in every region as over the whole export, so it pulls each"
-                + " region towards the export's mean; the rates' own error is shared by all regions, so overlapping intervals"
-                + " do not show that two regions are alike.</p>\n"),
-        () -> shares.stream().filter(r -> r.getAs("share") != null && optional(r, "expected_share_basis") != null).findFirst()
-            .ifPresent(r -> h.append("<p class='note'>").append(Html.escape(r.getAs("expected_share_basis"))).append(".</p>\n")));
-    h.append("<table><tr><th>region</th><th>kind</th><th>projects</th><th>ICI projects</th><th>share</th>"
-            + "<th>expected share (95 % interval)</th><th>with text</th><th>note</th></tr>\n");
-    for (Row r : shares) {
-      h.append("<tr><td>").append(Html.escape(r.getAs("region_name"))).append("</td><td>").append(Html.escape(regionKind(r.getAs("region_kind"))))
-          .append("</td>").append(num(r.getAs("projects"))).append(num(r.getAs("ici_projects"))).append(pct(r.getAs("share")))
-          .append(pctInterval(optional(r, "expected_share"), optional(r, "expected_share_low"), optional(r, "expected_share_high")))
-          .append(pct(r.getAs("text_completeness"))).append("<td>").append(Html.escape(r.getAs("share") == null
-              ? "no share: " + r.getAs("share_null_reason") : r.getAs("completeness_note"))).append("</td></tr>\n");
+    h.append("<h2>Figure 2. Share of ICIs among the projects of each cross-border region</h2>\n<figure id='figure2'>");
+    double largest = rows.stream().filter(m -> "cross_border".equals(m.get("region_kind")))
+        .flatMap(m -> java.util.stream.Stream.of(m.get("share"), m.get("expected_share_high")))
+        .filter(java.util.Objects::nonNull).mapToDouble(v -> ((Number) v).doubleValue()).max().orElse(0);
+    chart(h, "figure2", VegaSpecs.shares(rows, initial, VegaSpecs.axisEnd(largest)));
+    h.append("<figcaption>Bar: ICI projects / projects of the region. Line: the expected share's 95 % interval (below). "
+        + "Regions without a share are in the table with the reason.</figcaption></figure>\n");
+    for (String period : periods) {
+      List<Row> period_ = shares.get(period);
+      open(h, period, initial);
+      if (shareless(period_)) {
+        h.append("<p class='note'><b>No shares for ").append(Html.escape(period)).append("</b>: ")
+            .append(Html.escape(shareNullReason(period_))).append(". A share of 0 % would be wrong, not missing; see the estimates "
+                + "without text below.</p>\n");
+      }
+      // the count share and, beside it, what to expect given the rules' measured error (gold_ici_share.expected_share_basis)
+      period_.stream().filter(r -> optional(r, "expected_share") != null).findFirst().ifPresentOrElse(
+          r -> h.append("<p class='note'>Expected share (95 % interval): the ").append(Html.escape(r.getAs("expected_share_basis")))
+              .append(". It assumes the rules are as often right in every region as over the whole export, so it pulls each"
+                  + " region towards the export's mean; the rates' own error is shared by all regions, so overlapping intervals"
+                  + " do not show that two regions are alike.</p>\n"),
+          () -> period_.stream().filter(r -> r.getAs("share") != null && optional(r, "expected_share_basis") != null).findFirst()
+              .ifPresent(r -> h.append("<p class='note'>").append(Html.escape(r.getAs("expected_share_basis"))).append(".</p>\n")));
+      h.append("<div class='wide'><table><tr><th>region</th><th>kind</th><th>projects</th><th>ICI projects</th><th>share</th>"
+          + "<th>expected share (95 % interval)</th><th>with text</th><th>note</th></tr>\n");
+      for (Row r : period_) {
+        h.append("<tr data-region='").append(Html.escape(r.getAs("region_id"))).append("'><td>").append(Html.escape(r.getAs("region_name")))
+            .append("</td><td>").append(Html.escape(regionKind(r.getAs("region_kind"))))
+            .append("</td>").append(num(r.getAs("projects"))).append(num(r.getAs("ici_projects"))).append(pct(r.getAs("share")))
+            .append(pctInterval(optional(r, "expected_share"), optional(r, "expected_share_low"), optional(r, "expected_share_high")))
+            .append(pct(r.getAs("text_completeness"))).append("<td>").append(Html.escape(r.getAs("share") == null
+                ? "no share: " + r.getAs("share_null_reason") : r.getAs("completeness_note"))).append("</td></tr>\n");
+      }
+      h.append("</table></div>\n");
+      estimatedWithoutText(h, period, period_);
+      h.append("</div>\n");
     }
-    h.append("</table>\n");
   }
 
   /**
@@ -311,7 +453,7 @@ public final class ReportJob {
     shares.forEach(r -> expected.put(r.getAs("region_id"), optional(r, "expected_share")));
     Map<String, String[]> paper = paperShares(period);
     Row rated = rows.stream().filter(r -> r.getAs("sensitivity") != null).findFirst().orElse(null);
-    h.append("<h3 id='estimated'>Estimated without project text</h3>\n<p class='note'>");
+    h.append("<h3 class='estimated'>Estimated without project text</h3>\n<p class='note'>");
     if (rated == null) {
       h.append("No estimate: ").append(Html.escape(rows.get(0).getAs("estimate_null_reason"))).append(".</p>\n");
       return;
@@ -326,7 +468,7 @@ public final class ReportJob {
             ? " So the regions without text get no estimate (the note says why); the rows with text show the check."
             : "")
         .append(" The paper's shares were read by hand (Mikhaylov &amp; Mikhaylova 2015): context, not a target.</p>\n");
-    h.append("<table id='estimated-table'><tr><th>region</th><th>kind</th><th>projects</th><th>with text</th>"
+    h.append("<table class='estimated-table'><tr><th>region</th><th>kind</th><th>projects</th><th>with text</th>"
         + "<th>called ICI without text</th><th>share called ICI (uncorrected)</th><th>estimated share (95 % interval)</th>"
         + "<th>expected share from text</th><th>interval holds it</th><th>the paper</th><th>note</th></tr>\n");
     for (Row r : rows) {
@@ -366,105 +508,252 @@ public final class ReportJob {
     return out;
   }
 
-  private void figure3(StringBuilder h, String period) {
-    List<Charts.Bar> bars = new ArrayList<>();
-    List<Row> rows = rows(Tables.GOLD_SPECIALIZATION_SHARE, period, "share_of_regions DESC", "specialization");
-    for (Row r : rows) {
+  /** Figure 3: the share of cross-border regions with ICIs of each specialization, every period. */
+  private void figure3(StringBuilder h, List<String> periods, String initial) {
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (Row r : rows(Tables.GOLD_SPECIALIZATION_SHARE, null, "period", "specialization")) {
       if ("cross_border".equals(r.getAs("region_kind"))) {
-        bars.add(new Charts.Bar(IciClassifier.specializationLabel(r.getAs("specialization")),
-            ((Number) r.getAs("share_of_regions")).doubleValue()));
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("period", r.getAs("period"));
+        m.put("label", IciClassifier.specializationLabel(r.getAs("specialization")));
+        for (String c : List.of("share_of_regions", "regions_with_specialization", "regions", "ici_projects")) {
+          m.put(c, r.getAs(c));
+        }
+        rows.add(m);
       }
     }
-    h.append("<h2>Figure 3. Share of cross-border regions with ICIs of each specialization</h2>\n<figure id='figure3'>")
-        .append(Charts.percentBars("figure3-chart", "regions with ICIs of the specialization (% of cross-border regions)", bars, 900))
-        .append("</figure>\n");
+    h.append("<h2>Figure 3. Share of cross-border regions with ICIs of each specialization</h2>\n<figure id='figure3'>");
+    chart(h, "figure3", VegaSpecs.specializations(rows, initial, VegaSpecs.axisEnd(rows.stream()
+        .mapToDouble(m -> ((Number) m.get("share_of_regions")).doubleValue()).max().orElse(0))));
+    h.append("</figure>\n");
   }
 
-  private void table1(StringBuilder h, String period) {
-    List<Row> rows = rows(Tables.GOLD_COUNTRY_SPECIALIZATION, period, "country_code", "specialization");
-    // columns in the order of their labels, as the reader sees them
-    TreeSet<String> specs = new TreeSet<>(java.util.Comparator.comparing(IciClassifier::specializationLabel));
-    Map<String, Map<String, Long>> cells = new TreeMap<>();
-    Map<String, Long> perCountry = new TreeMap<>();
-    for (Row r : rows) {
-      if (!"cross_border".equals(r.getAs("region_kind"))) {
+  /** Table 1 per period: countries x specializations, the column heads turned so that the table fits the page. */
+  private void table1(StringBuilder h, List<String> periods, String initial) {
+    Map<String, List<Row>> all = byPeriod(Tables.GOLD_COUNTRY_SPECIALIZATION, "country_code", "specialization");
+    h.append("<h2>Table 1. Cross-border regions with ICIs, by country and specialization</h2>\n");
+    for (String period : periods) {
+      open(h, period, initial);
+      // columns in the order of their labels, as the reader sees them
+      TreeSet<String> specs = new TreeSet<>(java.util.Comparator.comparing(IciClassifier::specializationLabel));
+      Map<String, Map<String, Long>> cells = new TreeMap<>();
+      Map<String, Long> perCountry = new TreeMap<>();
+      for (Row r : all.getOrDefault(period, List.of())) {
+        if (!"cross_border".equals(r.getAs("region_kind"))) {
+          continue;
+        }
+        specs.add(r.getAs("specialization"));
+        cells.computeIfAbsent(r.getAs("country_code"), k -> new TreeMap<>()).put(r.getAs("specialization"), ((Number) r.getAs("regions")).longValue());
+        perCountry.put(r.getAs("country_code"), ((Number) r.getAs("country_specializations")).longValue());
+      }
+      if (cells.isEmpty()) {
+        h.append("<p>No cross-border region has ICIs in ").append(Html.escape(period)).append(".</p></div>\n");
         continue;
       }
-      specs.add(r.getAs("specialization"));
-      cells.computeIfAbsent(r.getAs("country_code"), k -> new TreeMap<>()).put(r.getAs("specialization"), ((Number) r.getAs("regions")).longValue());
-      perCountry.put(r.getAs("country_code"), ((Number) r.getAs("country_specializations")).longValue());
-    }
-    h.append("<h2>Table 1. Cross-border regions with ICIs, by country and specialization</h2>\n<p class='note'>Cell: regions in which "
-        + "the country takes part that have ICIs of the specialization. Last column: the country's number of specializations.</p>\n<table><tr><th>country</th>");
-    for (String s : specs) {
-      h.append("<th>").append(Html.escape(IciClassifier.specializationLabel(s))).append("</th>");
-    }
-    h.append("<th>specializations</th></tr>\n");
-    for (Map.Entry<String, Map<String, Long>> e : cells.entrySet()) {
-      h.append("<tr><td>").append(Html.escape(e.getKey())).append("</td>");
-      for (String s : specs) {
-        Long v = e.getValue().get(s);
-        h.append("<td class='n'>").append(v == null || v == 0 ? "" : v.toString()).append("</td>");
+      h.append("<p class='note'>Cell: regions in which the country takes part that have ICIs of the specialization. Last column: "
+          + "the country's number of specializations.</p>\n<div class='wide'><table class='table1'><tr><th>country</th>");
+      for (String spec : specs) {
+        h.append("<th class='turned'>").append(Html.escape(IciClassifier.specializationLabel(spec))).append("</th>");
       }
-      h.append(num(perCountry.get(e.getKey()))).append("</tr>\n");
+      h.append("<th class='turned'>specializations</th></tr>\n");
+      for (Map.Entry<String, Map<String, Long>> e : cells.entrySet()) {
+        h.append("<tr><td>").append(Html.escape(e.getKey())).append("</td>");
+        for (String spec : specs) {
+          Long v = e.getValue().get(spec);
+          h.append("<td class='n'>").append(v == null || v == 0 ? "" : v.toString()).append("</td>");
+        }
+        h.append(num(perCountry.get(e.getKey()))).append("</tr>\n");
+      }
+      h.append("</table></div></div>\n");
     }
-    h.append("</table>\n");
   }
 
-  private void table2(StringBuilder h, String period) {
-    h.append("<h2>Table 2. ICIs and established international clusters</h2>\n<table><tr><th>region</th><th>specialization</th>"
-        + "<th>ICI projects</th><th>established clusters</th><th>overlap</th></tr>\n");
-    for (Row r : rows(Tables.GOLD_CLUSTER_COMPARISON, period, "region_name", "specialization")) {
-      if (!"cross_border".equals(r.getAs("region_kind"))) {
-        continue;
+  /**
+   * Table 2 per period, compact like the paper's: one row per cross-border region with its ICI specializations (with
+   * their ICI projects), the specializations of its established clusters (with their names) and where the two meet.
+   */
+  private void table2(StringBuilder h, List<String> periods, String initial) {
+    Map<String, List<Row>> all = byPeriod(Tables.GOLD_CLUSTER_COMPARISON, "region_name", "specialization");
+    h.append("<h2>Table 2. ICIs and established international clusters</h2>\n");
+    for (String period : periods) {
+      open(h, period, initial);
+      Map<String, List<Row>> byRegion = new LinkedHashMap<>();
+      for (Row r : all.getOrDefault(period, List.of())) {
+        if ("cross_border".equals(r.getAs("region_kind"))) {
+          byRegion.computeIfAbsent(r.getAs("region_id"), k -> new ArrayList<>()).add(r);
+        }
       }
-      List<String> clusters = r.getList(r.fieldIndex("established_clusters"));
-      h.append("<tr><td>").append(Html.escape(r.getAs("region_name"))).append("</td><td>")
-          .append(Html.escape(IciClassifier.specializationLabel(r.getAs("specialization"))))
-          .append("</td>").append(num(r.getAs("ici_projects"))).append("<td>").append(Html.escape(clusters == null ? "" : String.join("; ", clusters)))
-          .append("</td><td>").append(Html.escape(r.getAs("overlap"))).append("</td></tr>\n");
+      h.append("<table class='table2'><tr><th>region</th><th>ICI specializations (ICI projects)</th>"
+          + "<th>established clusters (specialization)</th><th>both</th></tr>\n");
+      for (Map.Entry<String, List<Row>> e : byRegion.entrySet()) {
+        List<String> ici = new ArrayList<>();
+        List<String> clusters = new ArrayList<>();
+        List<String> both = new ArrayList<>();
+        for (Row r : e.getValue()) {
+          String label = IciClassifier.specializationLabel(r.getAs("specialization"));
+          long projects = ((Number) r.getAs("ici_projects")).longValue();
+          if (projects > 0) {
+            ici.add(label + " (" + projects + ")");
+          }
+          List<String> names = r.getList(r.fieldIndex("established_clusters"));
+          if (names != null && !names.isEmpty()) {
+            clusters.add(String.join(", ", names) + " (" + label + ")");
+          }
+          if (Boolean.TRUE.equals(r.getAs("overlap"))) {
+            both.add(label);
+          }
+        }
+        h.append("<tr data-region='").append(Html.escape(e.getKey())).append("'><td>").append(Html.escape(e.getValue().get(0).getAs("region_name")))
+            .append("</td><td>").append(Html.escape(ici.isEmpty() ? "none" : String.join("; ", ici))).append("</td><td>")
+            .append(Html.escape(clusters.isEmpty() ? "none" : String.join("; ", clusters))).append("</td><td>")
+            .append(Html.escape(both.isEmpty() ? "none" : String.join(", ", both))).append("</td></tr>\n");
+      }
+      h.append("</table></div>\n");
     }
-    h.append("</table>\n");
   }
 
-  private void urbanization(StringBuilder h, String period) {
+  /**
+   * The urbanization scatter of every period (the share on the y axis, each point named in its tooltip, the least-squares
+   * line fitted here with Commons Math on the same points), then per period the statistics of gold_correlations, each with one
+   * plain sentence.
+   */
+  private void urbanization(StringBuilder h, List<String> periods, String initial, Map<String, List<Row>> shares) {
     String indicator = "urban_population_share";
     h.append("<h2>Urbanization and ICI activity</h2>\n");
     if (!java.util.Arrays.asList(tables.read(Tables.GOLD_CORRELATION_POINTS).columns()).contains(indicator)) {
       h.append("<p>No urbanization indicator in the Eurostat inputs of this run.</p>\n");
       return;
     }
-    List<Row> points = tables.read(Tables.GOLD_CORRELATION_POINTS).filter(col("period").equalTo(period)
-        .and(col("level").equalTo("nuts2")).and(col(indicator).isNotNull())).select(indicator, "ici_projects", "unit_id")
-        .orderBy("unit_id").collectAsList();
-    double[] xs = new double[points.size()];
-    double[] ys = new double[points.size()];
-    SimpleRegression fit = new SimpleRegression();
-    for (int i = 0; i < points.size(); i++) {
-      xs[i] = points.get(i).getDouble(0);
-      ys[i] = ((Number) points.get(i).get(1)).doubleValue();
-      fit.addData(xs[i], ys[i]);
+    Map<String, String> names = nuts2Names();
+    Map<String, Map<String, List<String>>> regionsOf = new TreeMap<>(); // period -> NUTS 2 -> cross-border region ids
+    for (Row r : rows(Tables.GOLD_REGION_FOOTPRINT, null, "period", "region_id", "nuts_code")) {
+      String code = r.getAs("nuts_code");
+      if (code != null && code.length() >= 4) {
+        List<String> ids = regionsOf.computeIfAbsent(r.getAs("period"), k -> new TreeMap<>()).computeIfAbsent(code.substring(0, 4), k -> new ArrayList<>());
+        if (!ids.contains(r.<String>getAs("region_id"))) {
+          ids.add(r.getAs("region_id"));
+        }
+      }
     }
-    h.append("<figure id='urbanization'>").append(Charts.scatterWithFit("urbanization-chart",
-        "population in predominantly urban NUTS 3 regions (%)", "ICI projects with a partner in the region", xs, ys,
-        fit.getSlope(), fit.getIntercept(), 900)).append(String.format(Locale.ROOT,
-        "<figcaption>%d NUTS 2 regions with projects of the definition's regions; least-squares line: ICI projects = %.3f + %.4f × urban share (R² %.3f).</figcaption></figure>\n",
-        points.size(), fit.getIntercept(), fit.getSlope(), fit.getRSquare()));
-    h.append("<table><tr><th>level</th><th>measure</th><th>n</th><th>Pearson r</th><th>p</th><th>95 % bootstrap</th>"
-        + "<th>Spearman ρ</th><th>p</th><th>Kendall τ-b</th><th>p</th></tr>\n");
-    for (Row r : tables.read(Tables.GOLD_CORRELATIONS).filter(col("period").equalTo(period).and(col("indicator").equalTo(indicator)))
-        .orderBy("level", "measure").collectAsList()) {
-      h.append("<tr><td>").append(Html.escape(r.getAs("level"))).append("</td><td>").append(Html.escape(r.getAs("measure")))
-          .append("</td>").append(num(r.getAs("n"))).append(dec(r.getAs("pearson_r"))).append(dec(r.getAs("pearson_p")))
-          .append("<td class='n'>").append(r.getAs("pearson_r_bootstrap_low") == null ? "" : String.format(Locale.ROOT, "%.3f to %.3f",
-              (Double) r.getAs("pearson_r_bootstrap_low"), (Double) r.getAs("pearson_r_bootstrap_high")))
-          .append("</td>").append(dec(r.getAs("spearman_rho"))).append(dec(r.getAs("spearman_p"))).append(dec(r.getAs("kendall_tau")))
-          .append(dec(r.getAs("kendall_p"))).append("</tr>\n");
+    Map<String, String> regionNames = new TreeMap<>();
+    shares.values().forEach(rows -> rows.forEach(r -> regionNames.put(r.getAs("region_id"), r.getAs("region_name"))));
+    List<Map<String, Object>> points = new ArrayList<>();
+    for (Row r : tables.read(Tables.GOLD_CORRELATION_POINTS).filter(col("level").equalTo("nuts2").and(col(indicator).isNotNull()))
+        .select("period", "unit_id", indicator, "ici_projects", "ici_share").orderBy("period", "unit_id").collectAsList()) {
+      String period = r.getString(0);
+      List<String> ids = regionsOf.getOrDefault(period, Map.of()).getOrDefault(r.getString(1), List.of());
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("period", period);
+      m.put("unit_id", r.getString(1));
+      m.put("name", names.getOrDefault(r.getString(1), ""));
+      m.put("urban", r.get(2));
+      m.put("ici_projects", r.get(3));
+      m.put("ici_share", r.get(4)); // null where most of the region's projects have no text (gold_region_profile)
+      m.put("regions", ids);
+      m.put("region_names", String.join(", ", ids.stream().map(id -> regionNames.getOrDefault(id, id)).toList()));
+      points.add(m);
     }
-    h.append("</table>\n");
+    // the least-squares line of each period's points, as two points at the ends of its x range
+    List<Map<String, Object>> lines = new ArrayList<>();
+    for (String period : periods) {
+      org.apache.commons.math3.stat.regression.SimpleRegression fit = new org.apache.commons.math3.stat.regression.SimpleRegression();
+      double min = Double.POSITIVE_INFINITY;
+      double max = Double.NEGATIVE_INFINITY;
+      for (Map<String, Object> m : points) {
+        if (period.equals(m.get("period")) && m.get("ici_share") != null) {
+          double x = ((Number) m.get("urban")).doubleValue();
+          fit.addData(x, ((Number) m.get("ici_share")).doubleValue());
+          min = Math.min(min, x);
+          max = Math.max(max, x);
+        }
+      }
+      if (fit.getN() >= 3 && max > min) {
+        for (double x : new double[] {min, max}) {
+          lines.add(Map.of("period", period, "urban", x, "ici_share", fit.predict(x)));
+        }
+      }
+    }
+    h.append("<figure id='urbanization'>");
+    chart(h, "urbanization", VegaSpecs.urbanization(points, lines, initial, VegaSpecs.axisEnd(points.stream()
+        .filter(m -> m.get("ici_share") != null).mapToDouble(m -> ((Number) m.get("ici_share")).doubleValue()).max().orElse(0))));
+    h.append("<figcaption>Each point a NUTS 2 region with projects of the definition's regions: the share of its projects that are "
+        + "ICIs against the share of its population in predominantly urban NUTS 3 regions; the line is the least-squares fit. "
+        + "Many regions have no urban NUTS 3 region (0 %) or all of them (100 %), hence the points on those edges. The points of "
+        + "the region chosen above are dark blue.</figcaption></figure>\n");
+    Map<String, List<Row>> stats = new TreeMap<>();
+    for (Row r : tables.read(Tables.GOLD_CORRELATIONS).filter(col("indicator").equalTo(indicator)).orderBy("period", "level", "measure")
+        .collectAsList()) {
+      stats.computeIfAbsent(r.getAs("period"), k -> new ArrayList<>()).add(r);
+    }
+    for (String period : periods) {
+      open(h, period, initial);
+      if (shareless(shares.get(period))) {
+        h.append("<p class='note'>No statistics for ").append(Html.escape(period)).append(": ")
+            .append(Html.escape(shareNullReason(shares.get(period)))).append(".</p></div>\n");
+        continue;
+      }
+      h.append("<ul>\n");
+      for (Row r : stats.getOrDefault(period, List.of())) {
+        h.append("<li>").append(Html.escape(statisticSentence(r.getAs("level"), r.getAs("measure"), (Number) r.getAs("n"),
+            (Double) r.getAs("pearson_r"), (Double) r.getAs("pearson_p"), (Double) r.getAs("pearson_r_bootstrap_low"),
+            (Double) r.getAs("pearson_r_bootstrap_high")))).append("</li>\n");
+      }
+      h.append("</ul>\n<div class='wide'><table><tr><th>units</th><th>measure</th><th>n</th><th>Pearson r</th><th>p of r</th>"
+          + "<th>r, 95 % bootstrap interval</th><th>Spearman ρ</th><th>p of ρ</th><th>Kendall τ-b</th><th>p of τ-b</th></tr>\n");
+      for (Row r : stats.getOrDefault(period, List.of())) {
+        h.append("<tr><td>").append(Html.escape(levelWords(r.getAs("level")))).append("</td><td>")
+            .append(Html.escape(measureWords(r.getAs("measure"))))
+            .append("</td>").append(num(r.getAs("n"))).append(dec(r.getAs("pearson_r"))).append(dec(r.getAs("pearson_p")))
+            .append("<td class='n'>").append(r.getAs("pearson_r_bootstrap_low") == null ? "" : String.format(Locale.ROOT, "%.3f to %.3f",
+                (Double) r.getAs("pearson_r_bootstrap_low"), (Double) r.getAs("pearson_r_bootstrap_high")))
+            .append("</td>").append(dec(r.getAs("spearman_rho"))).append(dec(r.getAs("spearman_p"))).append(dec(r.getAs("kendall_tau")))
+            .append(dec(r.getAs("kendall_p"))).append("</tr>\n");
+      }
+      h.append("</table></div></div>\n");
+    }
   }
 
-  private void links(StringBuilder h, String period) {
+  /**
+   * One plain sentence for a correlation: its direction and strength, how much of the variation a straight line explains
+   * (r squared), whether chance alone could give it, and why the bootstrap interval and p may disagree where they do.
+   */
+  static String statisticSentence(String level, String measure, Number n, Double r, Double p, Double low, Double high) {
+    String units = levelWords(level);
+    String what = measureWords(measure);
+    if (r == null || r.isNaN()) {
+      return String.format(Locale.ROOT, "%s, %s against urbanization: no correlation can be computed (%s units with both values, "
+          + "or one of them constant).", units, what, n == null ? "no" : n.toString());
+    }
+    double a = Math.abs(r);
+    String strength = a < 0.1 ? "no" : a < 0.3 ? "a weak" : a < 0.5 ? "a moderate" : "a strong";
+    String direction = a < 0.1 ? "" : r > 0 ? " positive" : " negative";
+    StringBuilder out = new StringBuilder(String.format(Locale.ROOT,
+        "%s, %s against urbanization (n = %d): Pearson r = %.2f, %s%s linear association; a straight line explains %.0f %% of the "
+            + "variation (r² = %.2f).", units, what, n.longValue(), r, strength, direction, 100 * r * r, r * r));
+    if (p != null) {
+      out.append(p < 0.05 ? String.format(Locale.ROOT, " With p = %.3f it is unlikely to be chance alone.", p)
+          : String.format(Locale.ROOT, " With p = %.3f, chance alone could give an r this far from 0.", p));
+      if (low != null && high != null && p >= 0.05 && (low > 0 || high < 0)) {
+        out.append(String.format(Locale.ROOT, " The bootstrap interval (%.2f to %.2f) excludes 0 nonetheless: it resamples the "
+            + "regions instead of assuming normal errors, and the two disagree at the margin with skewed counts, so read the "
+            + "association as uncertain.", low, high));
+      }
+    }
+    return out.toString();
+  }
+
+  /** gold_correlations.level in words. */
+  static String levelWords(String level) {
+    return "nuts2".equals(level) ? "NUTS 2 regions" : "region".equals(level) ? "cross-border regions" : level;
+  }
+
+  /** gold_correlations.measure in words. */
+  static String measureWords(String measure) {
+    return "ici_share".equals(measure) ? "ICI share" : "ici_projects".equals(measure) ? "ICI projects" : measure.replace('_', ' ');
+  }
+
+  /** NUTS 2 code -> name (the latest version that has the code). */
+  private Map<String, String> nuts2Names() {
     Map<String, String> names = new TreeMap<>();
     if (tables.exists(Tables.SILVER_NUTS_REGIONS)) {
       for (Row r : tables.read(Tables.SILVER_NUTS_REGIONS).filter(col("level").equalTo(2)).orderBy("nuts_version")
@@ -472,31 +761,46 @@ public final class ReportJob {
         names.put(r.getString(0), r.getString(1));
       }
     }
-    h.append("<h2>Top regional links</h2>\n<p class='note'>Pairs of NUTS 2 regions whose partners share the most ICI projects "
-        + "(then projects) in the period.</p>\n<table><tr><th>region</th><th>region</th><th>shared ICI projects</th><th>shared projects</th></tr>\n");
-    for (Row r : tables.read(Tables.GOLD_REGION_LINKS).filter(col("period").equalTo(period))
-        .orderBy(col("shared_ici_projects").desc(), col("shared_projects").desc(), col("nuts2_a"), col("nuts2_b")).limit(15).collectAsList()) {
-      h.append("<tr><td>").append(Html.escape(r.getAs("nuts2_a") + " " + names.getOrDefault(r.<String>getAs("nuts2_a"), "")))
-          .append("</td><td>").append(Html.escape(r.getAs("nuts2_b") + " " + names.getOrDefault(r.<String>getAs("nuts2_b"), "")))
-          .append("</td>").append(num(r.getAs("shared_ici_projects"))).append(num(r.getAs("shared_projects"))).append("</tr>\n");
-    }
-    h.append("</table>\n");
+    return names;
   }
 
-  private void completeness(StringBuilder h, String period, List<Row> shares) {
-    h.append("<h2>Input completeness</h2>\n<ul>\n");
-    long projects = 0;
-    long withText = 0;
-    for (Row r : shares) {
-      projects += ((Number) r.getAs("projects")).longValue();
-      withText += ((Number) r.getAs("projects_with_text")).longValue();
-      String note = r.getAs("share") == null ? "no share: " + r.getAs("share_null_reason") : r.getAs("completeness_note");
-      if (note != null && !note.isEmpty()) {
-        h.append("<li>").append(Html.escape(r.getAs("region_name"))).append(": ").append(Html.escape(note)).append("</li>\n");
+  private void links(StringBuilder h, List<String> periods, String initial) {
+    Map<String, String> names = nuts2Names();
+    h.append("<h2>Top regional links</h2>\n<p class='note'>Pairs of NUTS 2 regions whose partners share the most ICI projects "
+        + "(then projects) in the period.</p>\n");
+    Dataset<Row> links = tables.read(Tables.GOLD_REGION_LINKS);
+    for (String period : periods) {
+      open(h, period, initial);
+      h.append("<table><tr><th>region</th><th>region</th><th>shared ICI projects</th><th>shared projects</th></tr>\n");
+      for (Row r : links.filter(col("period").equalTo(period))
+          .orderBy(col("shared_ici_projects").desc(), col("shared_projects").desc(), col("nuts2_a"), col("nuts2_b")).limit(15).collectAsList()) {
+        h.append("<tr><td>").append(Html.escape(r.getAs("nuts2_a") + " " + names.getOrDefault(r.<String>getAs("nuts2_a"), "")))
+            .append("</td><td>").append(Html.escape(r.getAs("nuts2_b") + " " + names.getOrDefault(r.<String>getAs("nuts2_b"), "")))
+            .append("</td>").append(num(r.getAs("shared_ici_projects"))).append(num(r.getAs("shared_projects"))).append("</tr>\n");
       }
+      h.append("</table></div>\n");
     }
-    h.append(String.format(Locale.ROOT, "<li>%d of %d projects of the regions in %s have a description or expected results; the others "
-        + "were classified from title, themes and partners.</li>\n", withText, projects, Html.escape(period)));
+  }
+
+  private void completeness(StringBuilder h, List<String> periods, String initial, Map<String, List<Row>> shares) {
+    h.append("<h2>Input completeness</h2>\n");
+    for (String period : periods) {
+      open(h, period, initial);
+      h.append("<ul>\n");
+      long projects = 0;
+      long withText = 0;
+      for (Row r : shares.get(period)) {
+        projects += ((Number) r.getAs("projects")).longValue();
+        withText += ((Number) r.getAs("projects_with_text")).longValue();
+        String note = r.getAs("share") == null ? "no share: " + r.getAs("share_null_reason") : r.getAs("completeness_note");
+        if (note != null && !note.isEmpty()) {
+          h.append("<li>").append(Html.escape(r.getAs("region_name"))).append(": ").append(Html.escape(note)).append("</li>\n");
+        }
+      }
+      h.append(String.format(Locale.ROOT, "<li>%d of %d projects of the regions in %s have a description or expected results; the others "
+          + "were classified from title, themes and partners.</li>\n</ul></div>\n", withText, projects, Html.escape(period)));
+    }
+    h.append("<ul>\n");
     if (tables.exists(Tables.DUMP_PROVENANCE)) {
       for (Row r : tables.read(Tables.DUMP_PROVENANCE).orderBy("period", "kind", "source_file").collectAsList()) {
         h.append("<li>").append(Html.escape(r.getAs("period"))).append(' ').append(Html.escape(r.getAs("kind"))).append(" from <code>")
@@ -533,6 +837,10 @@ public final class ReportJob {
         .append("<li>NUTS version conversion: JRC NUTS converter matrices, © European Union.</li>\n")
         .append("<li>Method: Mikhaylov, A. S., &amp; Mikhaylova, A. A. (2015). Geographies of cluster internationalization: "
             + "inter-organizational linkages on the Baltic. International Journal of Econometrics and Financial Management 3(1), 32-37, doi:10.12691/ijefm-3-1-6.</li>\n")
-        .append("<li>Charts: JFreeChart and JFreeSVG; outlines: JTS. Generated by ICI Atlas.</li>\n</ul>\n");
+        .append("<li>Charts: Vega, Vega-Lite and Vega-Embed (BSD-3-Clause, © University of Washington Interactive Data Lab), "
+            + "inlined with the libraries they bundle (d3, ISC; and others): their licence texts are below. Network pictures: "
+            + "JFreeSVG; outlines: JTS. Generated by ICI Atlas.</li>\n</ul>\n")
+        .append("<details id='third-party-licences'><summary>Licences of the inlined chart libraries</summary><pre>")
+        .append(Html.escape(ReportAssets.licences())).append("</pre></details>\n");
   }
 }
