@@ -1,10 +1,7 @@
 package eu.iciatlas.jobs;
 
-import static org.apache.spark.sql.functions.array_sort;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.explode;
-import static org.apache.spark.sql.functions.map_entries;
-import static org.apache.spark.sql.functions.map_from_entries;
 
 import eu.iciatlas.common.Progress;
 import eu.iciatlas.common.Tables;
@@ -177,11 +174,9 @@ public final class IngestJob {
           .unionByName(keepAudit(Tables.BRONZE_KEEP_CALLS, bronzeCalls, writer.read(Tables.SILVER_CALLS).filter(runPeriod),
               writer.read(Tables.QUARANTINE_KEEP_CALLS).filter(thisRun), delivered.get(Kind.CALLS).filter(inRun.unary_$bang())))
           .unionByName(eurostat.audit());
-      // a dozen rows: counted once, written from the driver and printed without reading the table back; the
-      // reasons sorted again (a collected map of five or more entries comes back in hash order)
+      // a dozen rows: counted once, written from the driver and printed without reading the table back
       List<Row> auditRows = audit.orderBy("table", "source_file").collectAsList();
-      Dataset<Row> collected = spark.createDataFrame(auditRows, audit.schema()).withColumn("quarantined_by_reason",
-          map_from_entries(array_sort(map_entries(col("quarantined_by_reason")))));
+      Dataset<Row> collected = eu.iciatlas.common.quality.IngestAudit.fromCollected(spark, auditRows, audit.schema());
       rows.put(Tables.INGEST_AUDIT, writer.write(Tables.INGEST_AUDIT, collected, true, Scope.equalTo("run_id", config.runId())));
       progress.stage("audit", auditRows.size() + " file(s)", auditStart);
       printAudit(auditRows);

@@ -23,6 +23,17 @@ public final class IngestAudit {
   private IngestAudit() {}
 
   /**
+   * The audit rows collected on the driver as a Dataset to write, each file's reasons in their order again: a map of
+   * five or more entries comes back from a collect in hash order, and the table and its CSV copy should list the
+   * reasons alphabetically, as {@link #of} made them.
+   */
+  public static Dataset<Row> fromCollected(org.apache.spark.sql.SparkSession spark, java.util.List<Row> rows,
+      org.apache.spark.sql.types.StructType schema) {
+    return spark.createDataFrame(rows, schema).withColumn("quarantined_by_reason",
+        map_from_entries(org.apache.spark.sql.functions.array_sort(org.apache.spark.sql.functions.map_entries(col("quarantined_by_reason")))));
+  }
+
+  /**
    * @param read       one row per input row: _source_file (from bronze)
    * @param accepted   one row per accepted input row: _source_file (lineage of the silver table)
    * @param quarantine one row per quarantined input row: _source_file, reason
