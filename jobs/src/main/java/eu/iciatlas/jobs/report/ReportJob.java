@@ -531,6 +531,7 @@ public final class ReportJob {
   /** Table 1 per period: countries x specializations, the column heads turned so that the table fits the page. */
   private void table1(StringBuilder h, List<String> periods, String initial) {
     Map<String, List<Row>> all = byPeriod(Tables.GOLD_COUNTRY_SPECIALIZATION, "country_code", "specialization");
+    Map<String, String> countries = nutsNames(0);
     h.append("<h2>Table 1. Cross-border regions with ICIs, by country and specialization</h2>\n");
     for (String period : periods) {
       open(h, period, initial);
@@ -557,7 +558,7 @@ public final class ReportJob {
       }
       h.append("<th class='turned'>specializations</th></tr>\n");
       for (Map.Entry<String, Map<String, Long>> e : cells.entrySet()) {
-        h.append("<tr><td>").append(Html.escape(e.getKey())).append("</td>");
+        h.append("<tr><td>").append(Html.escape(e.getKey() + " " + countries.getOrDefault(e.getKey(), "")).strip()).append("</td>");
         for (String spec : specs) {
           Long v = e.getValue().get(spec);
           h.append("<td class='n'>").append(v == null || v == 0 ? "" : v.toString()).append("</td>");
@@ -754,9 +755,14 @@ public final class ReportJob {
 
   /** NUTS 2 code -> name (the latest version that has the code). */
   private Map<String, String> nuts2Names() {
+    return nutsNames(2);
+  }
+
+  /** NUTS code of a level -> name (the latest version that has the code); level 0: the countries, in their languages. */
+  private Map<String, String> nutsNames(int level) {
     Map<String, String> names = new TreeMap<>();
     if (tables.exists(Tables.SILVER_NUTS_REGIONS)) {
-      for (Row r : tables.read(Tables.SILVER_NUTS_REGIONS).filter(col("level").equalTo(2)).orderBy("nuts_version")
+      for (Row r : tables.read(Tables.SILVER_NUTS_REGIONS).filter(col("level").equalTo(level)).orderBy("nuts_version")
           .select("nuts_id", "name").collectAsList()) {
         names.put(r.getString(0), r.getString(1));
       }
