@@ -77,8 +77,9 @@ public final class ReportJob {
     figure3(html, periods, initial);
     table1(html, periods, initial);
     table2(html, periods, initial);
-    urbanization(html, periods, initial, shares);
-    links(html, periods, initial);
+    Map<String, String> nuts2Names = nutsNames(2); // read once for the scatter's tooltips and the links
+    urbanization(html, periods, initial, shares, nuts2Names);
+    links(html, periods, initial, nuts2Names);
     boolean networks = tables.exists(Tables.GOLD_NETWORK_SUMMARY) && tables.exists(Tables.GOLD_NETWORK_ORGANISATIONS);
     for (String period : periods) {
       open(html, period, initial);
@@ -618,14 +619,14 @@ public final class ReportJob {
    * line fitted here with Commons Math on the same points), then per period the statistics of gold_correlations, each with one
    * plain sentence.
    */
-  private void urbanization(StringBuilder h, List<String> periods, String initial, Map<String, List<Row>> shares) {
+  private void urbanization(StringBuilder h, List<String> periods, String initial, Map<String, List<Row>> shares,
+      Map<String, String> names) {
     String indicator = "urban_population_share";
     h.append("<h2>Urbanization and ICI activity</h2>\n");
     if (!java.util.Arrays.asList(tables.read(Tables.GOLD_CORRELATION_POINTS).columns()).contains(indicator)) {
       h.append("<p>No urbanization indicator in the Eurostat inputs of this run.</p>\n");
       return;
     }
-    Map<String, String> names = nuts2Names();
     Map<String, Map<String, List<String>>> regionsOf = new TreeMap<>(); // period -> NUTS 2 -> cross-border region ids
     for (Row r : rows(Tables.GOLD_REGION_FOOTPRINT, null, "period", "region_id", "nuts_code")) {
       String code = r.getAs("nuts_code");
@@ -753,11 +754,6 @@ public final class ReportJob {
     return "ici_share".equals(measure) ? "ICI share" : "ici_projects".equals(measure) ? "ICI projects" : measure.replace('_', ' ');
   }
 
-  /** NUTS 2 code -> name (the latest version that has the code). */
-  private Map<String, String> nuts2Names() {
-    return nutsNames(2);
-  }
-
   /** NUTS code of a level -> name (the latest version that has the code); level 0: the countries, in their languages. */
   private Map<String, String> nutsNames(int level) {
     Map<String, String> names = new TreeMap<>();
@@ -770,8 +766,7 @@ public final class ReportJob {
     return names;
   }
 
-  private void links(StringBuilder h, List<String> periods, String initial) {
-    Map<String, String> names = nuts2Names();
+  private void links(StringBuilder h, List<String> periods, String initial, Map<String, String> names) {
     h.append("<h2>Top regional links</h2>\n<p class='note'>Pairs of NUTS 2 regions whose partners share the most ICI projects "
         + "(then projects) in the period.</p>\n");
     Dataset<Row> links = tables.read(Tables.GOLD_REGION_LINKS);
