@@ -71,18 +71,20 @@ public final class AnalyseJob {
       writer.require("ingest", Tables.SILVER_PROJECTS, Tables.SILVER_PARTICIPATIONS, Tables.SILVER_PROGRAMMES,
           Tables.SILVER_REGION_INDICATORS);
       Map<String, Long> rows = new LinkedHashMap<>();
-      List<String> periods = config.periods().isEmpty()
-          ? writer.read(Tables.SILVER_PROJECTS).select("period").distinct().orderBy("period")
-              .as(org.apache.spark.sql.Encoders.STRING()).collectAsList()
-          : config.periods();
+      List<String> present = writer.read(Tables.SILVER_PROJECTS).select("period").distinct().orderBy("period")
+          .as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+      List<String> periods = config.periods().isEmpty() ? present : config.periods();
+      // every period of the output analysed (also 'run' without --period, which names the periods it ingested):
+      // the star dimensions are rewritten whole, so columns and keys of an earlier version go
+      boolean everyPeriod = periods.containsAll(present);
       Scope scope = Scope.periods("period", periods, false);
-      Scope dimensionScope = config.periods().isEmpty() ? Scope.WHOLE_TABLE : scope;
+      Scope dimensionScope = everyPeriod ? Scope.WHOLE_TABLE : scope;
       selected = periods;
       progress.info("analysis of periods " + periods + " with region definition " + regions.name() + ", conf " + conf.describe()
           + ", " + settings);
       int keepVersion = settings.keepNutsVersion();
       int nutsVersion = OutputNutsVersion.forAnalysis(writer, config.output(), settings, config.settingOverrides());
-      requireCurrentStarKeys(writer, periods);
+      requireCurrentStarKeys(writer, periods, everyPeriod);
       Dataset<Row> conversions = writer.read(Tables.SILVER_NUTS_CONVERSION);
       // Keep.eu codes for the region definitions (written in them); the output version everywhere else
       Dataset<Row> keepParticipations = periods(writer.read(Tables.SILVER_PARTICIPATIONS));
@@ -236,8 +238,8 @@ public final class AnalyseJob {
    * An analysis of some periods rewrites star_dim_specialization whole; star rows of the other
    * periods written before the keys were cut to 53 bits would no longer join it: refused.
    */
-  private void requireCurrentStarKeys(TableWriter writer, List<String> periods) {
-    if (config.periods().isEmpty() || !writer.exists(Tables.STAR_BRIDGE_PROJECT_SPECIALIZATION)) {
+  private void requireCurrentStarKeys(TableWriter writer, List<String> periods, boolean everyPeriod) {
+    if (everyPeriod || !writer.exists(Tables.STAR_BRIDGE_PROJECT_SPECIALIZATION)) {
       return;
     }
     List<String> old = StarSchema.periodsWithOldKeys(writer.read(Tables.STAR_BRIDGE_PROJECT_SPECIALIZATION), "project_key",
