@@ -150,14 +150,22 @@ public final class NetworkTables {
   /**
    * Nodes with every measure: degrees plus GraphMeasures' component, pagerank_raw, community label
    * and triangles; component and community numbered by size (1 = largest), pagerank scaled to sum
-   * to 1 over the network.
+   * to 1 over the network. The sum is taken in decimal: a sum of doubles depends on the order the
+   * rows arrive in after the shuffle, so a rerun's pageranks differed in their last digits.
    */
   public static Dataset<Row> measuredNodes(Dataset<Row> degrees, Dataset<Row> vertexMeasures) {
     Dataset<Row> joined = degrees.join(vertexMeasures, Columns.names("vid"), "left");
     Dataset<Row> ranked = rankGroups(rankGroups(joined, "component_vid", "component", "component_size"),
         "community_vid", "community", "community_size");
-    return ranked.withColumn("pagerank", col("pagerank_raw").divide(sum("pagerank_raw").over(perNetwork())))
-        .drop("pagerank_raw");
+    return ranked.withColumn("pagerank", shareOfNetwork(col("pagerank_raw"))).drop("pagerank_raw");
+  }
+
+  /**
+   * A value over its network's sum, the same whatever order the rows come in: the sum is decimal
+   * (10 integer digits: GraphX's raw ranks average 1, so a billion nodes fit).
+   */
+  static Column shareOfNetwork(Column value) {
+    return value.divide(sum(value.cast("decimal(38,28)")).over(perNetwork()).cast("double"));
   }
 
   /** gold_network_summary: one row per network, from measured nodes and edges. */

@@ -162,4 +162,29 @@ class LinkageNetworksTest {
     assertEquals(2.0 / 3, number(largest, "ici_share"), 1e-12);
     assertEquals("energy (2)", largest.getAs("dominant_specializations"));
   }
+
+  /** A rerun gives the same pageranks to the last digit: doubles summed in another order would not (0.1 + 0.2 + 0.3). */
+  @Test
+  void aShareOfTheNetworkIsTheSameInEveryRowOrder() {
+    StructType schema = new StructType().add("period", DataTypes.StringType).add("region_id", DataTypes.StringType)
+        .add("scope", DataTypes.StringType).add("level", DataTypes.StringType).add("raw", DataTypes.DoubleType);
+    List<Row> rows = List.of(RowFactory.create("p", "r", "all", "organisation", 0.1), RowFactory.create("p", "r", "all", "organisation", 0.2),
+        RowFactory.create("p", "r", "all", "organisation", 0.3));
+    assertTrue((0.1 + 0.2) + 0.3 != 0.1 + (0.2 + 0.3), "the double sum depends on the order");
+    List<Double> forward = shares(spark.createDataFrame(rows, schema));
+    List<Double> backward = shares(spark.createDataFrame(reversed(rows), schema));
+    assertEquals(forward, backward);
+    assertEquals(List.of(0.1 / 0.6, 0.2 / 0.6, 0.3 / 0.6), forward);
+  }
+
+  private static List<Row> reversed(List<Row> rows) {
+    List<Row> copy = new java.util.ArrayList<>(rows);
+    java.util.Collections.reverse(copy);
+    return copy;
+  }
+
+  private static List<Double> shares(Dataset<Row> nodes) {
+    return nodes.coalesce(1).withColumn("share", NetworkTables.shareOfNetwork(col("raw"))).orderBy("raw")
+        .select("share").as(org.apache.spark.sql.Encoders.DOUBLE()).collectAsList();
+  }
 }
