@@ -86,7 +86,9 @@ class StandaloneClusterIT {
     Duration localTook = Duration.between(localStart, Instant.now());
     Instant clusterStart = Instant.now();
     List<String> cluster = new ArrayList<>(List.of("submit", "--master", masterUrl, "--executor-memory", "1g",
-        "--total-executor-cores", "2", "--conf", "spark.sql.shuffle.partitions=8", "--conf", "spark.ui.enabled=false", "--",
+        "--total-executor-cores", "2", "--conf", "spark.sql.shuffle.partitions=8", "--conf", "spark.ui.enabled=false",
+        // the cluster's own default for its executors (an administrator's choice, which runs keep): the parallel collector
+        "--conf", "spark.executor.defaultJavaOptions=-XX:+UseParallelGC", "--",
         "run", "--output", work.resolve("cluster").toString()));
     cluster.addAll(input);
     // a lost executor (its JVM killed mid-run): Spark reruns its tasks on a new executor and the run succeeds
@@ -111,6 +113,7 @@ class StandaloneClusterIT {
     assertTrue(executorLogs.size() >= 3, "the master started a new executor for the killed one (pid " + killedExecutor + "): "
         + executorLogs);
     assertTrue(Files.readString(Path.of(executorLogs.get(0))).contains("CoarseGrainedExecutorBackend"), executorLogs.get(0));
+    assertTrue(Files.readString(Path.of(executorLogs.get(0))).contains("-XX:+UseParallelGC"), "the cluster's executor default");
 
     TreeSet<String> localTables = biTables(reference.resolve("bi"));
     TreeSet<String> clusterTables = biTables(work.resolve("cluster/bi"));
