@@ -10,6 +10,10 @@ readings of the 420 new projects against codebook version 1) and readings/readin
 independent second readings of 120 projects). The label of a project is its first reading; where
 the two readings of a double-read project disagree, the adjudication (readings/adjudication.csv,
 a third reader who saw both readings and the text) decides, and the row says so.
+readings/reading_R*.csv are readings of the 180 earlier labels against codebook version 1 by
+readers who saw neither those labels nor any other reading (2026-12-05). They do not change
+ici_labels_v2.csv yet; their agreement with the earlier labels and with the second readings is
+reported, so that the switch of the 180 to codebook labels is a decision made on the numbers.
 Only the Python standard library is used.
 """
 import csv
@@ -42,13 +46,15 @@ def kappa(pairs):
 def main():
     design = {r["eval_id"]: r for r in read(os.path.join(EVAL, "ici_label_sample_v2.csv"))}
     old = {r["eval_id"]: r for r in read(os.path.join(EVAL, "ici_labels_2014_2020.csv"))}
-    first, second = {}, {}
+    first, second, reread = {}, {}, {}
     for path in sorted(glob.glob(os.path.join(EVAL, "readings", "reading_*.csv"))):
         batch = os.path.basename(path)[len("reading_"):-4]
         for r in read(path):
             if design[r["eval_id"]]["project_id"] != r["project_id"]:
                 sys.exit(f"{path}: eval_id {r['eval_id']} is project {design[r['eval_id']]['project_id']}, not {r['project_id']}")
-            target = second if batch.startswith("S") else first
+            if batch.startswith("R") and design[r["eval_id"]]["read_before_codebook"] != "true":
+                sys.exit(f"{path}: eval_id {r['eval_id']} is no earlier label; R readings re-read the 180 earlier labels")
+            target = second if batch.startswith("S") else reread if batch.startswith("R") else first
             if r["eval_id"] in target:
                 sys.exit(f"{path}: eval_id {r['eval_id']} read twice in the same role")
             target[r["eval_id"]] = r
@@ -108,6 +114,18 @@ def main():
         k, agree = kappa([(int(first[e]["is_ici"]), int(second[e]["is_ici"])) for e in ids])
         if k is not None:
             print(f"  {name:60s} n={len(ids):3d}  observed {agree:.3f}  kappa {k:.3f}")
+    if reread:
+        pairs = {
+            "earlier label vs codebook re-reading (R)": [(first[e], reread[e]) for e in reread],
+            "second reading (S) vs codebook re-reading (R), both codebook": [(second[e], reread[e]) for e in reread if e in second],
+        }
+        for name, ps in pairs.items():
+            k, agree = kappa([(int(a["is_ici"]), int(b["is_ici"])) for a, b in ps])
+            if k is not None:
+                print(f"  {name:60s} n={len(ps):3d}  observed {agree:.3f}  kappa {k:.3f}")
+        flips = Counter((first[e]["is_ici"], reread[e]["is_ici"]) for e in reread)
+        print(f"re-read (not merged): {len(reread)} of the 180 earlier labels; earlier -> codebook: "
+              f"{', '.join(f'{a}->{b}: {n}' for (a, b), n in sorted(flips.items()))}")
     disputed = [e for e in second if second[e]["is_ici"] != first[e]["is_ici"]]
     print(f"disagreements: {len(disputed)} ({sum(1 for e in disputed if e in adjudicated)} adjudicated): "
           f"{', '.join(sorted(disputed, key=int))}")
