@@ -71,13 +71,17 @@ public final class AnalyseJob {
       writer.require("ingest", Tables.SILVER_PROJECTS, Tables.SILVER_PARTICIPATIONS, Tables.SILVER_PROGRAMMES,
           Tables.SILVER_REGION_INDICATORS);
       Map<String, Long> rows = new LinkedHashMap<>();
-      List<String> present = writer.read(Tables.SILVER_PROJECTS).select("period").distinct().orderBy("period")
-          .as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+      List<String> present = periodsOf(writer.read(Tables.SILVER_PROJECTS));
       List<String> periods = config.periods().isEmpty() ? present : config.periods();
       // every period of the output analysed (also 'run' without --period, which names the periods it ingested):
-      // the star dimensions are rewritten whole, so columns and keys of an earlier version go
+      // the star dimensions are rewritten whole, so columns and keys of an earlier version go, and the rows of
+      // periods silver_projects no longer holds go from every table the analysis writes, not from the dimensions alone
       boolean everyPeriod = periods.containsAll(present);
-      Scope scope = Scope.periods("period", periods, false);
+      java.util.TreeSet<String> replaced = new java.util.TreeSet<>(periods);
+      if (everyPeriod && writer.exists(Tables.STAR_FACT_PARTICIPATION)) {
+        replaced.addAll(periodsOf(writer.read(Tables.STAR_FACT_PARTICIPATION)));
+      }
+      Scope scope = Scope.periods("period", replaced, false);
       Scope dimensionScope = everyPeriod ? Scope.WHOLE_TABLE : scope;
       selected = periods;
       progress.info("analysis of periods " + periods + " with region definition " + regions.name() + ", conf " + conf.describe()
@@ -245,17 +249,26 @@ public final class AnalyseJob {
     List<String> old = StarSchema.periodsWithOldKeys(writer.read(Tables.STAR_BRIDGE_PROJECT_SPECIALIZATION), "project_key",
         periods);
     if (!old.isEmpty()) {
-      throw new InputException("--period " + String.join(",", periods) + ": the star tables of " + config.output()
-          + " hold periods " + old + " with keys of an earlier version of ICI Atlas (64-bit); analyse every period at once"
-          + " (without --period) so that all star tables get the current keys");
+      throw new InputException(olderStarTables(periods, "hold periods " + old + " with keys of an earlier version of ICI Atlas"
+          + " (64-bit)"));
     }
     // list columns of an earlier version: a run of some periods would keep them beside the new text columns
     if (writer.exists(Tables.STAR_DIM_PROJECT) && java.util.Arrays.asList(writer.read(Tables.STAR_DIM_PROJECT).columns())
         .contains("ici_reasons")) {
-      throw new InputException("--period " + String.join(",", periods) + ": the star tables of " + config.output()
-          + " have the list columns of an earlier version of ICI Atlas (ici_reasons, countries); analyse every period at once"
-          + " (without --period) so that all star tables get the current columns and bridge tables");
+      throw new InputException(olderStarTables(periods, "have the list columns of an earlier version of ICI Atlas"
+          + " (ici_reasons, countries)"));
     }
+  }
+
+  /** What to do when the star tables are of an earlier version and only some periods are analysed. */
+  private String olderStarTables(List<String> periods, String what) {
+    return "the analysis of periods " + periods + " (the output holds others too): the star tables of " + config.output()
+        + " " + what + ". Run 'ici-atlas analyse --output " + config.output() + " --regions " + config.regions()
+        + "' once, without --period (it rewrites them for every period), then this command again.";
+  }
+
+  private static List<String> periodsOf(Dataset<Row> table) {
+    return table.select("period").distinct().orderBy("period").as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
   }
 
   private List<String> selected = List.of();

@@ -38,8 +38,11 @@ class GeneratorInvarianceTest {
     new IngestJob(config, spark, progress).run();
     // a star_dim_project of an earlier version (its list column ici_reasons) is in the folder: an analysis of every
     // period the output holds, like 'run' without --period (which names the periods it ingested), rewrites it whole
+    // (with a bridge table beside it, which an analysis of some periods would refuse to run on)
     spark.sql("SELECT '2014-2020' AS period, 1L AS project_key, array('text_cluster(+2.0)') AS ici_reasons").write()
         .format("delta").save(output.resolve("delta").resolve(Tables.STAR_DIM_PROJECT).toString());
+    spark.sql("SELECT '2014-2020' AS period, 1L AS project_key").write()
+        .format("delta").save(output.resolve("delta").resolve(Tables.STAR_BRIDGE_PROJECT_SPECIALIZATION).toString());
     // the shares are the point; the linkage networks of three copies would only cost time
     new AnalyseJob(new AnalyseJob.Config(output.toString(), TestData.repoRoot().resolve("conf"), List.of("network.enabled=false"),
         "baltic", List.of("2014-2020"), false), spark, progress).run();

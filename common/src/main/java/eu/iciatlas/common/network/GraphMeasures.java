@@ -40,9 +40,9 @@ import scala.reflect.ClassTag$;
  * <p>PageRank: GraphX's static PageRank (damping 0.85, {@link #PAGERANK_ITERATIONS} iterations, so the
  * error is below 0.85^71 &lt; 1e-5 of the start's; measured on the 2014-2020 sample, 2 cores: 4.8 s
  * for the dynamic version at tolerance 1e-4, 9.9 s at 1e-6, 1.9 s for 30 static iterations) on the
- * unweighted undirected graph (each edge both ways). Its raw value sums to the size of each
- * connected component with edges; an isolated node keeps the teleport share 0.15.
- * {@link NetworkTables#measuredNodes} scales it to sum to 1 per network.
+ * unweighted undirected graph (each edge both ways). GraphX rescales the raw values to sum to the
+ * number of nodes of the whole graph (so they average 1); {@link NetworkTables#measuredNodes} scales
+ * them to sum to 1 per network, which cancels that factor.
  *
  * <p>Communities: label propagation in Spark SQL rather than GraphX's {@code LabelPropagation}:
  * GraphX's version ignores a node's own label, so two nodes tied only to each other (the partners of

@@ -151,7 +151,9 @@ public final class NetworkTables {
    * Nodes with every measure: degrees plus GraphMeasures' component, pagerank_raw, community label
    * and triangles; component and community numbered by size (1 = largest), pagerank scaled to sum
    * to 1 over the network. The sum is taken in decimal: a sum of doubles depends on the order the
-   * rows arrive in after the shuffle, so a rerun's pageranks differed in their last digits.
+   * rows arrive in after the shuffle, so a rerun's pageranks differed in their last digits. GraphX's
+   * own sums (messages of the edge partitions, the rescaling) are order-free on up to two partitions
+   * (local[2]: a rerun is bit-identical); with more, the raw ranks can still differ in the last digit.
    */
   public static Dataset<Row> measuredNodes(Dataset<Row> degrees, Dataset<Row> vertexMeasures) {
     Dataset<Row> joined = degrees.join(vertexMeasures, Columns.names("vid"), "left");
