@@ -6,15 +6,14 @@ Usage: scripts/merge_ici_labels.py [--adjudications FILE]
 
 Reads data/evaluation/ici_label_sample_v2.csv (the design), ici_labels_2014_2020.csv (the 180
 labels read before the codebook, by the authors of the rules), readings/reading_B*.csv (first
-readings of the 420 new projects against codebook version 1) and readings/reading_S*.csv (the
-independent second readings of 120 projects). The label of a project is its first reading; where
-the two readings of a double-read project disagree, the adjudication (readings/adjudication.csv,
-a third reader who saw both readings and the text) decides, and the row says so.
-readings/reading_R*.csv are readings of the 180 earlier labels against codebook version 1 by
-readers who saw neither those labels nor any other reading (2026-12-05). They do not change
-ici_labels_v2.csv yet; their agreement with the earlier labels and with the second readings is
-reported, so that the switch of the 180 to codebook labels is a decision made on the numbers.
-Only the Python standard library is used.
+readings of the 420 new projects against codebook version 1), readings/reading_R*.csv (readings of
+the 180 earlier projects against codebook version 1, 2026-12-05, by readers who saw neither the
+earlier labels nor any other reading) and readings/reading_S*.csv (the independent second readings
+of 120 projects). Every label is a codebook reading: the first reading of a project is its B or R
+reading; the earlier label of the 180 stays beside it (earlier_is_ici, earlier_rationale), it no
+longer decides. Where the two readings of a double-read project disagree, the adjudication
+(readings/adjudication.csv, a third reader who saw both readings and the text) decides, and the row
+says so. Only the Python standard library is used.
 """
 import csv
 import glob
@@ -46,7 +45,7 @@ def kappa(pairs):
 def main():
     design = {r["eval_id"]: r for r in read(os.path.join(EVAL, "ici_label_sample_v2.csv"))}
     old = {r["eval_id"]: r for r in read(os.path.join(EVAL, "ici_labels_2014_2020.csv"))}
-    first, second, reread = {}, {}, {}
+    first, second = {}, {}
     for path in sorted(glob.glob(os.path.join(EVAL, "readings", "reading_*.csv"))):
         batch = os.path.basename(path)[len("reading_"):-4]
         for r in read(path):
@@ -54,14 +53,13 @@ def main():
                 sys.exit(f"{path}: eval_id {r['eval_id']} is project {design[r['eval_id']]['project_id']}, not {r['project_id']}")
             if batch.startswith("R") and design[r["eval_id"]]["read_before_codebook"] != "true":
                 sys.exit(f"{path}: eval_id {r['eval_id']} is no earlier label; R readings re-read the 180 earlier labels")
-            target = second if batch.startswith("S") else reread if batch.startswith("R") else first
+            target = second if batch.startswith("S") else first
             if r["eval_id"] in target:
                 sys.exit(f"{path}: eval_id {r['eval_id']} read twice in the same role")
             target[r["eval_id"]] = r
-    for eid, r in old.items():
-        first[eid] = {"eval_id": eid, "project_id": r["project_id"], "is_ici": r["is_ici"], "confidence": "",
-                      "specializations": r["specializations"], "rationale": r["rationale"], "reader": "v1-rule-authors",
-                      "codebook_version": ""}
+    unread = sorted(set(old) - set(first), key=int)
+    if unread:
+        sys.exit(f"no codebook reading (readings/reading_R*.csv) for the earlier labels of eval_ids {unread[:10]}...")
     missing = set(design) - set(first)
     if missing:
         sys.exit(f"no first reading for eval_ids {sorted(missing, key=int)[:10]}...")
@@ -72,7 +70,7 @@ def main():
 
     rows = []
     for eid in sorted(design, key=int):
-        d, f, s = design[eid], first[eid], second.get(eid)
+        d, f, s, e = design[eid], first[eid], second.get(eid), old.get(eid)
         label = f
         decided_by = "first_reading"
         if s and s["is_ici"] != f["is_ici"]:
@@ -90,6 +88,7 @@ def main():
             "first_is_ici": f["is_ici"], "first_reader": f["reader"],
             "second_is_ici": s["is_ici"] if s else "", "second_confidence": s["confidence"] if s else "",
             "second_reader": s["reader"] if s else "",
+            "earlier_is_ici": e["is_ici"] if e else "", "earlier_rationale": e["rationale"] if e else "",
         })
     out = os.path.join(EVAL, "ici_labels_v2.csv")
     with open(out, "w", encoding="utf-8", newline="") as fh:
@@ -103,32 +102,27 @@ def main():
     weighted = sum(float(r["weight"]) for r in rows if r["is_ici"] == "1")
     print(f"weighted to the export: {weighted:.0f} ICIs of {sum(float(r['weight']) for r in rows):.0f} projects")
     groups = {
-        "all double-read": [e for e in second],
-        "read before the codebook (v1 labels) vs codebook reading": [e for e in second if design[e]["read_before_codebook"] == "true"],
-        "both against the codebook": [e for e in second if design[e]["read_before_codebook"] == "false"],
-        "both readings high confidence": [e for e in second if design[e]["read_before_codebook"] == "false"
-                                          and first[e]["confidence"] == "high" and second[e]["confidence"] == "high"],
+        "all double-read, both against the codebook": list(second),
+        "of them, projects with an earlier label": [e for e in second if e in old],
+        "of them, the 420 new projects": [e for e in second if e not in old],
+        "both readings high confidence": [e for e in second if first[e]["confidence"] == "high" and second[e]["confidence"] == "high"],
     }
     print("agreement (Cohen's kappa on is_ici):")
     for name, ids in groups.items():
         k, agree = kappa([(int(first[e]["is_ici"]), int(second[e]["is_ici"])) for e in ids])
         if k is not None:
             print(f"  {name:60s} n={len(ids):3d}  observed {agree:.3f}  kappa {k:.3f}")
-    if reread:
-        pairs = {
-            "earlier label vs codebook re-reading (R)": [(first[e], reread[e]) for e in reread],
-            "second reading (S) vs codebook re-reading (R), both codebook": [(second[e], reread[e]) for e in reread if e in second],
-        }
-        for name, ps in pairs.items():
-            k, agree = kappa([(int(a["is_ici"]), int(b["is_ici"])) for a, b in ps])
-            if k is not None:
-                print(f"  {name:60s} n={len(ps):3d}  observed {agree:.3f}  kappa {k:.3f}")
-        flips = Counter((first[e]["is_ici"], reread[e]["is_ici"]) for e in reread)
-        print(f"re-read (not merged): {len(reread)} of the 180 earlier labels; earlier -> codebook: "
-              f"{', '.join(f'{a}->{b}: {n}' for (a, b), n in sorted(flips.items()))}")
+    k, agree = kappa([(int(old[e]["is_ici"]), int(first[e]["is_ici"])) for e in old])
+    print(f"  {'earlier label (before the codebook) vs codebook reading':60s} n={len(old):3d}  observed {agree:.3f}  kappa {k:.3f}")
+    flips = Counter((old[e]["is_ici"], first[e]["is_ici"]) for e in old)
+    print(f"the {len(old)} earlier labels, earlier -> codebook: "
+          f"{', '.join(f'{a}->{b}: {n}' for (a, b), n in sorted(flips.items()))}")
     disputed = [e for e in second if second[e]["is_ici"] != first[e]["is_ici"]]
     print(f"disagreements: {len(disputed)} ({sum(1 for e in disputed if e in adjudicated)} adjudicated): "
           f"{', '.join(sorted(disputed, key=int))}")
+    unused = sorted(set(adjudicated) - set(disputed), key=int)
+    if unused:
+        print(f"adjudications of readings that now agree (kept in the file, not used): {', '.join(unused)}")
 
 
 if __name__ == "__main__":

@@ -194,8 +194,8 @@ class PipelineTest {
   }
 
   /**
-   * The reference set (data/evaluation/ici_labels_v2.csv, 600 projects, 420 read against the
-   * codebook): weighted to the export, the rules must keep the figures the README reports, and beat
+   * The reference set (data/evaluation/ici_labels_v2.csv, 600 projects, every label read against
+   * the codebook): weighted to the export, the rules must keep the figures the README reports, and beat
    * the theme-only baseline's F1.
    */
   @Test
@@ -212,7 +212,7 @@ class PipelineTest {
     double[] baseline = weightedScores(joined, 1);
     System.err.printf("evaluation v2 (weighted): rules P=%.3f R=%.3f F1=%.3f; theme baseline P=%.3f R=%.3f F1=%.3f%n",
         rules[0], rules[1], rules[2], baseline[0], baseline[1], baseline[2]);
-    assertTrue(rules[0] >= 0.67 && rules[1] >= 0.71 && rules[2] >= 0.69, java.util.Arrays.toString(rules));
+    assertTrue(rules[0] >= 0.57 && rules[1] >= 0.67 && rules[2] >= 0.62, java.util.Arrays.toString(rules));
     assertTrue(rules[2] > baseline[2] + 0.2, "the rules must beat the theme-only baseline: " + baseline[2]);
   }
 
@@ -233,7 +233,7 @@ class PipelineTest {
     Row largest = share.filter("period = '2014-2020' AND share IS NOT NULL").orderBy(col("projects").desc()).first();
     double p = largest.<Long>getAs("ici_projects");
     assertTrue(Math.abs(largest.<Double>getAs("expected_ici_projects") - p) > 0.01, "the correction moves the count: " + largest);
-    assertTrue(largest.<String>getAs("expected_share_basis").contains("ici_labels_v2.csv (sha256 6f09a7c52c00)"),
+    assertTrue(largest.<String>getAs("expected_share_basis").contains("ici_labels_v2.csv (sha256 ad5252353ac7)"),
         largest.<String>getAs("expected_share_basis"));
     Row pooled = table(Tables.GOLD_ICI_SHARE_SUMMARY, 0).filter("period = '2014-2020' AND region_kind = 'cross_border'").first();
     assertTrue(pooled.<Double>getAs("pooled_expected_share_low") < pooled.<Double>getAs("pooled_expected_share")
@@ -748,7 +748,7 @@ class PipelineTest {
     assertEquals(72L, jutland.<Long>getAs("projects"));
     assertEquals(0L, jutland.<Long>getAs("projects_with_text"));
     assertTrue(jutland.<Long>getAs("predicted_icis") > 0 && jutland.getAs("apparent_share") != null, "the model's count is kept");
-    assertEquals(0.744, jutland.<Double>getAs("sensitivity"), 0.0005, "conf/classifier/text_free_model/text_free_rates.csv");
+    assertEquals(0.716, jutland.<Double>getAs("sensitivity"), 0.0005, "conf/classifier/text_free_model/text_free_rates.csv");
     List<Row> checks = estimated.filter(col("interval_holds_expected_share").isNotNull())
         .select("interval_holds_expected_share").collectAsList();
     long held = checks.stream().filter(r -> r.getBoolean(0)).count();
@@ -756,7 +756,7 @@ class PipelineTest {
     String reason = jutland.getAs("estimate_null_reason");
     // on the bundled export the check fails (seeded: the same figures every run), so 2007-2013 gets no number
     assertEquals(16, checks.size(), "the 2014-2020 regions with an expected share");
-    assertEquals(2, held, "intervals that hold the expected share and are at most 50 points wide (README)");
+    assertEquals(3, held, "intervals that hold the expected share and are at most 50 points wide (README)");
     assertTrue(jutland.isNullAt(jutland.fieldIndex("estimated_share")), "a method that fails its check gives no number");
     assertTrue(reason.contains("in " + held + " of 16 regions"), reason);
     assertEquals(0, estimated.filter("projects_with_text * 2 < projects AND estimated_share IS NOT NULL").count());
@@ -779,16 +779,16 @@ class PipelineTest {
     Map<String, Double> cv = (Map<String, Double>) card.get("cross_validated_weighted");
     @SuppressWarnings("unchecked")
     Map<String, Double> rules = (Map<String, Double>) card.get("rules_weighted");
-    assertEquals(0.692, rules.get("f1"), 0.001, "the rules' figure of the README, on the same projects");
-    // specializations of the rules against the labels (README, "Specializations"): 117 labelled ICIs the rules call ICI too
+    assertEquals(0.620, rules.get("f1"), 0.001, "the rules' figure of the README, on the same projects");
+    // specializations of the rules against the labels (README, "Specializations"): 95 labelled ICIs the rules call ICI too
     @SuppressWarnings("unchecked")
     List<Map<String, Object>> specs = (List<Map<String, Object>>) card.get("specializations_of_the_rules");
     Map<String, Object> primary = specs.get(specs.size() - 1);
-    assertEquals(117L, primary.get("labelled"));
-    assertEquals(0.667, (Double) primary.get("precision"), 0.001, "weighted share whose primary code agrees");
+    assertEquals(95L, primary.get("labelled"));
+    assertEquals(0.664, (Double) primary.get("precision"), 0.001, "weighted share whose primary code agrees");
     Map<String, Object> research = specs.stream().filter(m -> "research".equals(m.get("specialization"))).findFirst().orElseThrow();
-    assertTrue((Double) research.get("precision") < 0.2 && (Long) research.get("assigned_by_rules") == 85L, research.toString());
-    assertTrue(Files.readString(dir.resolve("model/evaluation.md")).contains("| research | 16 | 85 | 0.14 | 0.95 |"));
+    assertTrue((Double) research.get("precision") < 0.2 && (Long) research.get("assigned_by_rules") == 67L, research.toString());
+    assertTrue(Files.readString(dir.resolve("model/evaluation.md")).contains("| research | 12 | 67 | 0.12 | 1.00 |"));
     assertTrue(cv.get("f1") > 0.55 && cv.get("f1") < 0.8, "out-of-fold F1 of the README's order: " + cv);
     assertTrue(cv.get("brier") < rules.get("brier"), "probabilities score better than yes/no: " + cv);
     assertTrue(Files.exists(dir.resolve("model/model.json")) && Files.exists(dir.resolve("model/evaluation.md"))
@@ -809,8 +809,8 @@ class PipelineTest {
     assertEquals("text_free", card.get("features_used"));
     eu.iciatlas.common.analysis.TextFreeRates rates = eu.iciatlas.common.analysis.TextFreeRates.parse(
         new eu.iciatlas.common.config.ConfFiles(dir).table("model/text_free_rates.csv"));
-    assertEquals(142, rates.sensitivity().labelledProjects());
-    assertEquals(458, rates.specificity().labelledProjects());
+    assertEquals(119, rates.sensitivity().labelledProjects());
+    assertEquals(481, rates.specificity().labelledProjects());
     // acronyms and lead partners carry a little: better than chance, far from the rules
     assertTrue(rates.youden() > 0.1 && rates.youden() < 0.6, "J " + rates.youden());
     assertTrue(Files.notExists(dir.resolve("model/rule_error_rates.csv")), "the rules' rates belong to the model with text");
