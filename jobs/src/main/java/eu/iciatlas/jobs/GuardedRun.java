@@ -1,7 +1,6 @@
 package eu.iciatlas.jobs;
 
 import eu.iciatlas.common.Progress;
-import eu.iciatlas.common.io.InputFiles;
 import eu.iciatlas.common.StopRequest;
 import eu.iciatlas.common.output.BiCopies;
 import eu.iciatlas.common.output.BiDatabase;
@@ -59,7 +58,7 @@ final class GuardedRun {
     RunGuard guard = new RunGuard(spark, writer, output);
     lock.journal(OutputLock.RUNNING, guard.versionsBefore());
     BiCopies.discard(output, hadoop);
-    List<String> files = inputs == null ? List.of() : inputFiles(spark, inputs);
+    List<String> files = inputs == null ? List.of() : inputs.inputFiles(spark.sparkContext().hadoopConfiguration());
     String configHash = configurationHash(confDir, overrides, regions);
     String code = codeVersion();
     guard.record(runId, commandLine, files, configHash, code, Map.of(), "running", null, List.of());
@@ -158,19 +157,6 @@ final class GuardedRun {
     }
   }
 
-  private static List<String> inputFiles(SparkSession spark, IngestConfig c) {
-    org.apache.hadoop.conf.Configuration conf = spark.sparkContext().hadoopConfiguration();
-    List<String> files = new ArrayList<>();
-    try {
-      files.addAll(InputFiles.expand("--keep", c.keep(), List.of("csv", "xlsx"), conf));
-      files.addAll(InputFiles.expand("--eurostat", c.eurostat(), List.of("tsv", "csv"), conf));
-      files.addAll(InputFiles.expand("--nuts", List.of(c.nuts()), List.of("csv"), conf));
-    } catch (RuntimeException e) {
-      // the job itself reports bad inputs with a precise message
-    }
-    return files;
-  }
-
   /** SHA-256 over every file of the configuration folder (path and content), the overrides and the region definition. */
   static String configurationHash(Path confDir, List<String> overrides, String regions) {
     List<String> texts = new ArrayList<>();
@@ -192,7 +178,7 @@ final class GuardedRun {
   }
 
   static String codeVersion() {
-    String version = IciAtlasCli.class.getPackage().getImplementationVersion();
+    String version = GuardedRun.class.getPackage().getImplementationVersion();
     String commit = System.getProperty("ici.git.commit");
     return (version == null ? "dev" : version) + (commit == null || commit.isBlank() ? "" : "+" + commit);
   }

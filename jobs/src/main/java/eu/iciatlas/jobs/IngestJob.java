@@ -12,7 +12,6 @@ import eu.iciatlas.common.eurostat.IndicatorDefinition;
 import eu.iciatlas.common.io.CsvSources;
 import eu.iciatlas.common.io.FileDigest;
 import eu.iciatlas.common.io.InputException;
-import eu.iciatlas.common.io.InputFiles;
 import eu.iciatlas.common.keep.KeepBronze;
 import eu.iciatlas.common.keep.KeepColumns.Kind;
 import eu.iciatlas.common.keep.KeepNormalise;
@@ -70,8 +69,8 @@ public final class IngestJob {
   public Outcome run() {
     Instant start = Instant.now();
     Configuration hadoopConf = spark.sparkContext().hadoopConfiguration();
-    List<String> keepFiles = InputFiles.expand("--keep", config.keep(), List.of("csv", "xlsx"), hadoopConf);
-    List<String> eurostatFiles = InputFiles.expand("--eurostat", config.eurostat(), List.of("tsv", "csv"), hadoopConf);
+    List<String> keepFiles = config.keepFiles(hadoopConf);
+    List<String> eurostatFiles = config.eurostatFiles(hadoopConf);
     ConfFiles conf = new ConfFiles(config.confDir());
     PipelineSettings settings = PipelineSettings.load(conf, config.settingOverrides());
     ProgrammeRules programmeRules = new ProgrammeRules(conf);

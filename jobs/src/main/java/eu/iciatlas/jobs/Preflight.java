@@ -7,7 +7,6 @@ import eu.iciatlas.common.config.ConfFiles;
 import eu.iciatlas.common.config.PipelineSettings;
 import eu.iciatlas.common.eurostat.IndicatorDefinition;
 import eu.iciatlas.common.io.InputException;
-import eu.iciatlas.common.io.InputFiles;
 import eu.iciatlas.common.io.InputSniffer;
 import eu.iciatlas.common.io.SourceFiles;
 import eu.iciatlas.common.keep.ProgrammeRules;
@@ -122,13 +121,13 @@ final class Preflight {
 
   /** The inputs of an ingestion: every file exists and is of the kind its option takes. */
   static void inputs(IngestConfig config, Configuration conf) {
-    for (String file : InputFiles.expand("--keep", config.keep(), List.of("csv", "xlsx"), conf)) {
+    for (String file : config.keepFiles(conf)) {
       InputSniffer.checkKeepFile("--keep", file, conf);
     }
-    for (String file : InputFiles.expand("--eurostat", config.eurostat(), List.of("tsv", "csv"), conf)) {
+    for (String file : config.eurostatFiles(conf)) {
       InputSniffer.checkEurostatFile("--eurostat", file, conf);
     }
-    List<String> nuts = InputFiles.expand("--nuts", List.of(config.nuts()), List.of("csv"), conf);
+    List<String> nuts = config.nutsFiles(conf);
     boolean codes = nuts.stream().anyMatch(f -> SourceFiles.baseName(f).toLowerCase(Locale.ROOT).startsWith("nuts_codes"));
     boolean matrices = nuts.stream().anyMatch(f -> SourceFiles.baseName(f).matches("n[123]_cm_v\\d{4}_v\\d{4}\\.csv"));
     for (String codeList : nuts.stream().filter(f -> SourceFiles.baseName(f).toLowerCase(Locale.ROOT).startsWith("nuts_codes")).toList()) {

@@ -28,6 +28,15 @@ public final class CsvSources {
   public static final String SOURCE_FILE = "_source_file";
   public static final String SOURCE_ROW = "_source_row";
 
+  /**
+   * The lineage columns every bronze row ends with, in this order: the raw record where it could not
+   * be parsed, the file (or file#sheet) and the record number in it. Readers of CSV and XLSX add them.
+   */
+  public static final List<StructField> LINEAGE = List.of(
+      DataTypes.createStructField(CORRUPT, DataTypes.StringType, true),
+      DataTypes.createStructField(SOURCE_FILE, DataTypes.StringType, false),
+      DataTypes.createStructField(SOURCE_ROW, DataTypes.LongType, false));
+
   /** Dialect of one delimited file. quote '\0' turns quoting off (Eurostat TSV has none). */
   public record Dialect(char separator, char quote) {
     public static final Dialect KEEP = new Dialect(';', '"');
@@ -101,9 +110,7 @@ public final class CsvSources {
     for (int i = 0; i < names.size(); i++) {
       cols.add(col("c" + i).as(names.get(i)));
     }
-    cols.add(col(CORRUPT));
-    cols.add(col(SOURCE_FILE));
-    cols.add(col(SOURCE_ROW));
+    LINEAGE.forEach(f -> cols.add(col(f.name())));
     return read.select(cols.toArray(new Column[0]));
   }
 }

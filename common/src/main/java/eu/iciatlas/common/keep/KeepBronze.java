@@ -98,13 +98,11 @@ public final class KeepBronze {
     for (String name : names) {
       fields.add(DataTypes.createStructField(name, DataTypes.StringType, true));
     }
-    fields.add(DataTypes.createStructField(CsvSources.CORRUPT, DataTypes.StringType, true));
-    fields.add(DataTypes.createStructField(CsvSources.SOURCE_FILE, DataTypes.StringType, false));
-    fields.add(DataTypes.createStructField(CsvSources.SOURCE_ROW, DataTypes.LongType, false));
+    fields.addAll(CsvSources.LINEAGE);
     String source = file + "#" + sheet.sheetName();
     List<Row> rows = new ArrayList<>(sheet.records().size());
     for (int i = 0; i < sheet.records().size(); i++) {
-      Object[] values = new Object[names.size() + 3];
+      Object[] values = new Object[names.size() + CsvSources.LINEAGE.size()]; // lineage: null corrupt record, file, row
       System.arraycopy(sheet.records().get(i), 0, values, 0, names.size());
       values[names.size() + 1] = source;
       values[names.size() + 2] = sheet.rowNumbers().get(i);
@@ -118,9 +116,7 @@ public final class KeepBronze {
     for (String name : KeepColumns.REQUIRED.get(kind)) {
       fields.add(DataTypes.createStructField(name, DataTypes.StringType, true));
     }
-    fields.add(DataTypes.createStructField(CsvSources.CORRUPT, DataTypes.StringType, true));
-    fields.add(DataTypes.createStructField(CsvSources.SOURCE_FILE, DataTypes.StringType, false));
-    fields.add(DataTypes.createStructField(CsvSources.SOURCE_ROW, DataTypes.LongType, false));
+    fields.addAll(CsvSources.LINEAGE);
     return spark.createDataFrame(List.of(), new StructType(fields.toArray(new StructField[0])));
   }
 

@@ -39,16 +39,11 @@ public final class KeepNormalise {
     return lower(regexp_replace(programme, "[\\s.]+$", ""));
   }
 
-  /** "2007-2013" from a programme name starting "2007 - 2013", "2007 – 2013" or "2007-2013". */
+  /** "2007-2013" from a programme name or period cell starting "2007 - 2013", "2007 – 2013" or "2007-2013". */
   public static Column periodFromProgramme(Column programme) {
     Column from = regexp_extract(programme, "^\\s*(\\d{4})\\s*[-\u2013\u2014]\\s*(\\d{4})", 1);
     Column to = regexp_extract(programme, "^\\s*(\\d{4})\\s*[-\u2013\u2014]\\s*(\\d{4})", 2);
     return when(length(from).gt(0), concat(from, lit("-"), to));
-  }
-
-  /** Period from a period cell such as "2014-2020" or "2014 - 2020.". */
-  public static Column periodFromCell(Column cell) {
-    return periodFromProgramme(cell);
   }
 
   /** The NUTS code of a "CODE  / Name" cell, or of a cell holding just the code. */

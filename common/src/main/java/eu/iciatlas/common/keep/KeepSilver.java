@@ -62,7 +62,7 @@ public final class KeepSilver {
   static Dataset<Row> withProjectKey(Dataset<Row> bronze) {
     Column programme = KeepNormalise.programme(col("programme"));
     Column periodCell = List.of(bronze.columns()).contains("period")
-        ? KeepNormalise.periodFromCell(col("period")) : lit(null).cast(DataTypes.StringType);
+        ? KeepNormalise.periodFromProgramme(col("period")) : lit(null).cast(DataTypes.StringType);
     return bronze
         .withColumn("_programme", programme)
         .withColumn("_programme_key", KeepNormalise.programmeKey(col("_programme")))

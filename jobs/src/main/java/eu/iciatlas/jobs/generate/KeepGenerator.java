@@ -68,7 +68,7 @@ import org.apache.spark.storage.StorageLevel;
  * (NUTS {@code "CODE  / Name"}, country {@code "EE Estonia / EESTI"}, comma thousands, LF in quoted
  * cells, quotes in acronyms, programme names with en dash or trailing dot/space, mixed-case legal
  * status, NUTS codes outside the Keep.eu version, two lead partners), and exact duplicate partner
- * rows are repeated at the real rate; {@link KeepDirtyCells} measures the rates of both.
+ * rows are repeated at the real rate; KeepDirtyCells (a test class) measures the rates of both.
  *
  * <p>Replicate mode (k): every real row, k times; copy c > 1 has {@code " -R<c>"} appended to
  * acronyms and call serial numbers (the space keeps the ingestion's acronym key of rows that differ

@@ -135,7 +135,7 @@ public final class ReportJob {
           b.figure1Regions = count('figure1', 'g.layer_0_marks path');
           b.figure1Outlines = count('figure1', 'g.layer_1_marks path');
           b.figure2Bars = count('figure2', 'g.mark-rect path');
-          b.figure2Highlighted = count('figure2', 'g.mark-rect path[fill="#2171b5"]'); // VegaSpecs.HIGHLIGHT
+          b.figure2Highlighted = count('figure2', 'g.mark-rect path[fill="HIGHLIGHT_COLOUR"]');
           b.figure3Bars = count('figure3', 'g.mark-rect path');
           b.urbanizationPoints = count('urbanization', 'g.mark-symbol path');
           b.state = p + '|' + r;
@@ -149,7 +149,7 @@ public final class ReportJob {
           document.body.dataset.rendered = 'yes';
         })
         .catch(e => { console.error('report: ' + e); document.body.dataset.rendered = 'failed'; });
-      """;
+      """.replace("HIGHLIGHT_COLOUR", VegaSpecs.HIGHLIGHT);
 
   /** Opens the block of one period's content; only the initial period's is shown until the selector changes. */
   private static void open(StringBuilder h, String period, String initial) {
