@@ -52,13 +52,14 @@ final class GuardedRun {
       IngestConfig inputs, Path confDir, List<String> overrides, String regions, Progress progress,
       Supplier<Map<String, Long>> body) {
     StopRequest.newRun();
-    repairIfInterrupted(spark, lock, output, progress);
     org.apache.hadoop.conf.Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    // before anything in the output is touched: an input gone since the checks ends the run here, with its option named
+    List<String> files = inputs == null ? List.of() : inputs.inputFiles(hadoop);
+    repairIfInterrupted(spark, lock, output, progress);
     TableWriter writer = new TableWriter(spark, output, progress);
     RunGuard guard = new RunGuard(spark, writer, output);
     lock.journal(OutputLock.RUNNING, guard.versionsBefore());
     BiCopies.discard(output, hadoop);
-    List<String> files = inputs == null ? List.of() : inputs.inputFiles(spark.sparkContext().hadoopConfiguration());
     String configHash = configurationHash(confDir, overrides, regions);
     String code = codeVersion();
     guard.record(runId, commandLine, files, configHash, code, Map.of(), "running", null, List.of());

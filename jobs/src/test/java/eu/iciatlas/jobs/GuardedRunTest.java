@@ -48,6 +48,30 @@ class GuardedRunTest {
     }
   }
 
+  /** An input that is gone by the time the run starts (it passed the checks before) ends the run before the output is touched. */
+  @Test
+  void anInputGoneSinceTheChecksEndsTheRunBeforeTheOutputIsTouched(@TempDir Path dir) throws Exception {
+    String out = dir.resolve("out").toUri().toString();
+    // what a run discards first: BI copies staged by an earlier run
+    Path staged = Files.writeString(Files.createDirectories(dir.resolve("out/bi/_staging")).resolve("a.csv"), "period,n\n");
+    IngestConfig gone = new IngestConfig(List.of(dir.resolve("keep_gone.csv").toString()), List.of(), dir.toString(), List.of(),
+        out, null, List.of(), "run-gone");
+    boolean[] bodyRan = {false};
+    eu.iciatlas.common.io.InputException e = assertThrows(eu.iciatlas.common.io.InputException.class, () -> {
+      try (OutputLock lock = GuardedRun.lock(out, "run-gone", "test run-gone")) {
+        GuardedRun.execute(spark, lock, out, "run-gone", "test run-gone", gone, null, List.of(), "default", progress, () -> {
+          bodyRan[0] = true;
+          return Map.of();
+        });
+      }
+    });
+    assertTrue(e.getMessage().startsWith("--keep"), e.getMessage());
+    assertFalse(bodyRan[0]);
+    assertTrue(Files.exists(staged), "nothing in the output is touched");
+    assertFalse(new TableWriter(spark, out, progress).exists(Tables.RUN_MANIFEST), "no manifest row for a run that never started");
+    assertFalse(Files.exists(dir.resolve("out").resolve(OutputLock.FILE)), "the lock is released");
+  }
+
   @Test
   void aSucceededRunPublishesItsBiCopiesAndTableVersionsAndAStoppedOneLeavesThemAsTheyWere(@TempDir Path dir) throws Exception {
     String out = dir.toUri().toString();

@@ -100,12 +100,15 @@ public final class KeepBronze {
     }
     fields.addAll(CsvSources.LINEAGE);
     String source = file + "#" + sheet.sheetName();
+    List<String> lineage = CsvSources.LINEAGE.stream().map(StructField::name).toList();
+    int fileAt = names.size() + lineage.indexOf(CsvSources.SOURCE_FILE);
+    int rowAt = names.size() + lineage.indexOf(CsvSources.SOURCE_ROW);
     List<Row> rows = new ArrayList<>(sheet.records().size());
     for (int i = 0; i < sheet.records().size(); i++) {
-      Object[] values = new Object[names.size() + CsvSources.LINEAGE.size()]; // lineage: null corrupt record, file, row
+      Object[] values = new Object[names.size() + lineage.size()]; // the corrupt record stays null: a sheet cell always parses
       System.arraycopy(sheet.records().get(i), 0, values, 0, names.size());
-      values[names.size() + 1] = source;
-      values[names.size() + 2] = sheet.rowNumbers().get(i);
+      values[fileAt] = source;
+      values[rowAt] = sheet.rowNumbers().get(i);
       rows.add(RowFactory.create(values));
     }
     return spark.createDataFrame(rows, new StructType(fields.toArray(new StructField[0])));
