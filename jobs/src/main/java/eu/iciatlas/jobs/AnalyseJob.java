@@ -3,6 +3,7 @@ package eu.iciatlas.jobs;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
+import eu.iciatlas.common.Persisted;
 import eu.iciatlas.common.Progress;
 import eu.iciatlas.common.Tables;
 import eu.iciatlas.common.analysis.ClusterRegistry;
@@ -66,8 +67,10 @@ public final class AnalyseJob {
     ConfFiles conf = new ConfFiles(config.confDir());
     PipelineSettings settings = PipelineSettings.load(conf, config.settingOverrides());
     RegionDefinition regions = new RegionDefinition(conf, config.regions());
-    // BI copies in the background; closing waits for them (and fails the run if one failed)
-    try (TableWriter writer = TableWriter.withBackgroundExports(spark, config.output(), progress)) {
+    // BI copies in the background: closing the writer (first) waits for them and fails the run if one failed;
+    // then what the job persisted is released, whether it succeeded or failed
+    try (Persisted persisted = new Persisted();
+        TableWriter writer = TableWriter.withBackgroundExports(spark, config.output(), progress)) {
       writer.require("ingest", Tables.SILVER_PROJECTS, Tables.SILVER_PARTICIPATIONS, Tables.SILVER_PROGRAMMES,
           Tables.SILVER_REGION_INDICATORS);
       Map<String, Long> rows = new LinkedHashMap<>();
@@ -92,9 +95,8 @@ public final class AnalyseJob {
       Dataset<Row> conversions = writer.read(Tables.SILVER_NUTS_CONVERSION);
       // Keep.eu codes for the region definitions (written in them); the output version everywhere else
       Dataset<Row> keepParticipations = periods(writer.read(Tables.SILVER_PARTICIPATIONS));
-      Dataset<Row> participations = PartnerRegions.place(keepParticipations, conversions,
-          writer.read(Tables.SILVER_NUTS_REGIONS), keepVersion, nutsVersion)
-          .persist(StorageLevel.MEMORY_AND_DISK());
+      Dataset<Row> participations = persisted.keep(PartnerRegions.place(keepParticipations, conversions,
+          writer.read(Tables.SILVER_NUTS_REGIONS), keepVersion, nutsVersion), StorageLevel.MEMORY_AND_DISK());
       progress.info("region tables in NUTS " + nutsVersion + (nutsVersion == keepVersion ? " (the Keep.eu version)"
           : ": partners placed from the NUTS " + keepVersion + " codes of Keep.eu by their NUTS 3 (gold_partner_nuts_recoding)"));
       Dataset<Row> projects = periods(writer.read(Tables.SILVER_PROJECTS));
@@ -114,9 +116,8 @@ public final class AnalyseJob {
         projects = periods(writer.read(Tables.SILVER_PROJECTS));
       }
       // the gold and star tables need the classification, not the project texts (most of the bytes)
-      projects = projects.drop("title_lang2", "title_lang3", "description_en", "description_1", "description_2",
-          "expected_results_en", "expected_results_1", "expected_results_2", "_source_records")
-          .persist(StorageLevel.MEMORY_AND_DISK());
+      projects = persisted.keep(projects.drop("title_lang2", "title_lang3", "description_en", "description_1", "description_2",
+          "expected_results_en", "expected_results_1", "expected_results_2", "_source_records"), StorageLevel.MEMORY_AND_DISK());
       Dataset<Row> programmes = writer.read(Tables.SILVER_PROGRAMMES);
       Instant start = Instant.now();
       rows.put(Tables.SILVER_PROJECT_REGIONS, writer.write(Tables.SILVER_PROJECT_REGIONS,
@@ -188,8 +189,6 @@ public final class AnalyseJob {
       if (!settings.networksEnabled()) {
         progress.info("linkage networks skipped (" + PipelineSettings.NETWORKS_ENABLED + "=false): the three network tables"
             + " keep what an earlier run wrote");
-        projects.unpersist();
-        participations.unpersist();
         return rows;
       }
       Instant networkStart = Instant.now();
@@ -204,8 +203,6 @@ public final class AnalyseJob {
             new PendingWrite(Tables.GOLD_NETWORK_COMMUNITIES, networks::communities, true, scope))));
       }
       progress.stage("linkage network tables", "3 tables", networkStart);
-      projects.unpersist();
-      participations.unpersist();
       return rows;
     }
   }

@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
+import eu.iciatlas.common.Persisted;
 import eu.iciatlas.common.Progress;
 import eu.iciatlas.common.Tables;
 import eu.iciatlas.common.config.ConfFiles;
@@ -46,23 +47,19 @@ final class EurostatStage {
 
   /**
    * The rows written and the tables kept; the audit rows of the Eurostat files (lazy: count them
-   * before {@link #release}), which read the observations kept in memory until then.
+   * before the job ends), which read the observations it keeps persisted until then.
    */
-  record Result(Map<String, Long> written, List<String> kept, Dataset<Row> audit, Dataset<Row> cached) {
-    void release() {
-      if (cached != null) {
-        cached.unpersist();
-      }
-    }
-  }
+  record Result(Map<String, Long> written, List<String> kept, Dataset<Row> audit) {}
 
   private final SparkSession spark;
   private final TableWriter writer;
+  private final Persisted persisted;
   private final Progress progress;
 
-  EurostatStage(SparkSession spark, TableWriter writer, Progress progress) {
+  EurostatStage(SparkSession spark, TableWriter writer, Persisted persisted, Progress progress) {
     this.spark = spark;
     this.writer = writer;
+    this.persisted = persisted;
     this.progress = progress;
   }
 
@@ -75,11 +72,11 @@ final class EurostatStage {
       progress.stage("Eurostat tables", "unchanged since run " + keptAudit.get(0).getAs("run_id")
           + " wrote them (same files, NUTS data, indicators, settings): kept", start);
       return new Result(Map.of(), TABLES, spark.createDataFrame(keptAudit, keptAudit.get(0).schema())
-          .withColumn("run_id", lit(runId)), null);
+          .withColumn("run_id", lit(runId)));
     }
     String note = inputs + RUN_MARK + runId;
     Map<String, Long> written = new LinkedHashMap<>();
-    Dataset<Row> observations = EurostatBronze.read(spark, files, runId, ingestedAt).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> observations = persisted.keep(EurostatBronze.read(spark, files, runId, ingestedAt), StorageLevel.MEMORY_AND_DISK());
     progress.stage("read Eurostat files", files.size() + " file(s)", start);
     written.put(Tables.BRONZE_EUROSTAT, writer.write(Tables.BRONZE_EUROSTAT,
         Validation.accepted(observations).drop("raw_record"), false, Scope.WHOLE_TABLE, note));
@@ -88,7 +85,7 @@ final class EurostatStage {
     Dataset<Row> bronze = writer.read(Tables.BRONZE_EUROSTAT);
     Instant indicatorStart = Instant.now();
     RegionIndicators.Result indicatorResult = RegionIndicators.build(bronze, indicators, nuts.regions(), nuts.conversions(),
-        settings.outputNutsVersion(), settings.minRecodeCoverage(), progress::info);
+        settings.outputNutsVersion(), settings.minRecodeCoverage(), persisted, progress::info);
     progress.stage("detect NUTS versions of Eurostat files", indicatorResult.versionByFile().size() + " file(s)", indicatorStart);
     written.put(Tables.SILVER_REGION_INDICATORS, writer.write(Tables.SILVER_REGION_INDICATORS, indicatorResult.indicators(), true,
         Scope.WHOLE_TABLE, note));
@@ -96,7 +93,7 @@ final class EurostatStage {
         Scope.WHOLE_TABLE, note));
     Dataset<Row> audit = IngestAudit.of(Tables.BRONZE_EUROSTAT, "observation", observations, bronze,
         writer.read(Tables.QUARANTINE_EUROSTAT), observations.limit(0), runId);
-    return new Result(written, List.of(), audit, observations);
+    return new Result(written, List.of(), audit);
   }
 
   /** The refused observations with their reason and raw record. */

@@ -3,6 +3,7 @@ package eu.iciatlas.jobs;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.explode;
 
+import eu.iciatlas.common.Persisted;
 import eu.iciatlas.common.Progress;
 import eu.iciatlas.common.Tables;
 import eu.iciatlas.common.analysis.IciClassifier;
@@ -81,14 +82,16 @@ public final class IngestJob {
     progress.stage("resolve inputs and configuration", "", start);
 
     Timestamp ingestedAt = Timestamp.from(Instant.now());
-    // BI copies in the background; closing waits for them (and fails the run if one failed)
-    try (TableWriter writer = TableWriter.withBackgroundExports(spark, config.output(), progress)) {
+    // BI copies in the background: closing the writer (first) waits for them and fails the run if one failed;
+    // then what the job persisted is released, whether it succeeded or failed
+    try (Persisted persisted = new Persisted();
+        TableWriter writer = TableWriter.withBackgroundExports(spark, config.output(), progress)) {
       java.util.LinkedHashMap<String, Long> rows = new java.util.LinkedHashMap<>();
       int outputVersion = settings.outputNutsVersion();
       OutputNutsVersion.requireSameAsWritten(writer, config.output(), outputVersion);
 
       // NUTS reference data: kept when the output already has it from the same files
-      NutsStage.Result nuts = NutsStage.run(spark, writer, progress, config.nuts());
+      NutsStage.Result nuts = NutsStage.run(spark, writer, persisted, progress, config.nuts());
       rows.putAll(nuts.written());
       List<String> unchanged = new ArrayList<>(nuts.kept());
       Dataset<Row> regions = nuts.regions();
@@ -102,9 +105,9 @@ public final class IngestJob {
       for (Kind kind : Kind.values()) {
         // parsed once: the periods, the bronze writes and the audit's skipped rows all read these rows
         // (a gzipped CSV is parsed again by every action otherwise); the project texts on disk, as below
-        delivered.put(kind, delivered.get(kind).withColumn("_period",
-            KeepNormalise.periodFromProgramme(KeepNormalise.programme(col("programme"))))
-            .persist(kind == Kind.PROJECTS ? StorageLevel.DISK_ONLY() : StorageLevel.MEMORY_AND_DISK()));
+        delivered.put(kind, persisted.keep(delivered.get(kind).withColumn("_period",
+            KeepNormalise.periodFromProgramme(KeepNormalise.programme(col("programme")))),
+            kind == Kind.PROJECTS ? StorageLevel.DISK_ONLY() : StorageLevel.MEMORY_AND_DISK()));
       }
       List<String> runPeriods = runPeriods(delivered);
       progress.stage("read Keep.eu exports", keepFiles.size() + " file(s), periods " + runPeriods, bronzeStart);
@@ -129,9 +132,10 @@ public final class IngestJob {
       Dataset<Row> bronzePartners = writer.read(Tables.BRONZE_KEEP_PARTNERS).filter(thisRun).drop("_period");
       Dataset<Row> bronzeCalls = writer.read(Tables.BRONZE_KEEP_CALLS).filter(thisRun).drop("_period");
       // on disk: the project rows carry the full texts (2.4 GB at SF 10), which would crowd a 2 GB driver heap
-      Dataset<Row> checkedProjects = KeepSilver.checkProjects(bronzeProjects).persist(StorageLevel.DISK_ONLY());
-      Dataset<Row> checkedPartners = KeepSilver.checkPartners(bronzePartners, nuts1, nuts2, nuts3).persist(StorageLevel.MEMORY_AND_DISK());
-      Dataset<Row> checkedCalls = KeepSilver.checkCalls(bronzeCalls).persist(StorageLevel.MEMORY_AND_DISK());
+      Dataset<Row> checkedProjects = persisted.keep(KeepSilver.checkProjects(bronzeProjects), StorageLevel.DISK_ONLY());
+      Dataset<Row> checkedPartners = persisted.keep(KeepSilver.checkPartners(bronzePartners, nuts1, nuts2, nuts3),
+          StorageLevel.MEMORY_AND_DISK());
+      Dataset<Row> checkedCalls = persisted.keep(KeepSilver.checkCalls(bronzeCalls), StorageLevel.MEMORY_AND_DISK());
 
       Scope silverScope = Scope.periods("period", runPeriods, false);
       Scope quarantineScope = Scope.periods("period", runPeriods, true);
@@ -157,7 +161,7 @@ public final class IngestJob {
           KeepSilver.calls(Validation.accepted(checkedCalls)), true, silverScope));
 
       // Eurostat: kept when the output already has it from the same files, NUTS tables, indicators, settings and code
-      EurostatStage.Result eurostat = new EurostatStage(spark, writer, progress)
+      EurostatStage.Result eurostat = new EurostatStage(spark, writer, persisted, progress)
           .run(eurostatFiles, config.runId(), ingestedAt, nuts, conf, settings, indicators);
       rows.putAll(eurostat.written());
       unchanged.addAll(eurostat.kept());
@@ -179,12 +183,6 @@ public final class IngestJob {
       rows.put(Tables.INGEST_AUDIT, writer.write(Tables.INGEST_AUDIT, collected, true, Scope.equalTo("run_id", config.runId())));
       progress.stage("audit", auditRows.size() + " file(s)", auditStart);
       printAudit(auditRows);
-      for (Dataset<Row> d : List.of(checkedProjects, checkedPartners, checkedCalls)) {
-        d.unpersist();
-      }
-      delivered.values().forEach(Dataset::unpersist);
-      nuts.release();
-      eurostat.release();
       List<String> unbalanced = new ArrayList<>();
       for (Row r : auditRows) {
         if (!r.getAs("balanced").equals(Boolean.TRUE)) {

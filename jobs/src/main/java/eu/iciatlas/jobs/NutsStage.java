@@ -2,6 +2,7 @@ package eu.iciatlas.jobs;
 
 import static org.apache.spark.sql.functions.col;
 
+import eu.iciatlas.common.Persisted;
 import eu.iciatlas.common.Progress;
 import eu.iciatlas.common.Tables;
 import eu.iciatlas.common.io.CsvSources;
@@ -25,19 +26,14 @@ import org.apache.spark.storage.StorageLevel;
  */
 final class NutsStage {
   /**
-   * The two tables as the output now has them (persisted: release them with {@link #release}), the
-   * note that names their inputs, the rows written and the tables kept.
+   * The two tables as the output now has them (persisted until the job ends), the note that names
+   * their inputs, the rows written and the tables kept.
    */
-  record Result(Dataset<Row> regions, Dataset<Row> conversions, String inputNote, Map<String, Long> written, List<String> kept) {
-    void release() {
-      regions.unpersist();
-      conversions.unpersist();
-    }
-  }
+  record Result(Dataset<Row> regions, Dataset<Row> conversions, String inputNote, Map<String, Long> written, List<String> kept) {}
 
   private NutsStage() {}
 
-  static Result run(SparkSession spark, TableWriter writer, Progress progress, String nutsFolder) {
+  static Result run(SparkSession spark, TableWriter writer, Persisted persisted, Progress progress, String nutsFolder) {
     Instant start = Instant.now();
     String note = NutsData.inputNote(spark, nutsFolder);
     Map<String, Long> written = new LinkedHashMap<>();
@@ -56,8 +52,8 @@ final class NutsStage {
       written.put(Tables.SILVER_NUTS_CONVERSION, writer.write(Tables.SILVER_NUTS_CONVERSION,
           conversions.drop(CsvSources.CORRUPT), false, Scope.WHOLE_TABLE, note));
     }
-    return new Result(writer.read(Tables.SILVER_NUTS_REGIONS).persist(StorageLevel.MEMORY_AND_DISK()),
-        writer.read(Tables.SILVER_NUTS_CONVERSION).persist(StorageLevel.MEMORY_AND_DISK()), note, written, kept);
+    return new Result(persisted.keep(writer.read(Tables.SILVER_NUTS_REGIONS), StorageLevel.MEMORY_AND_DISK()),
+        persisted.keep(writer.read(Tables.SILVER_NUTS_CONVERSION), StorageLevel.MEMORY_AND_DISK()), note, written, kept);
   }
 
   private static void failOnCorrupt(Dataset<Row> rows, String what) {

@@ -11,6 +11,7 @@ import static org.apache.spark.sql.functions.xxhash64;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import eu.iciatlas.common.Persisted;
 import eu.iciatlas.common.Progress;
 import eu.iciatlas.common.Tables;
 import eu.iciatlas.common.analysis.IciClassifier;
@@ -73,6 +74,13 @@ public final class TrainClassifierJob {
   }
 
   public Map<String, Object> run() {
+    // the labelled features are persisted for the folds and released when training ends, failed or not
+    try (Persisted persisted = new Persisted()) {
+      return train(persisted);
+    }
+  }
+
+  private Map<String, Object> train(Persisted persisted) {
     Instant start = Instant.now();
     TableWriter tables = new TableWriter(spark, config.output(), progress);
     Dataset<Row> projects = tables.read(Tables.SILVER_PROJECTS)
@@ -86,12 +94,12 @@ public final class TrainClassifierJob {
         .join(projects, "period").filter(col("has_project_record"));
     // the text-free model learns with the text hidden: its feature stages read only acronym, lead partner and strand
     PipelineModel features = IciModel.featurePipeline(config.features()).fit(export);
-    Dataset<Row> labelled = features.transform(labels.join(projects, "project_id"))
+    Dataset<Row> labelled = persisted.keep(features.transform(labels.join(projects, "project_id"))
         .withColumn("fold", row_number().over(Window.partitionBy("label").orderBy(xxhash64(col("eval_id"), lit(config.seed()))))
             .minus(1).mod(config.folds()))
         .withColumn("theme_baseline", array_contains(col("themes"), "Clustering and economic cooperation"))
-        .select("eval_id", "label", "weight", "fold", "is_ici", "theme_baseline", "m_features")
-        .persist(StorageLevel.MEMORY_AND_DISK());
+        .select("eval_id", "label", "weight", "fold", "is_ici", "theme_baseline", "m_features"),
+        StorageLevel.MEMORY_AND_DISK());
     long n = labelled.count();
     long expected = labels.count();
     if (n != expected) {
@@ -181,7 +189,6 @@ public final class TrainClassifierJob {
       card.put("text_free_youden_j", textFree.youden());
     }
     writeCard(card, chosen, bestThreshold, errorRates, textFree);
-    labelled.unpersist();
     return card;
   }
 

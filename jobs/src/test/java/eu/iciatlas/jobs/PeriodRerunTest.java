@@ -77,6 +77,7 @@ class PeriodRerunTest {
     assertEquals(projectsBefore, table(output, Tables.SILVER_PROJECTS).drop("_source_records").orderBy("project_id")
         .collectAsList(), "silver_projects is back at its version before the failed run");
     assertEquals(bronzeBefore, table(output, Tables.BRONZE_KEEP_PARTNERS).count());
+    assertTrue(spark.sharedState().cacheManager().isEmpty(), "the failed run released the Datasets it had persisted");
     Row failed = table(output, Tables.RUN_MANIFEST).filter(col("run_id").equalTo("run-fails")).first();
     assertEquals("failed", failed.getAs("outcome"));
     List<String> restored = failed.getList(failed.fieldIndex("restored_tables"));

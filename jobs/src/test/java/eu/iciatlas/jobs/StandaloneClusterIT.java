@@ -87,6 +87,9 @@ class StandaloneClusterIT {
     Instant clusterStart = Instant.now();
     List<String> cluster = new ArrayList<>(List.of("submit", "--master", masterUrl, "--executor-memory", "1g",
         "--total-executor-cores", "2", "--conf", "spark.sql.shuffle.partitions=8", "--conf", "spark.ui.enabled=false",
+        // as conf/spark/spark-defaults.*.conf advise: Delta rebuilds a table's state with as many tasks as the cluster
+        // has cores, not its default 50 (the pipeline's tables have a few commits of a few files each)
+        "--conf", "spark.databricks.delta.snapshotPartitions=2",
         // the cluster's own default for its executors (an administrator's choice, which runs keep): the parallel collector
         "--conf", "spark.executor.defaultJavaOptions=-XX:+UseParallelGC", "--",
         "run", "--output", work.resolve("cluster").toString()));

@@ -10,6 +10,7 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import eu.iciatlas.common.Columns;
+import eu.iciatlas.common.Persisted;
 import eu.iciatlas.common.io.CsvSources;
 import eu.iciatlas.common.nuts.NutsRecoder;
 import java.util.ArrayList;
@@ -53,7 +54,7 @@ public final class RegionIndicators {
   }
 
   public static Result build(Dataset<Row> observations, List<IndicatorDefinition> definitions,
-      Dataset<Row> regions, Dataset<Row> conversions, int target, double minCoverage, Consumer<String> log) {
+      Dataset<Row> regions, Dataset<Row> conversions, int target, double minCoverage, Persisted persisted, Consumer<String> log) {
     Map<Integer, Set<String>> level2 = NutsRecoder.level2ByVersion(regions);
     if (!level2.containsKey(target)) {
       throw new eu.iciatlas.common.io.InputException("the NUTS code lists have no version " + target
@@ -92,8 +93,8 @@ public final class RegionIndicators {
     // One value per indicator, region and year: the first definition row with a value wins.
     Column rank = row_number().over(Window.partitionBy("indicator", "nuts2", "year")
         .orderBy(col("definition_order"), col("source_version")));
-    // both outputs come from the same recoding: computed once
-    Dataset<Row> ranked = all.withColumn("_rank", rank).persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
+    // both outputs come from the same recoding: computed once, kept until the caller's job ends
+    Dataset<Row> ranked = persisted.keep(all.withColumn("_rank", rank), org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> indicators = ranked.filter(col("_rank").equalTo(1)).select(
         lit(target).as("nuts_version"), col("nuts2"), col("year"), col("indicator"), col("value"), col("unit"),
         col("source_dataset"), col("source_version").as("source_nuts_version"), col("method").as("recode_method"),

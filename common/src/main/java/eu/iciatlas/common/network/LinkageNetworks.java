@@ -3,9 +3,9 @@ package eu.iciatlas.common.network;
 import static org.apache.spark.sql.functions.col;
 
 import eu.iciatlas.common.Columns;
+import eu.iciatlas.common.Persisted;
 import eu.iciatlas.common.Progress;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -19,7 +19,7 @@ import org.apache.spark.storage.StorageLevel;
  * intermediate nodes and edges are persisted while the tables are written; {@link #close} frees them.
  */
 public final class LinkageNetworks implements AutoCloseable {
-  private final List<Dataset<Row>> persisted = new ArrayList<>();
+  private final Persisted persisted = new Persisted();
   private final Dataset<Row> memberships;
   private final Dataset<Row> edges;
   private final Dataset<Row> measuredNodes;
@@ -30,27 +30,30 @@ public final class LinkageNetworks implements AutoCloseable {
       int betweennessExactMaxNodes, int betweennessSampleSources, long seed, Progress progress) {
     this.projects = projects;
     this.participations = participations;
-    Instant start = Instant.now();
-    memberships = keep(NetworkTables.memberships(projects, projectRegions, participations));
-    edges = keep(NetworkTables.edges(memberships));
-    Dataset<Row> nodes = keep(NetworkTables.nodes(memberships));
-    requireDistinctVertexIds(nodes);
-    long edgeCount = edges.count();
-    progress.stage("network nodes and edges", edgeCount + " edges", start);
-    Dataset<Row> measures = GraphMeasures.compute(spark, nodes, edges, edgeCount, progress);
-    start = Instant.now();
-    Dataset<Row> raw = Betweenness.raw(edges.filter(col("level").equalTo(NetworkTables.ORGANISATION)),
-        betweennessExactMaxNodes, betweennessSampleSources, seed);
-    Dataset<Row> measured = NetworkTables.measuredNodes(NetworkTables.degrees(nodes, edges), measures);
-    measuredNodes = keep(Betweenness.normalise(measured.join(raw,
-        Columns.names(NetworkTables.with(NetworkTables.NETWORK, "node")), "left")));
-    progress.stage("network betweenness and node measures", measuredNodes.count() + " nodes", start);
+    try {
+      Instant start = Instant.now();
+      memberships = keep(NetworkTables.memberships(projects, projectRegions, participations));
+      edges = keep(NetworkTables.edges(memberships));
+      Dataset<Row> nodes = keep(NetworkTables.nodes(memberships));
+      requireDistinctVertexIds(nodes);
+      long edgeCount = edges.count();
+      progress.stage("network nodes and edges", edgeCount + " edges", start);
+      Dataset<Row> measures = GraphMeasures.compute(spark, nodes, edges, edgeCount, progress);
+      start = Instant.now();
+      Dataset<Row> raw = Betweenness.raw(edges.filter(col("level").equalTo(NetworkTables.ORGANISATION)),
+          betweennessExactMaxNodes, betweennessSampleSources, seed);
+      Dataset<Row> measured = NetworkTables.measuredNodes(NetworkTables.degrees(nodes, edges), measures);
+      measuredNodes = keep(Betweenness.normalise(measured.join(raw,
+          Columns.names(NetworkTables.with(NetworkTables.NETWORK, "node")), "left")));
+      progress.stage("network betweenness and node measures", measuredNodes.count() + " nodes", start);
+    } catch (RuntimeException e) {
+      persisted.close(); // the caller gets no instance to close
+      throw e;
+    }
   }
 
   private Dataset<Row> keep(Dataset<Row> rows) {
-    Dataset<Row> kept = rows.persist(StorageLevel.MEMORY_AND_DISK());
-    persisted.add(kept);
-    return kept;
+    return persisted.keep(rows, StorageLevel.MEMORY_AND_DISK());
   }
 
   /** A 64-bit hash collision would merge two nodes silently: refuse instead (odds about n^2 / 2^65). */
@@ -76,6 +79,6 @@ public final class LinkageNetworks implements AutoCloseable {
 
   @Override
   public void close() {
-    persisted.forEach(Dataset::unpersist);
+    persisted.close();
   }
 }

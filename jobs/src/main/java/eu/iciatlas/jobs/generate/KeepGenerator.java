@@ -155,17 +155,21 @@ public final class KeepGenerator {
       Dataset<Row> small = source.select(keep.toArray(new Column[0]))
           .unionByName(spark.range(1).select(lit(0L).as("_ord")), true)
           .persist(StorageLevel.MEMORY_AND_DISK());
-      long realRows = small.count() - 1;
-      Column key = when(col("_copy").gt(1).and(col("_key_cell").isNotNull()),
-          concat(col("_key_cell"), lit(" -R"), col("_copy").cast("string"))).otherwise(col("_key_cell"));
-      Column line = when(col("_ord").equalTo(0), lit(KeepLayout.headerLine(kind)))
-          .otherwise(KeepLayout.line(kind, Map.of(1, key), "rseg"));
-      Dataset<Row> lines = copies.crossJoin(broadcast(small))
-          .sortWithinPartitions("_ord")
-          .select(line.as("value"));
       String name = name(kind);
-      files.addAll(GeneratedFiles.write(spark, lines, k, options.output() + "/" + name, "keep_" + name, options.gzip()));
-      small.unpersist();
+      long realRows;
+      try {
+        realRows = small.count() - 1;
+        Column key = when(col("_copy").gt(1).and(col("_key_cell").isNotNull()),
+            concat(col("_key_cell"), lit(" -R"), col("_copy").cast("string"))).otherwise(col("_key_cell"));
+        Column line = when(col("_ord").equalTo(0), lit(KeepLayout.headerLine(kind)))
+            .otherwise(KeepLayout.line(kind, Map.of(1, key), "rseg"));
+        Dataset<Row> lines = copies.crossJoin(broadcast(small))
+            .sortWithinPartitions("_ord")
+            .select(line.as("value"));
+        files.addAll(GeneratedFiles.write(spark, lines, k, options.output() + "/" + name, "keep_" + name, options.gzip()));
+      } finally {
+        small.unpersist(); // also when the write fails
+      }
       rows.put(kind, realRows * k);
       facts.put("real_rows." + name, Long.toString(realRows));
       progress.stage("replicate " + name, k + " x " + realRows + " rows", start);

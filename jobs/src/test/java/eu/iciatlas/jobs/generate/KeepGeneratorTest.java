@@ -84,9 +84,8 @@ class KeepGeneratorTest {
 
   @AfterAll
   static void release() {
-    for (Dataset<Row> d : real.values()) {
-      d.unpersist();
-    }
+    // the real exports and every bronze(dir) the tests cached: the test JVM goes on with other classes
+    spark.catalog().clearCache();
   }
 
   private static List<String> codes(Dataset<Row> regions, int level) {

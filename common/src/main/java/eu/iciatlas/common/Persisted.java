@@ -1,0 +1,37 @@
+package eu.iciatlas.common;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * The Datasets a job keeps (memory, spilling to disk) while it runs, released together when the
+ * job ends, whether it succeeded or failed. A driver that runs more than one job (the CLI's
+ * {@code run}, a notebook, a test JVM) would otherwise carry every failed job's cached blocks in
+ * its storage memory, which the collector cannot free.
+ */
+public final class Persisted implements AutoCloseable {
+  private final List<Dataset<?>> kept = new ArrayList<>();
+
+  /** {@code rows} persisted at {@code level}, released by {@link #close}. */
+  public synchronized <T> Dataset<T> keep(Dataset<T> rows, StorageLevel level) {
+    Dataset<T> persisted = rows.persist(level);
+    kept.add(persisted);
+    return persisted;
+  }
+
+  /** Releases {@code rows} now, before the job ends (when the job no longer needs them and memory matters). */
+  public synchronized void release(Dataset<?> rows) {
+    rows.unpersist();
+    kept.remove(rows);
+  }
+
+  @Override
+  public synchronized void close() {
+    for (Dataset<?> rows : kept) {
+      rows.unpersist();
+    }
+    kept.clear();
+  }
+}
