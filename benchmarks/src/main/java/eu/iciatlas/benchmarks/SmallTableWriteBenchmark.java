@@ -1,6 +1,7 @@
 package eu.iciatlas.benchmarks;
 
 import eu.iciatlas.common.Progress;
+import eu.iciatlas.common.output.DataDictionary;
 import eu.iciatlas.common.output.TableWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,10 +26,11 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The fixed cost of one small table (500 rows, the size of most gold tables) through the pipeline's
- * writer on local[2]: a Delta commit, and with {@code bi=true} its CSV copy for BI. {@code create}
- * writes a new table each time (a first run), {@code overwrite} replaces one period of an existing
- * table (a rerun; a fresh table per measurement iteration, so that it has a handful of versions, as
- * a table has after a few reruns, not hundreds). Run by benchmarks/run (alone: {@code benchmarks/run --micro-only}).
+ * writer on local[2]: a Delta commit, and with {@code bi=true} its CSV copy for BI (a dictionary
+ * entry with bi = csv). {@code create} writes a new table each time (a first run, into a new
+ * folder), {@code overwrite} replaces one period of an existing table (a rerun; a fresh table per
+ * measurement iteration, so that it has a handful of versions, as a table has after a few reruns,
+ * not hundreds). Run by benchmarks/run (alone: {@code benchmarks/run --micro-only}).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -43,8 +45,10 @@ public class SmallTableWriteBenchmark {
   @Param({"false", "true"})
   public boolean bi;
 
+  private static final String TABLE = "t";
   private SparkSession spark;
-  private TableWriter writer;
+  private DataDictionary dictionary;
+  private TableWriter rerunWriter;
   private Dataset<Row> rows;
   private Path dir;
   private final AtomicInteger tables = new AtomicInteger();
@@ -59,28 +63,31 @@ public class SmallTableWriteBenchmark {
         .config("spark.databricks.delta.snapshotPartitions", "2")
         .getOrCreate();
     dir = Files.createTempDirectory("small-table-write");
-    writer = new TableWriter(spark, dir.toString(), Progress.silent());
+    dictionary = DataDictionary.packaged().with(new DataDictionary.TableEntry(TABLE, "one row per region and period",
+        "region_id, period", "a small gold-like table", bi ? DataDictionary.BiCopies.CSV : DataDictionary.BiCopies.NONE));
     rows = spark.range(0, 500).selectExpr("CASE WHEN id % 2 = 0 THEN '2014-2020' ELSE '2007-2013' END AS period",
         "concat('region ', id) AS region_id", "id AS projects", "id / 500.0 AS share").cache();
     rows.count();
   }
 
-  private String rerunTable;
+  private TableWriter writerInNewFolder() {
+    return new TableWriter(spark, dir.resolve("out" + tables.incrementAndGet()).toString(), Progress.silent(), dictionary);
+  }
 
   @Setup(Level.Iteration)
   public void freshTableToRerun() {
     if (mode.equals("overwrite")) {
-      rerunTable = "rerun" + tables.incrementAndGet();
-      writer.write(rerunTable, rows, false);
+      rerunWriter = writerInNewFolder();
+      rerunWriter.write(TABLE, rows);
     }
   }
 
   @Benchmark
   public long write() {
     if (mode.equals("create")) {
-      return writer.write("t" + tables.incrementAndGet(), rows, bi);
+      return writerInNewFolder().write(TABLE, rows);
     }
-    return writer.write(rerunTable, rows.filter("period = '2014-2020'"), bi,
+    return rerunWriter.write(TABLE, rows.filter("period = '2014-2020'"),
         TableWriter.Scope.periods("period", java.util.List.of("2014-2020"), false));
   }
 

@@ -112,7 +112,7 @@ public final class AnalyseJob {
       if (config.reclassify()) {
         rows.put(Tables.SILVER_PROJECTS, writer.write(Tables.SILVER_PROJECTS,
             classifier.classify(periods(writer.read(Tables.SILVER_PROJECTS)),
-            periods(writer.read(Tables.SILVER_PARTICIPATIONS))), true, scope));
+            periods(writer.read(Tables.SILVER_PARTICIPATIONS))), scope));
         projects = periods(writer.read(Tables.SILVER_PROJECTS));
       }
       // the gold and star tables need the classification, not the project texts (most of the bytes)
@@ -121,7 +121,7 @@ public final class AnalyseJob {
       Dataset<Row> programmes = writer.read(Tables.SILVER_PROGRAMMES);
       Instant start = Instant.now();
       rows.put(Tables.SILVER_PROJECT_REGIONS, writer.write(Tables.SILVER_PROJECT_REGIONS,
-          regions.assign(spark, projects, keepParticipations, programmes), true, scope));
+          regions.assign(spark, projects, keepParticipations, programmes), scope));
       Dataset<Row> projectRegions = periods(writer.read(Tables.SILVER_PROJECT_REGIONS));
       progress.stage("assign projects to regions", "definition " + regions.name(), start);
 
@@ -131,11 +131,11 @@ public final class AnalyseJob {
       Dataset<Row> clusters = ClusterRegistry.load(spark, conf);
       final Dataset<Row> allProjects = projects;
       rows.putAll(writer.writeConcurrently(List.of(
-          new PendingWrite(Tables.GOLD_ICI_SHARE, () -> GoldTables.iciShare(allProjects, projectRegions, participations, errorRates), true, scope),
+          new PendingWrite(Tables.GOLD_ICI_SHARE, () -> GoldTables.iciShare(allProjects, projectRegions, participations, errorRates), scope),
           new PendingWrite(Tables.GOLD_REGION_PROFILE, () -> GoldTables.regionProfile(allProjects, participations,
-              writer.read(Tables.SILVER_REGION_INDICATORS)).withColumn("nuts_version", lit(nutsVersion)), true, scope),
+              writer.read(Tables.SILVER_REGION_INDICATORS)).withColumn("nuts_version", lit(nutsVersion)), scope),
           new PendingWrite(Tables.GOLD_PARTNER_NUTS_RECODING, () -> PartnerRegions.report(participations, keepVersion,
-              nutsVersion), true, scope))));
+              nutsVersion), scope))));
       Dataset<Row> iciShare = periods(writer.read(Tables.GOLD_ICI_SHARE));
       Dataset<Row> nutsProfile = periods(writer.read(Tables.GOLD_REGION_PROFILE));
       Dataset<Row> regionProfile = StatisticsTables.regionLevelProfile(iciShare, projectRegions, participations, nutsProfile);
@@ -150,40 +150,38 @@ public final class AnalyseJob {
       rows.putAll(writer.writeConcurrently(List.of(
           // the slowest first (bootstrap intervals on the driver), so that the others fill the other threads
           new PendingWrite(Tables.GOLD_CORRELATIONS, () -> StatisticsTables.correlations(spark, scopedProfile, regionProfile,
-              settings.bootstrapResamples(), settings.bootstrapSeed()).withColumn("nuts_version", lit(nutsVersion)), true, scope),
-          new PendingWrite(Tables.GOLD_ICI_SHARE_SUMMARY, () -> GoldTables.iciShareSummary(iciShare, errorRates), true, scope),
+              settings.bootstrapResamples(), settings.bootstrapSeed()).withColumn("nuts_version", lit(nutsVersion)), scope),
+          new PendingWrite(Tables.GOLD_ICI_SHARE_SUMMARY, () -> GoldTables.iciShareSummary(iciShare, errorRates), scope),
           new PendingWrite(Tables.GOLD_ICI_SHARE_ESTIMATED, () -> EstimatedShares.table(spark, textFree.model(), textFree.rates(),
               textFree.unavailableReason(), allProjects.join(programmes.select("programme_key", "strand"), "programme_key"),
-              projectRegions, iciShare, settings.bootstrapResamples(), settings.bootstrapSeed()), true, scope),
+              projectRegions, iciShare, settings.bootstrapResamples(), settings.bootstrapSeed()), scope),
           new PendingWrite(Tables.GOLD_SPECIALIZATION_SHARE, () -> GoldTables.specializationShare(allProjects, projectRegions,
-              iciShare), true, scope),
+              iciShare), scope),
           new PendingWrite(Tables.GOLD_COUNTRY_SPECIALIZATION, () -> GoldTables.countrySpecialization(allProjects,
-              projectRegions, participations), true, scope),
+              projectRegions, participations), scope),
           new PendingWrite(Tables.GOLD_CLUSTER_COMPARISON, () -> GoldTables.clusterComparison(allProjects, projectRegions,
-              clusters), true, scope),
+              clusters), scope),
           new PendingWrite(Tables.GOLD_HYPOTHESIS_TESTS, () -> StatisticsTables.hypothesisTests(spark, iciShare,
-              GoldTables.regionsWithClusters(projectRegions, clusters)), true, scope),
+              GoldTables.regionsWithClusters(projectRegions, clusters)), scope),
           new PendingWrite(Tables.GOLD_CORRELATION_POINTS, () -> StatisticsTables.correlationPoints(scopedProfile,
-              regionProfile).withColumn("nuts_version", lit(nutsVersion)), true, scope),
+              regionProfile).withColumn("nuts_version", lit(nutsVersion)), scope),
           new PendingWrite(Tables.GOLD_REGION_FOOTPRINT, () -> GoldTables.regionFootprint(projectRegions, participations,
-              definitionFootprints).withColumn("nuts_version", lit(nutsVersion)), true, scope),
+              definitionFootprints).withColumn("nuts_version", lit(nutsVersion)), scope),
           // links, like the NUTS 2 correlations, among the definition's projects only (all projects for "default")
           new PendingWrite(Tables.GOLD_REGION_LINKS, () -> GoldTables.regionLinks(allProjects, definitionParticipations)
-              .withColumn("nuts_version", lit(nutsVersion)), true, scope),
-          new PendingWrite(Tables.GOLD_ORGANISATIONS, () -> GoldTables.organisations(allProjects, participations), true, scope),
+              .withColumn("nuts_version", lit(nutsVersion)), scope),
+          new PendingWrite(Tables.GOLD_ORGANISATIONS, () -> GoldTables.organisations(allProjects, participations), scope),
           new PendingWrite(Tables.STAR_FACT_PARTICIPATION, () -> StarSchema.factParticipation(participations, allProjects)
-              .withColumn("nuts_version", lit(nutsVersion)), true, scope),
+              .withColumn("nuts_version", lit(nutsVersion)), scope),
           // every period: whole tables, so that the list columns of an earlier version go (mergeSchema would keep them)
-          new PendingWrite(Tables.STAR_DIM_PROJECT, () -> StarSchema.dimProject(allProjects, projectRegions), true, dimensionScope),
-          new PendingWrite(Tables.STAR_DIM_PROGRAMME, () -> StarSchema.dimProgramme(periods(programmes)), true, dimensionScope),
+          new PendingWrite(Tables.STAR_DIM_PROJECT, () -> StarSchema.dimProject(allProjects, projectRegions), dimensionScope),
+          new PendingWrite(Tables.STAR_DIM_PROGRAMME, () -> StarSchema.dimProgramme(periods(programmes)), dimensionScope),
           new PendingWrite(Tables.STAR_DIM_REGION, () -> StarSchema.dimRegion(nutsProfile, participations,
-              writer.read(Tables.SILVER_NUTS_REGIONS), nutsVersion), true, scope),
-          new PendingWrite(Tables.STAR_DIM_SPECIALIZATION, () -> StarSchema.dimSpecialization(spark), true, Scope.WHOLE_TABLE),
-          new PendingWrite(Tables.STAR_BRIDGE_PROJECT_SPECIALIZATION, () -> StarSchema.bridgeProjectSpecialization(allProjects),
-              true, scope),
-          new PendingWrite(Tables.STAR_BRIDGE_PROGRAMME_COUNTRY, () -> StarSchema.bridgeProgrammeCountry(periods(programmes)),
-              true, scope),
-          new PendingWrite(Tables.STAR_BRIDGE_PROJECT_REASON, () -> StarSchema.bridgeProjectReason(allProjects, classifier.ruleWeights()), true, scope))));
+              writer.read(Tables.SILVER_NUTS_REGIONS), nutsVersion), scope),
+          new PendingWrite(Tables.STAR_DIM_SPECIALIZATION, () -> StarSchema.dimSpecialization(spark), Scope.WHOLE_TABLE),
+          new PendingWrite(Tables.STAR_BRIDGE_PROJECT_SPECIALIZATION, () -> StarSchema.bridgeProjectSpecialization(allProjects), scope),
+          new PendingWrite(Tables.STAR_BRIDGE_PROGRAMME_COUNTRY, () -> StarSchema.bridgeProgrammeCountry(periods(programmes)), scope),
+          new PendingWrite(Tables.STAR_BRIDGE_PROJECT_REASON, () -> StarSchema.bridgeProjectReason(allProjects, classifier.ruleWeights()), scope))));
       progress.stage("gold and star tables", (rows.size() - tablesBefore) + " tables", goldStart);
 
       if (!settings.networksEnabled()) {
@@ -197,10 +195,9 @@ public final class AnalyseJob {
         progress.stage("linkage networks measured", "GraphX components, PageRank, communities, triangles; betweenness",
             networkStart);
         rows.putAll(writer.writeConcurrently(List.of(
-            new PendingWrite(Tables.GOLD_NETWORK_SUMMARY, () -> networks.summary().withColumn("nuts_version", lit(nutsVersion)),
-                true, scope),
-            new PendingWrite(Tables.GOLD_NETWORK_ORGANISATIONS, networks::organisations, true, scope),
-            new PendingWrite(Tables.GOLD_NETWORK_COMMUNITIES, networks::communities, true, scope))));
+            new PendingWrite(Tables.GOLD_NETWORK_SUMMARY, () -> networks.summary().withColumn("nuts_version", lit(nutsVersion)), scope),
+            new PendingWrite(Tables.GOLD_NETWORK_ORGANISATIONS, networks::organisations, scope),
+            new PendingWrite(Tables.GOLD_NETWORK_COMMUNITIES, networks::communities, scope))));
       }
       progress.stage("linkage network tables", "3 tables", networkStart);
       return rows;

@@ -79,17 +79,17 @@ final class EurostatStage {
     Dataset<Row> observations = persisted.keep(EurostatBronze.read(spark, files, runId, ingestedAt), StorageLevel.MEMORY_AND_DISK());
     progress.stage("read Eurostat files", files.size() + " file(s)", start);
     written.put(Tables.BRONZE_EUROSTAT, writer.write(Tables.BRONZE_EUROSTAT,
-        Validation.accepted(observations).drop("raw_record"), false, Scope.WHOLE_TABLE, note));
-    written.put(Tables.QUARANTINE_EUROSTAT, writer.write(Tables.QUARANTINE_EUROSTAT, quarantine(observations), true,
+        Validation.accepted(observations).drop("raw_record"), Scope.WHOLE_TABLE, note));
+    written.put(Tables.QUARANTINE_EUROSTAT, writer.write(Tables.QUARANTINE_EUROSTAT, quarantine(observations),
         Scope.WHOLE_TABLE, note));
     Dataset<Row> bronze = writer.read(Tables.BRONZE_EUROSTAT);
     Instant indicatorStart = Instant.now();
     RegionIndicators.Result indicatorResult = RegionIndicators.build(bronze, indicators, nuts.regions(), nuts.conversions(),
         settings.outputNutsVersion(), settings.minRecodeCoverage(), persisted, progress::info);
     progress.stage("detect NUTS versions of Eurostat files", indicatorResult.versionByFile().size() + " file(s)", indicatorStart);
-    written.put(Tables.SILVER_REGION_INDICATORS, writer.write(Tables.SILVER_REGION_INDICATORS, indicatorResult.indicators(), true,
+    written.put(Tables.SILVER_REGION_INDICATORS, writer.write(Tables.SILVER_REGION_INDICATORS, indicatorResult.indicators(),
         Scope.WHOLE_TABLE, note));
-    written.put(Tables.NUTS_RECODE_REPORT, writer.write(Tables.NUTS_RECODE_REPORT, indicatorResult.report(), true,
+    written.put(Tables.NUTS_RECODE_REPORT, writer.write(Tables.NUTS_RECODE_REPORT, indicatorResult.report(),
         Scope.WHOLE_TABLE, note));
     Dataset<Row> audit = IngestAudit.of(Tables.BRONZE_EUROSTAT, "observation", observations, bronze,
         writer.read(Tables.QUARANTINE_EUROSTAT), observations.limit(0), runId);

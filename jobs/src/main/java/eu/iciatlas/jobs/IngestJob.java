@@ -114,13 +114,13 @@ public final class IngestJob {
       Scope bronzeScope = Scope.periods("_period", runPeriods, true);
       Column inRun = col("_period").isin(runPeriods.toArray()).or(col("_period").isNull());
       rows.put(Tables.BRONZE_KEEP_PROJECTS, writer.write(Tables.BRONZE_KEEP_PROJECTS,
-          delivered.get(Kind.PROJECTS).filter(inRun), false, bronzeScope));
+          delivered.get(Kind.PROJECTS).filter(inRun), bronzeScope));
       rows.put(Tables.BRONZE_KEEP_PARTNERS, writer.write(Tables.BRONZE_KEEP_PARTNERS,
-          delivered.get(Kind.PARTNERS).filter(inRun), false, bronzeScope));
+          delivered.get(Kind.PARTNERS).filter(inRun), bronzeScope));
       rows.put(Tables.BRONZE_KEEP_CALLS, writer.write(Tables.BRONZE_KEEP_CALLS,
-          delivered.get(Kind.CALLS).filter(inRun), false, bronzeScope));
+          delivered.get(Kind.CALLS).filter(inRun), bronzeScope));
 
-      rows.put(Tables.DUMP_PROVENANCE, writer.write(Tables.DUMP_PROVENANCE, provenance(writer, ingestedAt), true,
+      rows.put(Tables.DUMP_PROVENANCE, writer.write(Tables.DUMP_PROVENANCE, provenance(writer, ingestedAt),
           Scope.periods("period", runPeriods, false)));
 
       // Keep.eu silver and quarantine, from this run's bronze rows
@@ -140,25 +140,25 @@ public final class IngestJob {
       Scope silverScope = Scope.periods("period", runPeriods, false);
       Scope quarantineScope = Scope.periods("period", runPeriods, true);
       rows.put(Tables.QUARANTINE_KEEP_PROJECTS, writer.write(Tables.QUARANTINE_KEEP_PROJECTS,
-          quarantine(checkedProjects, bronzeProjects), true, quarantineScope));
+          quarantine(checkedProjects, bronzeProjects), quarantineScope));
       rows.put(Tables.QUARANTINE_KEEP_PARTNERS, writer.write(Tables.QUARANTINE_KEEP_PARTNERS,
-          quarantine(checkedPartners, bronzePartners), true, quarantineScope));
+          quarantine(checkedPartners, bronzePartners), quarantineScope));
       rows.put(Tables.QUARANTINE_KEEP_CALLS, writer.write(Tables.QUARANTINE_KEEP_CALLS,
-          quarantine(checkedCalls, bronzeCalls), true, quarantineScope));
+          quarantine(checkedCalls, bronzeCalls), quarantineScope));
 
       Column runPeriod = col("period").isin(runPeriods.toArray());
       Dataset<Row> participations = KeepSilver.participations(Validation.accepted(checkedPartners));
-      rows.put(Tables.SILVER_PARTICIPATIONS, writer.write(Tables.SILVER_PARTICIPATIONS, participations, true, silverScope));
+      rows.put(Tables.SILVER_PARTICIPATIONS, writer.write(Tables.SILVER_PARTICIPATIONS, participations, silverScope));
       participations = writer.read(Tables.SILVER_PARTICIPATIONS).filter(runPeriod);
       Dataset<Row> projectsFromExport = KeepSilver.projectsFromExport(Validation.accepted(checkedProjects));
       IciClassifier classifier = new IciClassifier(conf, settings);
       rows.put(Tables.SILVER_PROJECTS, writer.write(Tables.SILVER_PROJECTS,
-          classifier.classify(KeepSilver.projects(projectsFromExport, participations), participations), true, silverScope));
+          classifier.classify(KeepSilver.projects(projectsFromExport, participations), participations), silverScope));
       Dataset<Row> projects = writer.read(Tables.SILVER_PROJECTS).filter(runPeriod);
       rows.put(Tables.SILVER_PROGRAMMES, writer.write(Tables.SILVER_PROGRAMMES,
-          KeepSilver.programmes(projects, participations, programmeRules), true, silverScope));
+          KeepSilver.programmes(projects, participations, programmeRules), silverScope));
       rows.put(Tables.SILVER_CALLS, writer.write(Tables.SILVER_CALLS,
-          KeepSilver.calls(Validation.accepted(checkedCalls)), true, silverScope));
+          KeepSilver.calls(Validation.accepted(checkedCalls)), silverScope));
 
       // Eurostat: kept when the output already has it from the same files, NUTS tables, indicators, settings and code
       EurostatStage.Result eurostat = new EurostatStage(spark, writer, persisted, progress)
@@ -180,7 +180,7 @@ public final class IngestJob {
       // a dozen rows: counted once, written from the driver and printed without reading the table back
       List<Row> auditRows = audit.orderBy("table", "source_file").collectAsList();
       Dataset<Row> collected = eu.iciatlas.common.quality.IngestAudit.fromCollected(spark, auditRows, audit.schema());
-      rows.put(Tables.INGEST_AUDIT, writer.write(Tables.INGEST_AUDIT, collected, true, Scope.equalTo("run_id", config.runId())));
+      rows.put(Tables.INGEST_AUDIT, writer.write(Tables.INGEST_AUDIT, collected, Scope.equalTo("run_id", config.runId())));
       progress.stage("audit", auditRows.size() + " file(s)", auditStart);
       printAudit(auditRows);
       List<String> unbalanced = new ArrayList<>();

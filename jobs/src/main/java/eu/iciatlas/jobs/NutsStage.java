@@ -47,10 +47,10 @@ final class NutsStage {
       Dataset<Row> conversions = NutsData.conversions(spark, nutsFolder);
       failOnCorrupt(regions, "NUTS code list");
       failOnCorrupt(conversions, "JRC conversion matrix");
-      written.put(Tables.SILVER_NUTS_REGIONS, writer.write(Tables.SILVER_NUTS_REGIONS, regions.drop(CsvSources.CORRUPT), true,
+      written.put(Tables.SILVER_NUTS_REGIONS, writer.write(Tables.SILVER_NUTS_REGIONS, regions.drop(CsvSources.CORRUPT),
           Scope.WHOLE_TABLE, note));
       written.put(Tables.SILVER_NUTS_CONVERSION, writer.write(Tables.SILVER_NUTS_CONVERSION,
-          conversions.drop(CsvSources.CORRUPT), false, Scope.WHOLE_TABLE, note));
+          conversions.drop(CsvSources.CORRUPT), Scope.WHOLE_TABLE, note));
     }
     return new Result(persisted.keep(writer.read(Tables.SILVER_NUTS_REGIONS), StorageLevel.MEMORY_AND_DISK()),
         persisted.keep(writer.read(Tables.SILVER_NUTS_CONVERSION), StorageLevel.MEMORY_AND_DISK()), note, written, kept);

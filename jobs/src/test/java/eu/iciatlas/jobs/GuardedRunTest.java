@@ -29,6 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** A guarded run on two tiny tables: what it publishes when it succeeds, and what is left when a stop request ends it. */
 class GuardedRunTest {
+  /** The tables the runs below write, each with a CSV copy for BI. */
+  private static final eu.iciatlas.common.output.DataDictionary TEST_TABLES = eu.iciatlas.common.TestData.dictionaryWithCsvTables("a", "b", "c");
   private final SparkSession spark = SparkTestSession.get();
   private final Progress progress = new Progress(new PrintStream(System.err, true));
 
@@ -77,8 +79,8 @@ class GuardedRunTest {
     String out = dir.toUri().toString();
     // a failed run first: its restore must not let a later stop request through (one JVM, several runs)
     IllegalStateException failed = assertThrows(IllegalStateException.class, () -> run(out, "run-0", () -> {
-      try (TableWriter writer = TableWriter.withBackgroundExports(spark, out, progress)) {
-        writer.write("a", rows(0), true);
+      try (TableWriter writer = TableWriter.withBackgroundExports(spark, out, progress, TEST_TABLES)) {
+        writer.write("a", rows(0));
         throw new IllegalStateException("a bad input found late");
       }
     }));
@@ -87,8 +89,8 @@ class GuardedRunTest {
     assertFalse(Files.exists(dir.resolve("bi/a.csv")) || Files.exists(dir.resolve("bi/_staging")));
 
     run(out, "run-1", () -> {
-      try (TableWriter writer = TableWriter.withBackgroundExports(spark, out, progress)) {
-        return Map.of("a", writer.write("a", rows(1), true));
+      try (TableWriter writer = TableWriter.withBackgroundExports(spark, out, progress, TEST_TABLES)) {
+        return Map.of("a", writer.write("a", rows(1)));
       }
     });
     assertEquals(List.of("period,n", "2014-2020,1"), Files.readAllLines(dir.resolve("bi/a.csv")));
@@ -100,11 +102,11 @@ class GuardedRunTest {
     assertEquals(Map.of("a", 0L), scala.jdk.javaapi.CollectionConverters.asJava(first.<scala.collection.Map<String, Long>>getAs("table_versions")));
 
     StopRequest.Stopped stopped = assertThrows(StopRequest.Stopped.class, () -> run(out, "run-2", () -> {
-      try (TableWriter writer = TableWriter.withBackgroundExports(spark, out, progress)) {
-        writer.write("a", rows(2), true);
-        writer.write("b", rows(3), true);
+      try (TableWriter writer = TableWriter.withBackgroundExports(spark, out, progress, TEST_TABLES)) {
+        writer.write("a", rows(2));
+        writer.write("b", rows(3));
         StopRequest.request("TERM", 15); // what the SIGTERM handler does
-        writer.write("c", rows(4), true);
+        writer.write("c", rows(4));
         return Map.of();
       }
     }));

@@ -19,10 +19,26 @@ import org.apache.spark.sql.types.StructField;
 /**
  * What every output table and column means: the packaged {@code ici-atlas-dictionary/tables.csv}
  * (grain, keys, description) and {@code columns.csv} (unit, description; table '*' for columns
- * shared by many tables). Feeds the Delta table and column comments and DIR/bi/README.md.
+ * shared by many tables). Feeds the Delta table and column comments, DIR/bi/README.md and which
+ * BI copies a table gets.
  */
 public final class DataDictionary {
-  public record TableEntry(String table, String grain, String keys, String description) {}
+  /** The copies of a table a run makes for BI tools (tables.csv's bi column). */
+  public enum BiCopies {
+    NONE, CSV, CSV_AND_PARQUET;
+
+    static BiCopies of(String text, String table) {
+      return switch (text == null ? "" : text.trim()) {
+        case "none" -> NONE;
+        case "csv" -> CSV;
+        case "csv+parquet" -> CSV_AND_PARQUET;
+        default -> throw new IllegalStateException("ici-atlas-dictionary/tables.csv, table " + table + ": bi is '" + text
+            + "'; write none, csv or csv+parquet");
+      };
+    }
+  }
+
+  public record TableEntry(String table, String grain, String keys, String description, BiCopies biCopies) {}
 
   public record ColumnEntry(String unit, String description) {}
 
@@ -43,7 +59,8 @@ public final class DataDictionary {
   private static DataDictionary load() {
     Map<String, TableEntry> tables = new LinkedHashMap<>();
     for (Map<String, String> r : read("tables.csv")) {
-      tables.put(r.get("table"), new TableEntry(r.get("table"), r.get("grain"), r.get("keys"), r.get("description")));
+      tables.put(r.get("table"), new TableEntry(r.get("table"), r.get("grain"), r.get("keys"), r.get("description"),
+          BiCopies.of(r.get("bi"), r.get("table"))));
     }
     Map<String, ColumnEntry> columns = new LinkedHashMap<>();
     for (Map<String, String> r : read("columns.csv")) {
@@ -66,6 +83,19 @@ public final class DataDictionary {
 
   public TableEntry table(String table) {
     return tables.get(table);
+  }
+
+  /** The BI copies of a table; none for a table the dictionary does not document. */
+  public BiCopies biCopies(String table) {
+    TableEntry entry = tables.get(table);
+    return entry == null ? BiCopies.NONE : entry.biCopies();
+  }
+
+  /** This dictionary and one more table (for tests and benchmarks, which write tables of their own). */
+  public DataDictionary with(TableEntry entry) {
+    Map<String, TableEntry> more = new LinkedHashMap<>(tables);
+    more.put(entry.table(), entry);
+    return new DataDictionary(more, columns);
   }
 
   /** The table's own description of the column, else the shared ('*') one, else null; X_year is the reference year of X. */

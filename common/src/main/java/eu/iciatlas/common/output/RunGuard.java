@@ -225,7 +225,12 @@ public final class RunGuard {
         outcome, storedError(error), restored, scala.jdk.javaapi.CollectionConverters.asScala(new LinkedHashMap<>(versions)));
     Dataset<Row> manifest = spark.createDataFrame(List.of(row), MANIFEST);
     // the 'running' row has no BI copy: bi/run_manifest.csv is rewritten with the run's outcome
-    writer.write(Tables.RUN_MANIFEST, manifest, !outcome.equals("running"), TableWriter.Scope.equalTo("run_id", runId));
+    TableWriter.Scope thisRun = TableWriter.Scope.equalTo("run_id", runId);
+    if (outcome.equals("running")) {
+      writer.writeWithoutBiCopies(Tables.RUN_MANIFEST, manifest, thisRun);
+    } else {
+      writer.write(Tables.RUN_MANIFEST, manifest, thisRun);
+    }
   }
 
   private Row describe(String file) {

@@ -27,10 +27,10 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 
 /**
- * Writes a table as Delta under {@code DIR/delta/<table>} in one overwrite commit, and, for BI,
- * the same rows as one CSV file with a header under {@code DIR/bi/<table>.csv} (arrays joined with
- * '|', maps and structs as JSON, formula-like text neutralised, rows sorted so a rerun gives the
- * same file). A run's writers ({@link #withBackgroundExports}) stage the BI copies, published at the
+ * Writes a table as Delta under {@code DIR/delta/<table>} in one overwrite commit, and, for BI, the
+ * copies the data dictionary gives the table ({@link DataDictionary.BiCopies}): the same rows as one
+ * CSV file with a header under {@code DIR/bi/<table>.csv} (arrays joined with '|', maps and structs
+ * as JSON, formula-like text neutralised, rows sorted so a rerun gives the same file), and Parquet. A run's writers ({@link #withBackgroundExports}) stage the BI copies, published at the
  * run's end ({@link BiCopies}); a commit asked for after a stop request ({@link StopRequest}) is refused.
  *
  * <p>A writer from {@link #withBackgroundExports} makes the BI copies on two background threads while
@@ -44,7 +44,7 @@ public final class TableWriter implements AutoCloseable {
   private final SparkSession spark;
   private final String outputDir;
   private final Progress progress;
-  private final DataDictionary dictionary = DataDictionary.packaged();
+  private final DataDictionary dictionary;
 
   private final java.util.concurrent.ExecutorService exports;
   /** DIR/bi/_staging for a run's writers (published when the run succeeds, {@link BiCopies}), else DIR/bi. */
@@ -52,14 +52,20 @@ public final class TableWriter implements AutoCloseable {
   private final List<java.util.concurrent.Future<Double>> pendingExports = java.util.Collections.synchronizedList(new ArrayList<>());
 
   public TableWriter(SparkSession spark, String outputDir, Progress progress) {
-    this(spark, outputDir, progress, null);
+    this(spark, outputDir, progress, DataDictionary.packaged());
   }
 
-  private TableWriter(SparkSession spark, String outputDir, Progress progress,
+  /** A writer whose tables' comments and BI copies come from {@code dictionary} (tests, benchmarks). */
+  public TableWriter(SparkSession spark, String outputDir, Progress progress, DataDictionary dictionary) {
+    this(spark, outputDir, progress, dictionary, null);
+  }
+
+  private TableWriter(SparkSession spark, String outputDir, Progress progress, DataDictionary dictionary,
       java.util.concurrent.ExecutorService exports) {
     this.spark = spark;
     this.outputDir = outputDir;
     this.progress = progress;
+    this.dictionary = dictionary;
     this.exports = exports;
     this.biTarget = exports == null ? BiCopies.biDir(outputDir) : BiCopies.stagingDir(outputDir);
   }
@@ -69,7 +75,13 @@ public final class TableWriter implements AutoCloseable {
    * (the run moves them into DIR/bi when it has succeeded).
    */
   public static TableWriter withBackgroundExports(SparkSession spark, String outputDir, Progress progress) {
-    return new TableWriter(spark, outputDir, progress, java.util.concurrent.Executors.newFixedThreadPool(2, r -> {
+    return withBackgroundExports(spark, outputDir, progress, DataDictionary.packaged());
+  }
+
+  /** As {@link #withBackgroundExports(SparkSession, String, Progress)}, with another dictionary (tests). */
+  public static TableWriter withBackgroundExports(SparkSession spark, String outputDir, Progress progress,
+      DataDictionary dictionary) {
+    return new TableWriter(spark, outputDir, progress, dictionary, java.util.concurrent.Executors.newFixedThreadPool(2, r -> {
       Thread t = new Thread(r, "ici-atlas-bi-export");
       t.setDaemon(true);
       return t;
@@ -108,23 +120,33 @@ public final class TableWriter implements AutoCloseable {
     }
   }
 
-  /** Writes the whole table and returns the number of rows Delta committed. */
-  public long write(String table, Dataset<Row> rows, boolean exportCsv) {
-    return write(table, rows, exportCsv, Scope.WHOLE_TABLE);
+  /** Writes the whole table (and its BI copies) and returns the number of rows Delta committed. */
+  public long write(String table, Dataset<Row> rows) {
+    return write(table, rows, Scope.WHOLE_TABLE);
   }
 
-  /** Writes the rows of {@code scope} in one commit and returns the number of rows Delta committed. */
-  public long write(String table, Dataset<Row> rows, boolean exportCsv, Scope scope) {
-    return write(table, rows, exportCsv, scope, null);
+  /** Writes the rows of {@code scope} in one commit (and the BI copies) and returns the number of rows Delta committed. */
+  public long write(String table, Dataset<Row> rows, Scope scope) {
+    return write(table, rows, scope, null);
   }
 
   /**
-   * As {@link #write(String, Dataset, boolean, Scope)}, with a note kept in the commit (Delta's
-   * userMetadata; {@link #lastCommitNote} reads it back), e.g. the digest of the inputs the rows come from.
+   * As {@link #write(String, Dataset, Scope)}, with a note kept in the commit (Delta's userMetadata;
+   * {@link #lastCommitNote} reads it back), e.g. the digest of the inputs the rows come from.
    */
-  public long write(String table, Dataset<Row> rows, boolean exportCsv, Scope scope, String commitNote) {
+  public long write(String table, Dataset<Row> rows, Scope scope, String commitNote) {
+    return write(table, rows, scope, commitNote, dictionary.biCopies(table));
+  }
+
+  /** The Delta commit alone, without the BI copies the dictionary gives the table (a run's interim manifest row). */
+  public long writeWithoutBiCopies(String table, Dataset<Row> rows, Scope scope) {
+    return write(table, rows, scope, null, DataDictionary.BiCopies.NONE);
+  }
+
+  private long write(String table, Dataset<Row> rows, Scope scope, String commitNote, DataDictionary.BiCopies copies) {
     Instant start = Instant.now();
-    boolean keepForExport = exportCsv && scope.predicate() == null;
+    boolean biCopy = copies != DataDictionary.BiCopies.NONE;
+    boolean keepForExport = biCopy && scope.predicate() == null;
     Dataset<Row> commented = dictionary.withColumnComments(table, rows);
     if (keepForExport) {
       commented = commented.persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
@@ -141,13 +163,13 @@ public final class TableWriter implements AutoCloseable {
     DeltaLogFiles.Commit commit = DeltaLogFiles.commit(deltaPath(table), latestVersion(table), hadoopConf());
     long count = commit.numOutputRows();
     Dataset<Row> exportRows = keepForExport ? commented : null;
-    if (!exportCsv) {
+    if (!biCopy) {
       progress.stage("write " + table, String.format("%,d rows", count), start);
     } else if (exports == null) {
-      double seconds = exportForBi(table, commit.version(), exportRows);
+      double seconds = exportForBi(table, commit.version(), exportRows, copies);
       progress.stage("write " + table, String.format(java.util.Locale.ROOT, "%,d rows; bi export %.1f s", count, seconds), start);
     } else {
-      pendingExports.add(exports.submit(() -> exportForBi(table, commit.version(), exportRows)));
+      pendingExports.add(exports.submit(() -> exportForBi(table, commit.version(), exportRows, copies)));
       progress.stage("write " + table, String.format("%,d rows; bi export queued", count), start);
     }
     return count;
@@ -183,7 +205,7 @@ public final class TableWriter implements AutoCloseable {
   }
 
   /** One table to write: its rows are built when the write starts (so on the thread that writes it). */
-  public record PendingWrite(String table, java.util.function.Supplier<Dataset<Row>> rows, boolean exportCsv, Scope scope) {}
+  public record PendingWrite(String table, java.util.function.Supplier<Dataset<Row>> rows, Scope scope) {}
 
   /**
    * Writes independent tables three at a time (Spark runs jobs from several threads; a small
@@ -207,7 +229,7 @@ public final class TableWriter implements AutoCloseable {
             return null;
           }
           try {
-            return write(w.table(), w.rows().get(), w.exportCsv(), w.scope());
+            return write(w.table(), w.rows().get(), w.scope());
           } catch (RuntimeException e) {
             failed.set(true);
             throw e;
@@ -257,16 +279,16 @@ public final class TableWriter implements AutoCloseable {
   }
 
   /**
-   * The BI copies of one version of a table: CSV, and Parquet for silver, gold and star tables. {@code kept}
+   * The BI copies of one version of a table: CSV, and Parquet when the dictionary says so. {@code kept}
    * are the rows just written (persisted), or null to read the version back. Returns seconds taken.
    */
-  private double exportForBi(String table, long version, Dataset<Row> kept) {
+  private double exportForBi(String table, long version, Dataset<Row> kept, DataDictionary.BiCopies copies) {
     Instant exportStart = Instant.now();
     Dataset<Row> rows = kept != null ? kept
         : spark.read().format("delta").option("versionAsOf", version).load(deltaPath(table));
     try {
       exportCsv(table, rows);
-      if (table.startsWith("silver_") || table.startsWith("gold_") || table.startsWith("star_")) {
+      if (copies == DataDictionary.BiCopies.CSV_AND_PARQUET) {
         // also as Parquet for BI tools and notebooks that read it (typed, nested columns kept)
         rows.coalesce(1).write().mode("overwrite").parquet(new Path(biTarget, "parquet/" + table).toString());
       }

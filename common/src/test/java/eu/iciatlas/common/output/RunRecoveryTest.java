@@ -44,8 +44,8 @@ class RunRecoveryTest {
     String out = dir.toUri().toString();
     Progress progress = new Progress(new PrintStream(System.err, true));
     TableWriter writer = new TableWriter(spark, out, progress);
-    writer.write("kept", rows(1, 2), false);
-    writer.write("changed", rows(10), false);
+    writer.write("kept", rows(1, 2));
+    writer.write("changed", rows(10));
     long changedBefore = writer.latestVersion("changed");
 
     // the killed run: journal, then a commit, a new table, an unfinished write's file and staged BI copies
@@ -54,8 +54,8 @@ class RunRecoveryTest {
     OutputLock.Holder dead = new OutputLock.Holder("run-killed", OutputLock.hostName(), 1, null, since.toString(),
         "ici-atlas run --output x", OutputLock.RUNNING, Map.of("kept", writer.latestVersion("kept"), "changed", changedBefore));
     Thread.sleep(20);
-    writer.write("changed", rows(99, 98, 97), false);
-    writer.write("created", rows(5), false);
+    writer.write("changed", rows(99, 98, 97));
+    writer.write("created", rows(5));
     Path orphan = Files.writeString(dir.resolve("delta/kept/part-99999-unfinished.snappy.parquet"), "half a file");
     Files.createDirectories(dir.resolve("delta/never_committed"));
     Files.writeString(dir.resolve("delta/never_committed/part-00000-x.snappy.parquet"), "a first write that failed");

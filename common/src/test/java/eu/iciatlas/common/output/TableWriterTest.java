@@ -18,18 +18,20 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class TableWriterTest {
+  /** t and a get a CSV copy for BI; b to h, not in the dictionary, none. */
+  private static final DataDictionary TEST_TABLES = eu.iciatlas.common.TestData.dictionaryWithCsvTables("t", "a");
   private final SparkSession spark = SparkTestSession.get();
 
   @Test
   void csvCellsThatLookLikeFormulasAreNeutralisedAndPeriodWritesReplaceOnlyTheirPeriod(@TempDir Path dir) throws Exception {
     StructType schema = new StructType().add("period", DataTypes.StringType).add("text", DataTypes.StringType)
         .add("amount", DataTypes.DoubleType).add("tags", DataTypes.createArrayType(DataTypes.StringType));
-    TableWriter writer = new TableWriter(spark, dir.toString(), new Progress(new PrintStream(System.err, true)));
+    TableWriter writer = new TableWriter(spark, dir.toString(), new Progress(new PrintStream(System.err, true)), TEST_TABLES);
     Dataset<Row> first = spark.createDataFrame(List.of(
         RowFactory.create("2007-2013", "=HYPERLINK(\"http://x\")", -5.0, List.of("a")),
         RowFactory.create("2014-2020", "@SUM(A1)", 1.0, List.of("+b", "c")),
         RowFactory.create("2014-2020", "plain, text", 2.0, List.of())), schema);
-    writer.write("t", first, true, TableWriter.Scope.periods("period", List.of("2007-2013", "2014-2020"), false));
+    writer.write("t", first, TableWriter.Scope.periods("period", List.of("2007-2013", "2014-2020"), false));
     List<String> lines = Files.readAllLines(dir.resolve("bi/t.csv"));
     assertEquals(List.of("period,text,amount,tags",
         "2007-2013,\"'=HYPERLINK(\"\"http://x\"\")\",-5.0,a",
@@ -37,7 +39,7 @@ class TableWriterTest {
         "2014-2020,\"plain, text\",2.0,\"\""), lines);
 
     Dataset<Row> again = spark.createDataFrame(List.of(RowFactory.create("2014-2020", "new", 3.0, List.of())), schema);
-    writer.write("t", again, false, TableWriter.Scope.periods("period", List.of("2014-2020"), false));
+    writer.write("t", again, TableWriter.Scope.periods("period", List.of("2014-2020"), false));
     assertEquals(List.of("2007-2013", "2014-2020"), writer.read("t").orderBy("period").select("period")
         .as(org.apache.spark.sql.Encoders.STRING()).collectAsList(), "2007-2013 untouched, 2014-2020 replaced");
     assertEquals("new", writer.read("t").filter("period = '2014-2020'").first().getAs("text"));
@@ -45,11 +47,13 @@ class TableWriterTest {
 
   @Test
   void documentedTablesCarryTheirDescriptionAndColumnCommentsInOneCommit(@TempDir Path dir) {
-    TableWriter writer = new TableWriter(spark, dir.toString(), new Progress(new PrintStream(System.err, true)));
+    TableWriter writer = new TableWriter(spark, dir.toString(), new Progress(new PrintStream(System.err, true)), TEST_TABLES);
     StructType schema = new StructType().add("period", DataTypes.StringType).add("region_id", DataTypes.StringType)
         .add("share", DataTypes.DoubleType).add("undocumented", DataTypes.StringType);
     Dataset<Row> rows = spark.createDataFrame(List.of(RowFactory.create("2014-2020", "r1", 0.5, "x")), schema);
-    assertEquals(1, writer.write("gold_ici_share", rows, false, TableWriter.Scope.periods("period", List.of("2014-2020"), false)));
+    assertEquals(1, writer.write("gold_ici_share", rows, TableWriter.Scope.periods("period", List.of("2014-2020"), false)));
+    org.junit.jupiter.api.Assertions.assertTrue(Files.exists(dir.resolve("bi/gold_ici_share.csv"))
+        && Files.isDirectory(dir.resolve("bi/parquet/gold_ici_share")), "the dictionary gives gold tables CSV and Parquet copies");
     Row detail = spark.sql("DESCRIBE DETAIL delta.`" + writer.deltaPath("gold_ici_share") + "`").first();
     org.junit.jupiter.api.Assertions.assertTrue(((String) detail.getAs("description")).startsWith("Figure 2: projects assigned"),
         () -> detail.getAs("description"));
@@ -58,13 +62,13 @@ class TableWriterTest {
     assertEquals("Interreg programme period, e.g. 2014-2020 [programme period]", written.apply("period").getComment().get());
     org.junit.jupiter.api.Assertions.assertTrue(written.apply("undocumented").getComment().isEmpty());
     assertEquals(1L, io.delta.tables.DeltaTable.forPath(spark, writer.deltaPath("gold_ici_share")).history().count());
-    writer.write("gold_ici_share", rows, false, TableWriter.Scope.periods("period", List.of("2014-2020"), false));
+    writer.write("gold_ici_share", rows, TableWriter.Scope.periods("period", List.of("2014-2020"), false));
     assertEquals(2L, io.delta.tables.DeltaTable.forPath(spark, writer.deltaPath("gold_ici_share")).history().count(),
         "a rerun adds exactly one commit");
     assertEquals("ici_projects / projects, null when fewer than half of the projects have text (see share_null_reason) [fraction 0-1]", writer.read("gold_ici_share").schema().apply("share").getComment().get());
     assertEquals(1, writer.latestVersion("gold_ici_share"));
     assertEquals(null, writer.lastCommitNote("gold_ici_share"));
-    writer.write("gold_ici_share", rows, false, TableWriter.Scope.WHOLE_TABLE, "inputs abc");
+    writer.write("gold_ici_share", rows, TableWriter.Scope.WHOLE_TABLE, "inputs abc");
     assertEquals("inputs abc", writer.lastCommitNote("gold_ici_share"), "the note kept in the commit");
     assertEquals(-1, writer.latestVersion("no_such_table"));
     org.junit.jupiter.api.Assertions.assertFalse(writer.exists("no_such_table"));
@@ -75,39 +79,43 @@ class TableWriterTest {
     // what the CLI passes for --output "Ergebnisse ä ø/ici atlas" (relative, qualified against the current folder)
     Path folder = dir.resolve("Ergebnisse ä ø").resolve("ici atlas");
     String qualified = new org.apache.hadoop.fs.Path("file:" + folder).toString();
-    TableWriter writer = new TableWriter(spark, qualified, new Progress(new PrintStream(System.err, true)));
+    TableWriter writer = new TableWriter(spark, qualified, new Progress(new PrintStream(System.err, true)), TEST_TABLES);
     StructType schema = new StructType().add("period", DataTypes.StringType).add("n", DataTypes.IntegerType);
     Dataset<Row> rows = spark.createDataFrame(List.of(RowFactory.create("2014-2020", 1), RowFactory.create("2007-2013", 2)), schema);
-    assertEquals(2, writer.write("t", rows, true));
-    assertEquals(1, writer.write("t", rows.filter("n = 1"), true, TableWriter.Scope.periods("period", List.of("2014-2020"), false)));
+    assertEquals(2, writer.write("t", rows));
+    assertEquals(1, writer.write("t", rows.filter("n = 1"), TableWriter.Scope.periods("period", List.of("2014-2020"), false)));
     assertEquals(2, writer.read("t").count());
     assertEquals(List.of("period,n", "2007-2013,2", "2014-2020,1"), Files.readAllLines(folder.resolve("bi/t.csv")));
     org.junit.jupiter.api.Assertions.assertTrue(Files.isDirectory(folder.resolve("delta/t/_delta_log")));
   }
   @Test
-  void concurrentWritesGiveOneCommitEachAndAfterAFailureStartNoMoreAndFailWithIt(@TempDir Path dir) {
-    TableWriter writer = new TableWriter(spark, dir.toString(), new Progress(new PrintStream(System.err, true)));
+  void concurrentWritesGiveOneCommitEachAndAfterAFailureStartNoMoreAndFailWithIt(@TempDir Path dir) throws Exception {
+    TableWriter writer = new TableWriter(spark, dir.toString(), new Progress(new PrintStream(System.err, true)), TEST_TABLES);
     StructType schema = new StructType().add("period", DataTypes.StringType).add("n", DataTypes.IntegerType);
     Dataset<Row> rows = spark.createDataFrame(List.of(RowFactory.create("2014-2020", 1), RowFactory.create("2007-2013", 2)), schema);
     java.util.Map<String, Long> counts = writer.writeConcurrently(List.of(
-        new TableWriter.PendingWrite("a", () -> rows, true, TableWriter.Scope.WHOLE_TABLE),
-        new TableWriter.PendingWrite("b", () -> rows.filter("n = 2"), false, TableWriter.Scope.WHOLE_TABLE),
-        new TableWriter.PendingWrite("c", () -> rows.filter("n = 1"), false, TableWriter.Scope.WHOLE_TABLE)));
+        new TableWriter.PendingWrite("a", () -> rows, TableWriter.Scope.WHOLE_TABLE),
+        new TableWriter.PendingWrite("b", () -> rows.filter("n = 2"), TableWriter.Scope.WHOLE_TABLE),
+        new TableWriter.PendingWrite("c", () -> rows.filter("n = 1"), TableWriter.Scope.WHOLE_TABLE)));
     assertEquals(List.of("a", "b", "c"), List.copyOf(counts.keySet()), "in the order given");
     assertEquals(List.of(2L, 1L, 1L), List.copyOf(counts.values()));
     for (String t : List.of("a", "b", "c")) {
       assertEquals(0, writer.latestVersion(t), t + ": one commit");
     }
+    assertEquals(List.of("period,n", "2007-2013,2", "2014-2020,1"), Files.readAllLines(dir.resolve("bi/a.csv")),
+        "a: the CSV copy the dictionary gives it");
+    org.junit.jupiter.api.Assertions.assertFalse(Files.exists(dir.resolve("bi/b.csv")) || Files.exists(dir.resolve("bi/parquet")),
+        "b: not in the dictionary, no BI copy");
     // d fails at once; e and f started beside it and end with their one commit (or were skipped);
     // g and h would start only after d's thread was free: after the failure they are not started
     IllegalStateException failure = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
         () -> writer.writeConcurrently(List.of(
-            new TableWriter.PendingWrite("d", () -> { throw new IllegalStateException("no rows for d"); }, false,
+            new TableWriter.PendingWrite("d", () -> { throw new IllegalStateException("no rows for d"); },
                 TableWriter.Scope.WHOLE_TABLE),
-            new TableWriter.PendingWrite("e", () -> rows, false, TableWriter.Scope.WHOLE_TABLE),
-            new TableWriter.PendingWrite("f", () -> rows, false, TableWriter.Scope.WHOLE_TABLE),
-            new TableWriter.PendingWrite("g", () -> rows, false, TableWriter.Scope.WHOLE_TABLE),
-            new TableWriter.PendingWrite("h", () -> rows, false, TableWriter.Scope.WHOLE_TABLE))));
+            new TableWriter.PendingWrite("e", () -> rows, TableWriter.Scope.WHOLE_TABLE),
+            new TableWriter.PendingWrite("f", () -> rows, TableWriter.Scope.WHOLE_TABLE),
+            new TableWriter.PendingWrite("g", () -> rows, TableWriter.Scope.WHOLE_TABLE),
+            new TableWriter.PendingWrite("h", () -> rows, TableWriter.Scope.WHOLE_TABLE))));
     assertEquals("no rows for d", failure.getMessage());
     for (String t : List.of("e", "f")) {
       org.junit.jupiter.api.Assertions.assertTrue(writer.latestVersion(t) <= 0, t + ": at most its one commit");
