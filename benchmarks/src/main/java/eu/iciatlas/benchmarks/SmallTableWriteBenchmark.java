@@ -64,7 +64,7 @@ public class SmallTableWriteBenchmark {
         .getOrCreate();
     dir = Files.createTempDirectory("small-table-write");
     dictionary = DataDictionary.packaged().with(new DataDictionary.TableEntry(TABLE, "one row per region and period",
-        "region_id, period", "a small gold-like table", bi ? DataDictionary.BiCopies.CSV : DataDictionary.BiCopies.NONE));
+        "region_id, period", "a small gold-like table", bi ? DataDictionary.BiFormats.CSV : DataDictionary.BiFormats.NONE));
     rows = spark.range(0, 500).selectExpr("CASE WHEN id % 2 = 0 THEN '2014-2020' ELSE '2007-2013' END AS period",
         "concat('region ', id) AS region_id", "id AS projects", "id / 500.0 AS share").cache();
     rows.count();

@@ -27,11 +27,25 @@ public final class Persisted implements AutoCloseable {
     kept.remove(rows);
   }
 
+  /** Releases every Dataset still kept; one that cannot be released does not keep the others (the first failure is thrown after). */
   @Override
   public synchronized void close() {
-    for (Dataset<?> rows : kept) {
-      rows.unpersist();
+    RuntimeException first = null;
+    try {
+      for (Dataset<?> rows : kept) {
+        try {
+          rows.unpersist();
+        } catch (RuntimeException e) {
+          if (first == null) {
+            first = e;
+          }
+        }
+      }
+    } finally {
+      kept.clear();
     }
-    kept.clear();
+    if (first != null) {
+      throw first;
+    }
   }
 }

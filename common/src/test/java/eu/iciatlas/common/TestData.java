@@ -37,17 +37,17 @@ public final class TestData {
     return p;
   }
 
-  /** Removes a folder and everything under it (nothing when it is not there). */
   /** The packaged data dictionary and the named test tables, which get a CSV copy for BI. */
   public static eu.iciatlas.common.output.DataDictionary dictionaryWithCsvTables(String... tables) {
     eu.iciatlas.common.output.DataDictionary dictionary = eu.iciatlas.common.output.DataDictionary.packaged();
     for (String t : tables) {
       dictionary = dictionary.with(new eu.iciatlas.common.output.DataDictionary.TableEntry(t, "one row per test row", "",
-          "a test table", eu.iciatlas.common.output.DataDictionary.BiCopies.CSV));
+          "a test table", eu.iciatlas.common.output.DataDictionary.BiFormats.CSV));
     }
     return dictionary;
   }
 
+  /** Removes a folder and everything under it (nothing when it is not there). */
   public static void deleteRecursively(Path dir) throws java.io.IOException {
     if (!Files.exists(dir)) {
       return;

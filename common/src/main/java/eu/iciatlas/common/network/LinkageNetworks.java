@@ -46,7 +46,7 @@ public final class LinkageNetworks implements AutoCloseable {
       measuredNodes = keep(Betweenness.normalise(measured.join(raw,
           Columns.names(NetworkTables.with(NetworkTables.NETWORK, "node")), "left")));
       progress.stage("network betweenness and node measures", measuredNodes.count() + " nodes", start);
-    } catch (RuntimeException e) {
+    } catch (Throwable e) { // also SparkException, which Scala throws undeclared, and errors such as StackOverflowError
       persisted.close(); // the caller gets no instance to close
       throw e;
     }

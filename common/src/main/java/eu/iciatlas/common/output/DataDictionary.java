@@ -24,10 +24,10 @@ import org.apache.spark.sql.types.StructField;
  */
 public final class DataDictionary {
   /** The copies of a table a run makes for BI tools (tables.csv's bi column). */
-  public enum BiCopies {
+  public enum BiFormats {
     NONE, CSV, CSV_AND_PARQUET;
 
-    static BiCopies of(String text, String table) {
+    static BiFormats of(String text, String table) {
       return switch (text == null ? "" : text.trim()) {
         case "none" -> NONE;
         case "csv" -> CSV;
@@ -38,7 +38,7 @@ public final class DataDictionary {
     }
   }
 
-  public record TableEntry(String table, String grain, String keys, String description, BiCopies biCopies) {}
+  public record TableEntry(String table, String grain, String keys, String description, BiFormats biFormats) {}
 
   public record ColumnEntry(String unit, String description) {}
 
@@ -60,7 +60,7 @@ public final class DataDictionary {
     Map<String, TableEntry> tables = new LinkedHashMap<>();
     for (Map<String, String> r : read("tables.csv")) {
       tables.put(r.get("table"), new TableEntry(r.get("table"), r.get("grain"), r.get("keys"), r.get("description"),
-          BiCopies.of(r.get("bi"), r.get("table"))));
+          BiFormats.of(r.get("bi"), r.get("table"))));
     }
     Map<String, ColumnEntry> columns = new LinkedHashMap<>();
     for (Map<String, String> r : read("columns.csv")) {
@@ -86,9 +86,9 @@ public final class DataDictionary {
   }
 
   /** The BI copies of a table; none for a table the dictionary does not document. */
-  public BiCopies biCopies(String table) {
+  public BiFormats biFormats(String table) {
     TableEntry entry = tables.get(table);
-    return entry == null ? BiCopies.NONE : entry.biCopies();
+    return entry == null ? BiFormats.NONE : entry.biFormats();
   }
 
   /** This dictionary and one more table (for tests and benchmarks, which write tables of their own). */

@@ -28,10 +28,12 @@ import org.apache.spark.sql.types.StructField;
 
 /**
  * Writes a table as Delta under {@code DIR/delta/<table>} in one overwrite commit, and, for BI, the
- * copies the data dictionary gives the table ({@link DataDictionary.BiCopies}): the same rows as one
+ * copies the data dictionary gives the table ({@link DataDictionary.BiFormats}): the same rows as one
  * CSV file with a header under {@code DIR/bi/<table>.csv} (arrays joined with '|', maps and structs
- * as JSON, formula-like text neutralised, rows sorted so a rerun gives the same file), and Parquet. A run's writers ({@link #withBackgroundExports}) stage the BI copies, published at the
- * run's end ({@link BiCopies}); a commit asked for after a stop request ({@link StopRequest}) is refused.
+ * as JSON, formula-like text neutralised, rows sorted so a rerun gives the same file), and, for the
+ * tables the dictionary says so, Parquet. A run's writers ({@link #withBackgroundExports}) stage the BI
+ * copies, published at the run's end ({@link BiCopies}); a commit asked for after a stop request
+ * ({@link StopRequest}) is refused.
  *
  * <p>A writer from {@link #withBackgroundExports} makes the BI copies on two background threads while
  * the job goes on to the next table (the copies are small Spark jobs whose time is mostly driver
@@ -135,17 +137,17 @@ public final class TableWriter implements AutoCloseable {
    * {@link #lastCommitNote} reads it back), e.g. the digest of the inputs the rows come from.
    */
   public long write(String table, Dataset<Row> rows, Scope scope, String commitNote) {
-    return write(table, rows, scope, commitNote, dictionary.biCopies(table));
+    return write(table, rows, scope, commitNote, dictionary.biFormats(table));
   }
 
   /** The Delta commit alone, without the BI copies the dictionary gives the table (a run's interim manifest row). */
   public long writeWithoutBiCopies(String table, Dataset<Row> rows, Scope scope) {
-    return write(table, rows, scope, null, DataDictionary.BiCopies.NONE);
+    return write(table, rows, scope, null, DataDictionary.BiFormats.NONE);
   }
 
-  private long write(String table, Dataset<Row> rows, Scope scope, String commitNote, DataDictionary.BiCopies copies) {
+  private long write(String table, Dataset<Row> rows, Scope scope, String commitNote, DataDictionary.BiFormats formats) {
     Instant start = Instant.now();
-    boolean biCopy = copies != DataDictionary.BiCopies.NONE;
+    boolean biCopy = formats != DataDictionary.BiFormats.NONE;
     boolean keepForExport = biCopy && scope.predicate() == null;
     Dataset<Row> commented = dictionary.withColumnComments(table, rows);
     if (keepForExport) {
@@ -166,10 +168,10 @@ public final class TableWriter implements AutoCloseable {
     if (!biCopy) {
       progress.stage("write " + table, String.format("%,d rows", count), start);
     } else if (exports == null) {
-      double seconds = exportForBi(table, commit.version(), exportRows, copies);
+      double seconds = exportForBi(table, commit.version(), exportRows, formats);
       progress.stage("write " + table, String.format(java.util.Locale.ROOT, "%,d rows; bi export %.1f s", count, seconds), start);
     } else {
-      pendingExports.add(exports.submit(() -> exportForBi(table, commit.version(), exportRows, copies)));
+      pendingExports.add(exports.submit(() -> exportForBi(table, commit.version(), exportRows, formats)));
       progress.stage("write " + table, String.format("%,d rows; bi export queued", count), start);
     }
     return count;
@@ -282,13 +284,13 @@ public final class TableWriter implements AutoCloseable {
    * The BI copies of one version of a table: CSV, and Parquet when the dictionary says so. {@code kept}
    * are the rows just written (persisted), or null to read the version back. Returns seconds taken.
    */
-  private double exportForBi(String table, long version, Dataset<Row> kept, DataDictionary.BiCopies copies) {
+  private double exportForBi(String table, long version, Dataset<Row> kept, DataDictionary.BiFormats formats) {
     Instant exportStart = Instant.now();
     Dataset<Row> rows = kept != null ? kept
         : spark.read().format("delta").option("versionAsOf", version).load(deltaPath(table));
     try {
       exportCsv(table, rows);
-      if (copies == DataDictionary.BiCopies.CSV_AND_PARQUET) {
+      if (formats == DataDictionary.BiFormats.CSV_AND_PARQUET) {
         // also as Parquet for BI tools and notebooks that read it (typed, nested columns kept)
         rows.coalesce(1).write().mode("overwrite").parquet(new Path(biTarget, "parquet/" + table).toString());
       }
