@@ -21,12 +21,6 @@ public final class Persisted implements AutoCloseable {
     return persisted;
   }
 
-  /** Releases {@code rows} now, before the job ends (when the job no longer needs them and memory matters). */
-  public synchronized void release(Dataset<?> rows) {
-    rows.unpersist();
-    kept.remove(rows);
-  }
-
   /** Releases every Dataset still kept; one that cannot be released does not keep the others (the first failure is thrown after). */
   @Override
   public synchronized void close() {

@@ -16,16 +16,16 @@ class PersistedTest {
   void whatAJobKeptIsReleasedWhenTheJobEndsAlsoWhenItFails() {
     Persisted persisted = new Persisted();
     Dataset<Row> kept = persisted.keep(spark.range(10).toDF(), StorageLevel.MEMORY_AND_DISK());
-    Dataset<Row> early = persisted.keep(spark.range(20).toDF(), StorageLevel.DISK_ONLY());
+    Dataset<Row> onDisk = persisted.keep(spark.range(20).toDF(), StorageLevel.DISK_ONLY());
     assertEquals(10, kept.count());
     assertEquals(StorageLevel.MEMORY_AND_DISK(), kept.storageLevel());
-    persisted.release(early);
-    assertEquals(StorageLevel.NONE(), early.storageLevel(), "released before the job ends");
+    assertEquals(StorageLevel.DISK_ONLY(), onDisk.storageLevel());
     assertThrows(IllegalStateException.class, () -> {
       try (persisted) { // as a job's try-with-resources
         throw new IllegalStateException("the job fails");
       }
     });
     assertEquals(StorageLevel.NONE(), kept.storageLevel(), "released when the failed job ended");
+    assertEquals(StorageLevel.NONE(), onDisk.storageLevel(), "every Dataset it kept");
   }
 }

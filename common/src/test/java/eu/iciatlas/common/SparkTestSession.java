@@ -52,7 +52,7 @@ public final class SparkTestSession {
     try {
       var persisted = spark.sparkContext().getPersistentRDDs();
       StringBuilder names = new StringBuilder();
-      persisted.values().foreach(rdd -> names.append("  ").append(rdd.id()).append(' ').append(rdd.name()).append('\n'));
+      persisted.values().foreach(rdd -> names.append("  ").append(rdd.id()).append(' ').append(firstLine(rdd.name())).append('\n'));
       long storageUsed = 0;
       for (var status : scala.jdk.javaapi.CollectionConverters.asJava(spark.sparkContext().getExecutorMemoryStatus()).values()) {
         storageUsed += (Long) status._1() - (Long) status._2();
@@ -76,5 +76,14 @@ public final class SparkTestSession {
     } catch (java.io.IOException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** A persisted Dataset's name is its whole plan, many lines; its first line says which it is. */
+  private static String firstLine(String name) {
+    if (name == null) {
+      return "(unnamed)";
+    }
+    int end = name.indexOf('\n');
+    return end < 0 ? name : name.substring(0, end) + " ...";
   }
 }

@@ -21,6 +21,7 @@ import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
 
+import eu.iciatlas.common.Persisted;
 import eu.iciatlas.common.Progress;
 import eu.iciatlas.common.config.ConfFiles;
 import eu.iciatlas.common.io.CsvSources;
@@ -100,26 +101,23 @@ public final class KeepGenerator {
 
   public static Outcome generate(SparkSession spark, GeneratorOptions options, Progress progress) {
     Instant start = Instant.now();
-    Map<Kind, Dataset<Row>> real = readSources(spark, options.sources(), progress);
-    progress.stage("read real Keep.eu exports", options.sources().size() + " source(s)", start);
-    try {
+    try (Persisted persisted = new Persisted()) { // released also when the generation fails
+      Map<Kind, Dataset<Row>> real = readSources(spark, options.sources(), persisted, progress);
+      progress.stage("read real Keep.eu exports", options.sources().size() + " source(s)", start);
       return generate(spark, options, real, progress);
-    } finally {
-      for (Dataset<Row> d : real.values()) {
-        d.unpersist();
-      }
     }
   }
 
-  /** The real exports as the ingestion reads them (bronze, canonical columns), cached. */
-  public static Map<Kind, Dataset<Row>> readSources(SparkSession spark, List<String> sources, Progress progress) {
+  /** The real exports as the ingestion reads them (bronze, canonical columns), kept in {@code persisted}. */
+  public static Map<Kind, Dataset<Row>> readSources(SparkSession spark, List<String> sources, Persisted persisted,
+      Progress progress) {
     List<String> files = InputFiles.expand("--source", sources, List.of("csv", "xlsx"),
         spark.sparkContext().hadoopConfiguration());
     Map<Kind, Dataset<Row>> bronze = KeepBronze.read(spark, files, "generator", Timestamp.from(Instant.EPOCH),
         progress::info);
     Map<Kind, Dataset<Row>> cached = new EnumMap<>(Kind.class);
     for (var e : bronze.entrySet()) {
-      cached.put(e.getKey(), e.getValue().persist(StorageLevel.MEMORY_AND_DISK()));
+      cached.put(e.getKey(), persisted.keep(e.getValue(), StorageLevel.MEMORY_AND_DISK()));
     }
     return cached;
   }
@@ -152,12 +150,11 @@ public final class KeepGenerator {
           keep.add(col(c));
         }
       }
-      Dataset<Row> small = source.select(keep.toArray(new Column[0]))
-          .unionByName(spark.range(1).select(lit(0L).as("_ord")), true)
-          .persist(StorageLevel.MEMORY_AND_DISK());
       String name = name(kind);
       long realRows;
-      try {
+      try (Persisted perTable = new Persisted()) { // released also when the write fails
+        Dataset<Row> small = perTable.keep(source.select(keep.toArray(new Column[0]))
+            .unionByName(spark.range(1).select(lit(0L).as("_ord")), true), StorageLevel.MEMORY_AND_DISK());
         realRows = small.count() - 1;
         Column key = when(col("_copy").gt(1).and(col("_key_cell").isNotNull()),
             concat(col("_key_cell"), lit(" -R"), col("_copy").cast("string"))).otherwise(col("_key_cell"));
@@ -167,8 +164,6 @@ public final class KeepGenerator {
             .sortWithinPartitions("_ord")
             .select(line.as("value"));
         files.addAll(GeneratedFiles.write(spark, lines, k, options.output() + "/" + name, "keep_" + name, options.gzip()));
-      } finally {
-        small.unpersist(); // also when the write fails
       }
       rows.put(kind, realRows * k);
       facts.put("real_rows." + name, Long.toString(realRows));

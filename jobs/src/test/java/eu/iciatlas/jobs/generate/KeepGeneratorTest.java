@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import eu.iciatlas.common.Persisted;
 import eu.iciatlas.common.Progress;
 import eu.iciatlas.common.SparkTestSession;
 import eu.iciatlas.common.TestData;
@@ -52,6 +53,7 @@ class KeepGeneratorTest {
   private static final SparkSession spark = SparkTestSession.get();
   private static final Progress progress = new Progress(new PrintStream(System.err, true));
   private static final double SF = 0.02;
+  private static final Persisted persisted = new Persisted();
   private static Map<Kind, Dataset<Row>> real;
   private static KeepModel model;
   private static Path root;
@@ -69,7 +71,7 @@ class KeepGeneratorTest {
   @BeforeAll
   static void generate() throws IOException {
     root = Files.createTempDirectory("ici-generate");
-    real = KeepGenerator.readSources(spark, List.of(TestData.sample("keep").toString()), progress);
+    real = KeepGenerator.readSources(spark, List.of(TestData.sample("keep").toString()), persisted, progress);
     model = KeepGenerator.fit(spark, options(SF, 7, root), real, progress);
     first = KeepGenerator.synthetic(spark, options(SF, 7, root.resolve("sf002-seed7")), model, progress);
     // another seed at half the scale, gzipped, in one file per table
@@ -85,6 +87,7 @@ class KeepGeneratorTest {
   @AfterAll
   static void release() {
     // the real exports and every bronze(dir) the tests cached: the test JVM goes on with other classes
+    persisted.close();
     spark.catalog().clearCache();
   }
 
