@@ -82,6 +82,9 @@ public final class RegionIndicators {
       Dataset<Row> s = series(obs, d, level2);
       series = series == null ? s : series.unionByName(s);
     }
+    // the recoded values and the report of what could not be recoded both start from these values: computed once
+    // (each definition is its own scan of the observations), kept until the caller's job ends
+    series = persisted.keep(series, org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
     Set<String> targetCodes = level2.get(target);
     NutsRecoder.unlistedTargets(conversions, target, targetCodes).forEach(log);
     NutsRecoder.Result recoded = NutsRecoder.recode(series, KEYS, NutsRecoder.oriented(conversions, 2, target, targetCodes),
