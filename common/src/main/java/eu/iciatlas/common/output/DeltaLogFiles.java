@@ -47,8 +47,17 @@ public final class DeltaLogFiles {
     }
   }
 
-  /** What one commit recorded: its row count and the userMetadata the writer gave it. */
-  public record Commit(long version, long numOutputRows, String userMetadata) {}
+  /**
+   * What one commit recorded: the rows it wrote, the userMetadata the writer gave it. {@code numOutputRows}
+   * counts every row of the files the commit added: with a replaceWhere on a data column that includes
+   * the rows of other values copied from the files it rewrote ({@code numCopiedRows}).
+   */
+  public record Commit(long version, long numOutputRows, long numCopiedRows, String userMetadata) {
+    /** The rows the writer gave: for a scoped write, the rows of its scope. */
+    public long rowsWritten() {
+      return numOutputRows - numCopiedRows;
+    }
+  }
 
   public static Commit commit(String tablePath, long version, Configuration hadoopConf) {
     Path file = new Path(new Path(tablePath, "_delta_log"), String.format("%020d.json", version));
@@ -57,9 +66,9 @@ public final class DeltaLogFiles {
       for (String line = in.readLine(); line != null; line = in.readLine()) {
         JsonNode info = JSON.readTree(line).get("commitInfo");
         if (info != null) {
-          JsonNode rows = info.path("operationMetrics").path("numOutputRows");
+          JsonNode metrics = info.path("operationMetrics");
           JsonNode metadata = info.get("userMetadata");
-          return new Commit(version, rows.isMissingNode() ? 0 : Long.parseLong(rows.asText()),
+          return new Commit(version, metric(metrics, "numOutputRows"), metric(metrics, "numCopiedRows"),
               metadata == null || metadata.isNull() ? null : metadata.asText());
         }
       }
@@ -91,5 +100,10 @@ public final class DeltaLogFiles {
       }
     }
     return added;
+  }
+
+  private static long metric(JsonNode metrics, String name) {
+    JsonNode value = metrics.path(name);
+    return value.isMissingNode() ? 0 : Long.parseLong(value.asText());
   }
 }

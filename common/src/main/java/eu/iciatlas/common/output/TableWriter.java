@@ -99,11 +99,18 @@ public final class TableWriter implements AutoCloseable {
   }
 
   /**
-   * Which rows of a table a write replaces: the whole table, or only the rows matching a predicate
-   * (Delta replaceWhere), so that a run for some programme periods leaves the other periods as they were.
+   * Which rows of a table a write replaces: the whole table, or only the rows whose {@code column}
+   * holds one of {@code values} (and, with {@code withNull}, the rows where it is null), so that a
+   * run for some programme periods leaves the other periods as they were. Delta takes the condition
+   * as SQL text only ({@code replaceWhere}); it is made here alone, from the column and values,
+   * with the column quoted as an identifier and each value as a string literal.
    */
-  public record Scope(String predicate) {
-    public static final Scope WHOLE_TABLE = new Scope(null);
+  public record Scope(String column, List<String> values, boolean withNull) {
+    public static final Scope WHOLE_TABLE = new Scope(null, List.of(), false);
+
+    public Scope {
+      values = List.copyOf(values);
+    }
 
     /** Rows whose {@code column} is one of {@code periods} (and, if asked, rows without a period). */
     public static Scope periods(String column, java.util.Collection<String> periods, boolean withoutPeriodToo) {
@@ -112,22 +119,43 @@ public final class TableWriter implements AutoCloseable {
           throw new IllegalArgumentException("not a programme period: " + p);
         }
       }
-      String in = periods.isEmpty() ? "1 = 0"
-          : column + " IN (" + String.join(", ", periods.stream().sorted().map(p -> "'" + p + "'").toList()) + ")";
-      return new Scope(withoutPeriodToo ? "(" + in + " OR " + column + " IS NULL)" : in);
+      return new Scope(column, periods.stream().sorted().distinct().toList(), withoutPeriodToo);
     }
 
     public static Scope equalTo(String column, String value) {
-      return new Scope(column + " = '" + value.replace("'", "''") + "'");
+      return new Scope(column, List.of(value), false);
+    }
+
+    public boolean wholeTable() {
+      return column == null;
+    }
+
+    /** The condition as Spark SQL: `column` IN ('v1', ...) [OR `column` IS NULL]; no values: no rows. */
+    public String condition() {
+      if (wholeTable()) {
+        throw new IllegalStateException("the whole table has no condition");
+      }
+      String quoted = "`" + column.replace("`", "``") + "`";
+      String in = values.isEmpty() ? "1 = 0"
+          : quoted + " IN (" + String.join(", ", values.stream().map(Scope::literal).toList()) + ")";
+      return withNull ? "(" + in + " OR " + quoted + " IS NULL)" : in;
+    }
+
+    /** A Spark SQL string literal: backslash and quote escaped with a backslash (Spark SQL does not read '' as a quote). */
+    private static String literal(String value) {
+      return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'";
     }
   }
 
-  /** Writes the whole table (and its BI copies) and returns the number of rows Delta committed. */
+  /** Writes the whole table (and its BI copies) and returns the number of rows written. */
   public long write(String table, Dataset<Row> rows) {
     return write(table, rows, Scope.WHOLE_TABLE);
   }
 
-  /** Writes the rows of {@code scope} in one commit (and the BI copies) and returns the number of rows Delta committed. */
+  /**
+   * Writes the rows of {@code scope} in one commit (and the BI copies) and returns the number of rows
+   * written for the scope (not the rows of other values Delta copied while rewriting a file).
+   */
   public long write(String table, Dataset<Row> rows, Scope scope) {
     return write(table, rows, scope, null);
   }
@@ -148,7 +176,7 @@ public final class TableWriter implements AutoCloseable {
   private long write(String table, Dataset<Row> rows, Scope scope, String commitNote, DataDictionary.BiFormats formats) {
     Instant start = Instant.now();
     boolean biCopy = formats != DataDictionary.BiFormats.NONE;
-    boolean keepForExport = biCopy && scope.predicate() == null;
+    boolean keepForExport = biCopy && scope.wholeTable();
     Dataset<Row> commented = dictionary.withColumnComments(table, rows);
     if (keepForExport) {
       commented = commented.persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
@@ -161,9 +189,10 @@ public final class TableWriter implements AutoCloseable {
       }
       throw e;
     }
-    // the commit's numOutputRows (no scan of the data); its version pins what the BI copy reads
+    // the commit's metrics (no scan of the data): the rows given, not those of other periods it copied from the
+    // files it rewrote; its version pins what the BI copy reads
     DeltaLogFiles.Commit commit = DeltaLogFiles.commit(deltaPath(table), latestVersion(table), hadoopConf());
-    long count = commit.numOutputRows();
+    long count = commit.rowsWritten();
     Dataset<Row> exportRows = keepForExport ? commented : null;
     if (!biCopy) {
       progress.stage("write " + table, String.format("%,d rows", count), start);
@@ -196,12 +225,12 @@ public final class TableWriter implements AutoCloseable {
       if (commitNote != null) {
         overwrite = overwrite.option("userMetadata", commitNote);
       }
-      if (scope.predicate() == null) {
+      if (scope.wholeTable()) {
         // overwrite keeps the table's id and comment (a REPLACE would give it a new id)
         overwrite.option("overwriteSchema", "true").save(deltaPath(table));
       } else {
         // mergeSchema: a column added by a newer version joins the rows of the other periods (null there)
-        overwrite.option("replaceWhere", scope.predicate()).option("mergeSchema", "true").save(deltaPath(table));
+        overwrite.option("replaceWhere", scope.condition()).option("mergeSchema", "true").save(deltaPath(table));
       }
     }
   }
