@@ -48,19 +48,49 @@ final class GuardedRun {
     }).orElse(null);
   }
 
-  static Map<String, Long> execute(SparkSession spark, OutputLock lock, String output, String runId, String commandLine,
-      IngestConfig inputs, Path confDir, List<String> overrides, String regions, Progress progress,
+  /**
+   * What a run is, as run_manifest records it: its output, id and command line; the inputs it reads
+   * ({@link IngestConfig}; none for 'analyse', which reads the output's tables); the configuration
+   * folder (null: the packaged defaults), the --set overrides and the region definition (none for
+   * 'ingest'), which make its configuration digest.
+   */
+  record Request(String output, String runId, String commandLine, java.util.Optional<IngestConfig> inputs, Path confDir,
+      List<String> overrides, java.util.Optional<String> regions) {
+    static Request ingest(IngestConfig config, String commandLine) {
+      return new Request(config.output(), config.runId(), commandLine, java.util.Optional.of(config), config.confDir(),
+          config.settingOverrides(), java.util.Optional.empty());
+    }
+
+    static Request run(IngestConfig config, String commandLine, String regions) {
+      return new Request(config.output(), config.runId(), commandLine, java.util.Optional.of(config), config.confDir(),
+          config.settingOverrides(), java.util.Optional.of(regions));
+    }
+
+    static Request analyse(String output, String runId, String commandLine, Path confDir, List<String> overrides, String regions) {
+      return new Request(output, runId, commandLine, java.util.Optional.empty(), confDir, overrides, java.util.Optional.of(regions));
+    }
+
+    String configurationHash() {
+      // "-": how the digest has always named a run without a region definition (so that digests stay comparable)
+      return GuardedRun.configurationHash(confDir, overrides, regions.orElse("-"));
+    }
+  }
+
+  static Map<String, Long> execute(SparkSession spark, OutputLock lock, Request request, Progress progress,
       Supplier<Map<String, Long>> body) {
     StopRequest.newRun();
+    String output = request.output();
+    String runId = request.runId();
+    String commandLine = request.commandLine();
     org.apache.hadoop.conf.Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     // before anything in the output is touched: an input gone since the checks ends the run here, with its option named
-    List<String> files = inputs == null ? List.of() : inputs.inputFiles(hadoop);
+    List<String> files = request.inputs().map(inputs -> inputs.inputFiles(hadoop)).orElse(List.of());
     repairIfInterrupted(spark, lock, output, progress);
     TableWriter writer = new TableWriter(spark, output, progress);
     RunGuard guard = new RunGuard(spark, writer, output);
     lock.journal(OutputLock.RUNNING, guard.versionsBefore());
     BiCopies.discard(output, hadoop);
-    String configHash = configurationHash(confDir, overrides, regions);
+    String configHash = request.configurationHash();
     String code = codeVersion();
     guard.record(runId, commandLine, files, configHash, code, Map.of(), "running", null, List.of());
     try {

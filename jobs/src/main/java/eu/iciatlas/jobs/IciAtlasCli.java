@@ -188,8 +188,8 @@ public final class IciAtlasCli implements Runnable {
       try (eu.iciatlas.common.output.OutputLock lock = GuardedRun.lock(config.output(), config.runId(), cli.commandLine)) {
         SparkSession spark = cli.session("ici-atlas ingest");
         Progress progress = cli.progress();
-        GuardedRun.execute(spark, lock, config.output(), config.runId(), cli.commandLine, config, config.confDir(),
-            config.settingOverrides(), "-", progress, () -> new IngestJob(config, spark, progress).run().rowsPerTable());
+        GuardedRun.execute(spark, lock, GuardedRun.Request.ingest(config, cli.commandLine), progress,
+            () -> new IngestJob(config, spark, progress).run().rowsPerTable());
         RunSummary.of(spark, config.output(), config.runId(), config.periods(), false, false).print(cli.out, options.run.summaryJson);
       }
       return 0;
@@ -234,8 +234,8 @@ public final class IciAtlasCli implements Runnable {
       try (eu.iciatlas.common.output.OutputLock lock = GuardedRun.lock(output, runId, cli.commandLine)) {
         SparkSession spark = cli.session("ici-atlas analyse");
         Progress progress = cli.progress();
-        GuardedRun.execute(spark, lock, output, runId, cli.commandLine, null, confDir, run.settings, analysis.regions,
-            progress, () -> new AnalyseJob(new AnalyseJob.Config(output, confDir, run.settings, analysis.regions,
+        GuardedRun.execute(spark, lock, GuardedRun.Request.analyse(output, runId, cli.commandLine, confDir, run.settings,
+            analysis.regions), progress, () -> new AnalyseJob(new AnalyseJob.Config(output, confDir, run.settings, analysis.regions,
                 periods, true), spark, progress).run());
         report(spark, output, analysis.noReport, progress);
         RunSummary.of(spark, output, runId, periods, true, !analysis.noReport).print(cli.out, run.summaryJson);
@@ -262,8 +262,7 @@ public final class IciAtlasCli implements Runnable {
       try (eu.iciatlas.common.output.OutputLock lock = GuardedRun.lock(config.output(), config.runId(), cli.commandLine)) {
         SparkSession spark = cli.session("ici-atlas run");
         Progress progress = cli.progress();
-        GuardedRun.execute(spark, lock, config.output(), config.runId(), cli.commandLine, config, config.confDir(),
-            config.settingOverrides(), analysis.regions, progress, () -> {
+        GuardedRun.execute(spark, lock, GuardedRun.Request.run(config, cli.commandLine, analysis.regions), progress, () -> {
               IngestJob.Outcome ingested = new IngestJob(config, spark, progress).run();
               Map<String, Long> rows = new LinkedHashMap<>(ingested.rowsPerTable());
               rows.putAll(new AnalyseJob(new AnalyseJob.Config(config.output(), config.confDir(), config.settingOverrides(),

@@ -46,7 +46,8 @@ class GuardedRunTest {
 
   private Map<String, Long> run(String out, String runId, java.util.function.Supplier<Map<String, Long>> body) {
     try (OutputLock lock = GuardedRun.lock(out, runId, "test " + runId)) {
-      return GuardedRun.execute(spark, lock, out, runId, "test " + runId, null, null, List.of(), "default", progress, body);
+      return GuardedRun.execute(spark, lock, GuardedRun.Request.analyse(out, runId, "test " + runId, null, List.of(), "default"),
+          progress, body);
     }
   }
 
@@ -61,7 +62,7 @@ class GuardedRunTest {
     boolean[] bodyRan = {false};
     eu.iciatlas.common.io.InputException e = assertThrows(eu.iciatlas.common.io.InputException.class, () -> {
       try (OutputLock lock = GuardedRun.lock(out, "run-gone", "test run-gone")) {
-        GuardedRun.execute(spark, lock, out, "run-gone", "test run-gone", gone, null, List.of(), "default", progress, () -> {
+        GuardedRun.execute(spark, lock, GuardedRun.Request.run(gone, "test run-gone", "default"), progress, () -> {
           bodyRan[0] = true;
           return Map.of();
         });
