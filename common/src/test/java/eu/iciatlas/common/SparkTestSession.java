@@ -34,6 +34,10 @@ public final class SparkTestSession {
           .config("spark.ui.retainedJobs", "100")
           .config("spark.ui.retainedStages", "100")
           .config("spark.databricks.delta.delta.log.cacheSize", "50")
+          // the same queries run again and again (the shared sample run, then the tests' own runs): Spark keeps 100
+          // generated classes by default and compiled each run's again (13,153 compilations in the jobs test JVM,
+          // 4,644 with 5,000 kept; its test classes 718 s -> 645-659 s, benchmarks/results/2026-12-06-tuning.md)
+          .config("spark.sql.codegen.cache.maxEntries", "5000")
           .getOrCreate();
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         writeHeapSummary(session);
@@ -62,12 +66,38 @@ public final class SparkTestSession {
       long heapUsed = rt.totalMemory() - rt.freeMemory();
       Files.writeString(Path.of("target", "test-jvm-heap.txt"), String.format(java.util.Locale.ROOT,
           "at the end of the test JVM: %d persisted RDD(s), %.1f MiB of storage memory in use, %.1f MiB of heap used "
-              + "after a full collection (max %.1f MiB), %d SQL execution(s) retained%n%s",
+              + "after a full collection (max %.1f MiB), %d SQL execution(s) retained%n%s%s",
           persisted.size(), storageUsed / 1048576.0, heapUsed / 1048576.0, rt.maxMemory() / 1048576.0,
-          spark.sharedState().statusStore().executionsCount(), names));
+          spark.sharedState().statusStore().executionsCount(), names, compileAndCollectTimes()));
     } catch (Exception | LinkageError e) {
       System.err.println("test JVM heap summary not written: " + e);
     }
+  }
+
+  /**
+   * Where a test JVM's CPU goes besides the tests' own work: the JIT compiler's time, the collectors'
+   * pauses, and Spark's generated classes compiled by Janino (its cache keeps 100 by default, so a
+   * query seen before is compiled again once it has been evicted).
+   */
+  private static String compileAndCollectTimes() {
+    double jit = java.lang.management.ManagementFactory.getCompilationMXBean().getTotalCompilationTime() / 1000.0;
+    double gc = 0;
+    for (var collector : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+      gc += collector.getCollectionTime() / 1000.0;
+    }
+    long codeCacheUsed = 0;
+    long codeCacheMax = 0;
+    for (var pool : java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
+      if (pool.getName().startsWith("CodeHeap") || pool.getName().equals("Code Cache")) {
+        codeCacheUsed += pool.getUsage().getUsed();
+        codeCacheMax += pool.getUsage().getMax();
+      }
+    }
+    var janino = org.apache.spark.metrics.source.CodegenMetrics.METRIC_COMPILATION_TIME();
+    return String.format(java.util.Locale.ROOT, "JIT compilation %.0f s (compiler threads), code cache %.0f of %.0f MiB,"
+        + " garbage collection %.0f s, Spark generated code: %d compilations, about %.0f s (their mean from a sample x"
+        + " their number)%n", jit, codeCacheUsed / 1048576.0, codeCacheMax / 1048576.0, gc, janino.getCount(),
+        janino.getCount() * janino.getSnapshot().getMean() / 1000.0);
   }
 
   private static Path tempDir(String prefix) {
