@@ -36,7 +36,7 @@ public final class SparkTestSession {
           .config("spark.databricks.delta.delta.log.cacheSize", "50")
           // the same queries run again and again (the shared sample run, then the tests' own runs): Spark keeps 100
           // generated classes by default and compiled each run's again (13,153 compilations in the jobs test JVM,
-          // 4,644 with 5,000 kept; its test classes 718 s -> 645-659 s, benchmarks/results/2026-12-06-tuning.md)
+          // 4,644 with 5,000 kept; no wall-time gain shown in CI, benchmarks/results/2026-12-06-tuning.md)
           .config("spark.sql.codegen.cache.maxEntries", "5000")
           .getOrCreate();
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
