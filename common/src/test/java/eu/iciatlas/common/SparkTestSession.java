@@ -68,7 +68,7 @@ public final class SparkTestSession {
           "at the end of the test JVM: %d persisted RDD(s), %.1f MiB of storage memory in use, %.1f MiB of heap used "
               + "after a full collection (max %.1f MiB), %d SQL execution(s) retained%n%s%s",
           persisted.size(), storageUsed / 1048576.0, heapUsed / 1048576.0, rt.maxMemory() / 1048576.0,
-          spark.sharedState().statusStore().executionsCount(), names, compileAndCollectTimes()));
+          spark.sharedState().statusStore().executionsCount(), names, compileAndCollectTimes(spark)));
     } catch (Exception | LinkageError e) {
       System.err.println("test JVM heap summary not written: " + e);
     }
@@ -79,7 +79,7 @@ public final class SparkTestSession {
    * pauses, and Spark's generated classes compiled by Janino (its cache keeps 100 by default, so a
    * query seen before is compiled again once it has been evicted).
    */
-  private static String compileAndCollectTimes() {
+  private static String compileAndCollectTimes(SparkSession spark) {
     double jit = java.lang.management.ManagementFactory.getCompilationMXBean().getTotalCompilationTime() / 1000.0;
     double gc = 0;
     for (var collector : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
@@ -88,16 +88,23 @@ public final class SparkTestSession {
     long codeCacheUsed = 0;
     long codeCacheMax = 0;
     for (var pool : java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
-      if (pool.getName().startsWith("CodeHeap") || pool.getName().equals("Code Cache")) {
+      // "CodeHeap ..." segments with a segmented code cache (the default with tiered compilation), else "CodeCache"
+      if (pool.getName().startsWith("CodeHeap") || pool.getName().equals("CodeCache")) {
         codeCacheUsed += pool.getUsage().getUsed();
         codeCacheMax += pool.getUsage().getMax();
       }
     }
-    var janino = org.apache.spark.metrics.source.CodegenMetrics.METRIC_COMPILATION_TIME();
+    long compilations = org.apache.spark.metrics.source.CodegenMetrics.METRIC_COMPILATION_TIME().getCount();
+    double janinoSeconds = org.apache.spark.sql.catalyst.expressions.codegen.CodeGenerator.compileTime() / 1e9;
+    long cacheEntries = Long.parseLong(spark.sparkContext().getConf().get("spark.sql.codegen.cache.maxEntries", "100"));
+    // more compilations than the cache holds: some classes may have been evicted and compiled again
+    String cacheNote = compilations > cacheEntries
+        ? String.format(java.util.Locale.ROOT, " (more than the %d the cache keeps: some may be recompilations)",
+            cacheEntries)
+        : "";
     return String.format(java.util.Locale.ROOT, "JIT compilation %.0f s (compiler threads), code cache %.0f of %.0f MiB,"
-        + " garbage collection %.0f s, Spark generated code: %d compilations, about %.0f s (their mean from a sample x"
-        + " their number)%n", jit, codeCacheUsed / 1048576.0, codeCacheMax / 1048576.0, gc, janino.getCount(),
-        janino.getCount() * janino.getSnapshot().getMean() / 1000.0);
+        + " garbage collection %.0f s, Spark generated code: %d compilations%s, %.0f s%n", jit,
+        codeCacheUsed / 1048576.0, codeCacheMax / 1048576.0, gc, compilations, cacheNote, janinoSeconds);
   }
 
   private static Path tempDir(String prefix) {

@@ -89,6 +89,12 @@ public record IndicatorDefinition(int order, String indicator, String dataset, M
           pairs(row.getOrDefault("filter", ""), file, i), numerator, denominator, scale, recode,
           row.getOrDefault("unit", ""), row.getOrDefault("description", "")));
     }
+    if (out.stream().allMatch(d -> d.typologyVersion() != null)) {
+      // the recoding, the report and every analysis start from Eurostat series: without one there is nothing to read
+      throw new InputException("configuration file " + file + " in " + conf.describe() + " defines no indicator from a"
+          + " Eurostat dataset (only computed @urbn_type_* rows, or none). Add at least one row with a Eurostat dataset"
+          + " code, as in the repository's conf/indicators.csv.");
+    }
     return out;
   }
 

@@ -52,10 +52,14 @@ public final class DeltaLogFiles {
    * counts every row of the files the commit added: with a replaceWhere on a data column that includes
    * the rows of other values copied from the files it rewrote ({@code numCopiedRows}).
    */
-  public record Commit(long version, long numOutputRows, long numCopiedRows, String userMetadata) {
-    /** The rows the writer gave: for a scoped write, the rows of its scope. */
-    public long rowsWritten() {
-      return numOutputRows - numCopiedRows;
+  public record Commit(long version, java.util.OptionalLong numOutputRows, long numCopiedRows, String userMetadata) {
+    /**
+     * The rows the writer gave (for a scoped write, the rows of its scope); empty when the commit
+     * recorded no row count (spark.databricks.delta.history.metricsEnabled=false).
+     */
+    public java.util.OptionalLong rowsWritten() {
+      return numOutputRows.isPresent() ? java.util.OptionalLong.of(numOutputRows.getAsLong() - numCopiedRows)
+          : java.util.OptionalLong.empty();
     }
   }
 
@@ -68,7 +72,9 @@ public final class DeltaLogFiles {
         if (info != null) {
           JsonNode metrics = info.path("operationMetrics");
           JsonNode metadata = info.get("userMetadata");
-          return new Commit(version, metric(metrics, "numOutputRows"), metric(metrics, "numCopiedRows"),
+          JsonNode output = metrics.path("numOutputRows");
+          return new Commit(version, output.isMissingNode() ? java.util.OptionalLong.empty()
+              : java.util.OptionalLong.of(Long.parseLong(output.asText())), metric(metrics, "numCopiedRows"),
               metadata == null || metadata.isNull() ? null : metadata.asText());
         }
       }
@@ -102,6 +108,7 @@ public final class DeltaLogFiles {
     return added;
   }
 
+  /** A count metric; absent means none (a create or a whole-table overwrite copies no rows). */
   private static long metric(JsonNode metrics, String name) {
     JsonNode value = metrics.path(name);
     return value.isMissingNode() ? 0 : Long.parseLong(value.asText());

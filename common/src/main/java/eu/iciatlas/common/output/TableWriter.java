@@ -110,6 +110,9 @@ public final class TableWriter implements AutoCloseable {
 
     public Scope {
       values = List.copyOf(values);
+      if (column == null && (!values.isEmpty() || withNull)) {
+        throw new IllegalArgumentException("the whole table (no column) takes no values: " + values);
+      }
     }
 
     /** Rows whose {@code column} is one of {@code periods} (and, if asked, rows without a period). */
@@ -128,6 +131,11 @@ public final class TableWriter implements AutoCloseable {
 
     public boolean wholeTable() {
       return column == null;
+    }
+
+    /** A scope of no values and not the rows without one: its condition holds for no row. */
+    public boolean matchesNoRow() {
+      return column != null && values.isEmpty() && !withNull;
     }
 
     /** The condition as Spark SQL: `column` IN ('v1', ...) [OR `column` IS NULL]; no values: no rows. */
@@ -181,6 +189,12 @@ public final class TableWriter implements AutoCloseable {
     if (keepForExport) {
       commented = commented.persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
     }
+    if (scope.matchesNoRow() && !rows.isEmpty()) {
+      // Delta does not check a condition without a column ("1 = 0"), so these rows would be added to the table
+      throw new IllegalArgumentException("writing " + table + ": rows given for a scope with no values (" + scope.column()
+          + "); they would be added to the table, not replace any of it");
+    }
+    long versionBefore = latestVersion(table);
     try {
       commit(table, commented, scope, commitNote);
     } catch (Exception e) { // also SparkException, which Scala throws undeclared (rethrown as it is)
@@ -191,19 +205,33 @@ public final class TableWriter implements AutoCloseable {
     }
     // the commit's metrics (no scan of the data): the rows given, not those of other periods it copied from the
     // files it rewrote; its version pins what the BI copy reads
-    DeltaLogFiles.Commit commit = DeltaLogFiles.commit(deltaPath(table), latestVersion(table), hadoopConf());
-    long count = commit.rowsWritten();
+    long version = latestVersion(table);
+    long count;
+    if (version == versionBefore) {
+      // Delta records no commit for a write that removes and adds nothing (no rows for a scope that has none): the
+      // latest commit is an earlier write's, and this one wrote 0 rows
+      count = 0;
+    } else {
+      DeltaLogFiles.Commit commit = DeltaLogFiles.commit(deltaPath(table), version, hadoopConf());
+      // without Delta's metrics (switched off in the user's Spark configuration), count the scope's rows of that version
+      count = commit.rowsWritten().orElseGet(() -> rowsOfScope(table, version, scope));
+    }
     Dataset<Row> exportRows = keepForExport ? commented : null;
     if (!biCopy) {
       progress.stage("write " + table, String.format("%,d rows", count), start);
     } else if (exports == null) {
-      double seconds = exportForBi(table, commit.version(), exportRows, formats);
+      double seconds = exportForBi(table, version, exportRows, formats);
       progress.stage("write " + table, String.format(java.util.Locale.ROOT, "%,d rows; bi export %.1f s", count, seconds), start);
     } else {
-      pendingExports.add(exports.submit(() -> exportForBi(table, commit.version(), exportRows, formats)));
+      pendingExports.add(exports.submit(() -> exportForBi(table, version, exportRows, formats)));
       progress.stage("write " + table, String.format("%,d rows; bi export queued", count), start);
     }
     return count;
+  }
+
+  private long rowsOfScope(String table, long version, Scope scope) {
+    Dataset<Row> written = spark.read().format("delta").option("versionAsOf", version).load(deltaPath(table));
+    return (scope.wholeTable() ? written : written.where(scope.condition())).count();
   }
 
   /** One Delta commit: CREATE TABLE AS SELECT for a new table, else an overwrite of the scope. */

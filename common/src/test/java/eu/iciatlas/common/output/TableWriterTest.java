@@ -75,6 +75,40 @@ class TableWriterTest {
   }
 
   @Test
+  void rowsForAScopeOfNoValuesAreRefusedAndCountsHoldWithoutDeltaMetrics(@TempDir Path dir) {
+    TableWriter writer = new TableWriter(spark, dir.toString(), new Progress(new PrintStream(System.err, true)), TEST_TABLES);
+    StructType schema = new StructType().add("period", DataTypes.StringType).add("n", DataTypes.IntegerType);
+    Dataset<Row> two = spark.createDataFrame(List.of(RowFactory.create("2007-2013", 1), RowFactory.create("2014-2020", 2)),
+        schema);
+    writer.write("t", two);
+    TableWriter.Scope none = TableWriter.Scope.periods("period", List.of(), false);
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> writer.write("t", two.filter("n = 2"), none));
+    org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("writing t"), e.getMessage());
+    assertEquals(2, writer.read("t").count(), "nothing added");
+    long versionBefore = writer.latestVersion("t");
+    assertEquals(0, writer.write("t", two.limit(0), none), "no rows for no values: nothing written");
+    assertEquals(versionBefore, writer.latestVersion("t"), "Delta records no commit for it (the count is not the last commit's)");
+    assertEquals(0, writer.write("t", two.limit(0), TableWriter.Scope.periods("period", List.of("2021-2027"), true)),
+        "a rerun of a period with no rows, in a table with none of it either (e.g. nothing quarantined): 0, no commit");
+    assertEquals(versionBefore, writer.latestVersion("t"));
+    assertEquals(2, writer.read("t").count());
+    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> new TableWriter.Scope(null, List.of("2014-2020"), false), "the whole table takes no values");
+
+    String metrics = "spark.databricks.delta.history.metricsEnabled";
+    spark.conf().set(metrics, "false");
+    try {
+      // no numOutputRows in the commit: the count comes from the written version, still the scope's rows only
+      assertEquals(1, writer.write("t", spark.createDataFrame(List.of(RowFactory.create("2014-2020", 3)), schema),
+          TableWriter.Scope.periods("period", List.of("2014-2020"), false)));
+      assertEquals(2, writer.write("t", two));
+    } finally {
+      spark.conf().unset(metrics);
+    }
+  }
+
+  @Test
   void documentedTablesCarryTheirDescriptionAndColumnCommentsInOneCommit(@TempDir Path dir) {
     TableWriter writer = new TableWriter(spark, dir.toString(), new Progress(new PrintStream(System.err, true)), TEST_TABLES);
     StructType schema = new StructType().add("period", DataTypes.StringType).add("region_id", DataTypes.StringType)
