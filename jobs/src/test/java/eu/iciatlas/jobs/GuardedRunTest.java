@@ -51,6 +51,27 @@ class GuardedRunTest {
     }
   }
 
+  /**
+   * The configuration digest in run_manifest compares runs across versions, so its recipe is pinned: the
+   * expected values are SHA-256 of "a.csv\0x\0sub/b.csv\0y\0k=v\0regions=-\0" (and regions=baltic),
+   * computed outside Java. 'ingest' has no region definition ("-"); 'run' and 'analyse' with the same
+   * folder, overrides and regions have the same digest.
+   */
+  @Test
+  void theConfigurationDigestKeepsItsRecipe(@TempDir Path conf) throws Exception {
+    Files.writeString(conf.resolve("a.csv"), "x");
+    Files.createDirectories(conf.resolve("sub"));
+    Files.writeString(conf.resolve("sub/b.csv"), "y");
+    IngestConfig config = new IngestConfig(List.of("k.csv"), List.of(), "nuts", List.of(), "out", conf, List.of("k=v"), "r1");
+    assertEquals("a34871c6c1c31bb198577c7ba12aa037d8f2f5a025f4480b4208b21e2d474c9b",
+        GuardedRun.Request.ingest(config, "ingest").configurationHash());
+    String baltic = "ccea14e387ff0f6b1f77509387be67fb6dbe7818f4167b9b86585a1f49cd93c8";
+    assertEquals(baltic, GuardedRun.Request.run(config, "run", "baltic").configurationHash());
+    assertEquals(baltic, GuardedRun.Request.analyse("out", "r2", "analyse", conf, List.of("k=v"), "baltic").configurationHash());
+    Files.writeString(conf.resolve("sub/b.csv"), "z");
+    assertFalse(baltic.equals(GuardedRun.Request.run(config, "run", "baltic").configurationHash()), "a changed file changes it");
+  }
+
   /** An input that is gone by the time the run starts (it passed the checks before) ends the run before the output is touched. */
   @Test
   void anInputGoneSinceTheChecksEndsTheRunBeforeTheOutputIsTouched(@TempDir Path dir) throws Exception {
