@@ -190,9 +190,9 @@ public final class AnalyseJob {
         return rows;
       }
       Instant networkStart = Instant.now();
-      try (LinkageNetworks networks = new LinkageNetworks(spark, allProjects, projectRegions, participations,
+      try (LinkageNetworks networks = new LinkageNetworks(allProjects, projectRegions, participations,
           settings.betweennessExactMaxNodes(), settings.betweennessSampleSources(), settings.bootstrapSeed(), progress)) {
-        progress.stage("linkage networks measured", "GraphX components, PageRank, communities, triangles; betweenness",
+        progress.stage("linkage networks measured", "components, PageRank, communities, triangles; betweenness",
             networkStart);
         rows.putAll(writer.writeConcurrently(List.of(
             new PendingWrite(Tables.GOLD_NETWORK_SUMMARY, () -> networks.summary().withColumn("nuts_version", lit(nutsVersion)), scope),

@@ -9,12 +9,11 @@ import java.time.Instant;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 
 /**
  * The linkage networks of docs/METHOD.md's organisations, from classified projects, their regions
- * and participations: {@link NetworkTables} builds nodes and edges, {@link GraphMeasures} (GraphX)
+ * and participations: {@link NetworkTables} builds nodes and edges, {@link GraphMeasures}
  * and {@link Betweenness} measure them, NetworkTables shapes the three gold tables. The
  * intermediate nodes and edges are persisted while the tables are written; {@link #close} frees them.
  */
@@ -26,7 +25,7 @@ public final class LinkageNetworks implements AutoCloseable {
   private final Dataset<Row> participations;
   private final Dataset<Row> projects;
 
-  public LinkageNetworks(SparkSession spark, Dataset<Row> projects, Dataset<Row> projectRegions, Dataset<Row> participations,
+  public LinkageNetworks(Dataset<Row> projects, Dataset<Row> projectRegions, Dataset<Row> participations,
       int betweennessExactMaxNodes, int betweennessSampleSources, long seed, Progress progress) {
     this.projects = projects;
     this.participations = participations;
@@ -38,11 +37,16 @@ public final class LinkageNetworks implements AutoCloseable {
       requireDistinctVertexIds(nodes);
       long edgeCount = edges.count();
       progress.stage("network nodes and edges", edgeCount + " edges", start);
-      Dataset<Row> measures = GraphMeasures.compute(spark, nodes, edges, edgeCount, progress);
+      start = Instant.now();
+      Dataset<Row> measures = keep(GraphMeasures.compute(nodes, edges));
+      Row longest = measures.agg(org.apache.spark.sql.functions.max("label_rounds")).first(); // computes and keeps them
+      int rounds = longest.isNullAt(0) ? 0 : longest.getInt(0);
+      progress.stage("network components, PageRank, triangles, communities", "one task per network; label propagation "
+          + rounds + " round(s) at most", start);
       start = Instant.now();
       Dataset<Row> raw = Betweenness.raw(edges.filter(col("level").equalTo(NetworkTables.ORGANISATION)),
           betweennessExactMaxNodes, betweennessSampleSources, seed);
-      Dataset<Row> measured = NetworkTables.measuredNodes(NetworkTables.degrees(nodes, edges), measures);
+      Dataset<Row> measured = NetworkTables.measuredNodes(NetworkTables.degrees(nodes, edges), measures.drop("label_rounds"));
       measuredNodes = keep(Betweenness.normalise(measured.join(raw,
           Columns.names(NetworkTables.with(NetworkTables.NETWORK, "node")), "left")));
       progress.stage("network betweenness and node measures", measuredNodes.count() + " nodes", start);

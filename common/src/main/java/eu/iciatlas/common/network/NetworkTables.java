@@ -151,9 +151,9 @@ public final class NetworkTables {
    * Nodes with every measure: degrees plus GraphMeasures' component, pagerank_raw, community label
    * and triangles; component and community numbered by size (1 = largest), pagerank scaled to sum
    * to 1 over the network. The sum is taken in decimal: a sum of doubles depends on the order the
-   * rows arrive in after the shuffle, so a rerun's pageranks differed in their last digits. GraphX's
-   * own sums (messages of the edge partitions, the rescaling) are order-free on up to two partitions
-   * (local[2]: a rerun is bit-identical); with more, the raw ranks can still differ in the last digit.
+   * rows arrive in after the shuffle, so a rerun's pageranks differed in their last digits. The raw
+   * ranks themselves are summed in vertex id order within their network's task (GraphMeasures), the
+   * same on every run, whatever the partitions.
    */
   public static Dataset<Row> measuredNodes(Dataset<Row> degrees, Dataset<Row> vertexMeasures) {
     Dataset<Row> joined = degrees.join(vertexMeasures, Columns.names("vid"), "left");
@@ -164,7 +164,7 @@ public final class NetworkTables {
 
   /**
    * A value over its network's sum, the same whatever order the rows come in: the sum is decimal
-   * (10 integer digits: GraphX's raw ranks average 1, so a billion nodes fit).
+   * (10 integer digits: raw ranks are at most 1 on average, so a billion nodes fit).
    */
   static Column shareOfNetwork(Column value) {
     return value.divide(sum(value.cast("decimal(38,28)")).over(perNetwork()).cast("double"));

@@ -60,7 +60,7 @@ class LinkageNetworksTest {
         partner("P3", "A", "SE", "SE22"), partner("P3", "B", "DK", "DK01"),
         partner("P4", "E", "PL", "PL42"), partner("P5", "F", "LT", "LT00"), partner("P5", "G", "LV", "LV00"),
         partner("P6", "H", "FI", "FI1B")), partnerSchema);
-    networks = new LinkageNetworks(spark, projects, regions, participations, 2000, 256, 1L,
+    networks = new LinkageNetworks(projects, regions, participations, 2000, 256, 1L,
         eu.iciatlas.common.Progress.silent());
     summary = new HashMap<>();
     for (Row r : networks.summary().collectAsList()) {
