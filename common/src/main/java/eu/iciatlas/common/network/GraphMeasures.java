@@ -3,10 +3,8 @@ package eu.iciatlas.common.network;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat_ws;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
-import java.util.List;
 import org.apache.spark.api.java.function.CoGroupFunction;
 import org.apache.spark.api.java.function.MapFunction;
 import org.apache.spark.sql.Column;
@@ -30,7 +28,8 @@ import org.apache.spark.sql.types.StructType;
  * GraphX's own, to the figure, and a graph library per task (JGraphT) would not give them:
  * its PageRank spreads the rank of nodes without edges over the network and stops at a tolerance,
  * its label propagation is asynchronous in random order, and it counts no triangles per vertex.
- * A network must fit in one task's memory, which the exact betweenness already requires.
+ * A network must fit in one task's memory, as for the betweenness: plain int and double arrays, about
+ * 60 bytes per edge and 80 per node at the peak (an edge is 12 bytes as read, 32 in the adjacency).
  *
  * <ul>
  *   <li>Components: every node gets the smallest vertex id of its component (GraphX's
@@ -84,7 +83,7 @@ public final class GraphMeasures {
     return nodes.select(networkKey(), col("vid"))
         .groupByKey(network, Encoders.STRING())
         .cogroup(edges.select(networkKey(), col("src"), col("dst"), col("weight")).groupByKey(network, Encoders.STRING()),
-            (CoGroupFunction<String, Row, Row, Row>) (key, nodeRows, edgeRows) -> measure(nodeRows, edgeRows, pageRankIterations).iterator(),
+            (CoGroupFunction<String, Row, Row, Row>) (key, nodeRows, edgeRows) -> measure(nodeRows, edgeRows, pageRankIterations),
             Encoders.row(SCHEMA));
   }
 
@@ -92,23 +91,37 @@ public final class GraphMeasures {
     return concat_ws("\u0001", NetworkTables.NETWORK.stream().map(org.apache.spark.sql.functions::col).toArray(Column[]::new));
   }
 
-  private static List<Row> measure(Iterator<Row> nodeRows, Iterator<Row> edgeRows, int pageRankIterations) {
-    List<Long> ids = new ArrayList<>();
+  private static Iterator<Row> measure(Iterator<Row> nodeRows, Iterator<Row> edgeRows, int pageRankIterations) {
+    LongList ids = new LongList();
     nodeRows.forEachRemaining(r -> ids.add(r.getLong(1)));
-    long[] vids = ids.stream().mapToLong(Long::longValue).sorted().toArray();
-    List<long[]> edgeList = new ArrayList<>();
-    edgeRows.forEachRemaining(r -> edgeList.add(new long[] {index(vids, r.getLong(1)), index(vids, r.getLong(2)), r.getLong(3)}));
-    Graph graph = Graph.of(vids.length, edgeList);
+    long[] vids = ids.toSortedArray();
+    IntList ends = new IntList(); // a, b, weight of each edge, as node indices
+    edgeRows.forEachRemaining(r -> {
+      ends.add(index(vids, r.getLong(1)));
+      ends.add(index(vids, r.getLong(2)));
+      ends.add(Math.toIntExact(r.getLong(3))); // shared projects
+    });
+    Graph graph = Graph.of(vids.length, ends);
     long[] components = components(graph, vids);
     double[] ranks = pageRank(graph, pageRankIterations);
     int[] triangles = triangles(graph);
     int[] rounds = new int[1];
-    long[] communities = labelPropagation(graph, vids, rounds);
-    List<Row> out = new ArrayList<>(vids.length);
-    for (int v = 0; v < vids.length; v++) {
-      out.add(RowFactory.create(vids[v], components[v], ranks[v], communities[v], triangles[v], rounds[0]));
-    }
-    return out;
+    int[] communities = labelPropagation(graph, rounds);
+    return new Iterator<>() {
+      private int v;
+
+      @Override
+      public boolean hasNext() {
+        return v < vids.length;
+      }
+
+      @Override
+      public Row next() {
+        Row row = RowFactory.create(vids[v], components[v], ranks[v], vids[communities[v]], triangles[v], rounds[0]);
+        v++;
+        return row;
+      }
+    };
   }
 
   private static int index(long[] sortedVids, long vid) {
@@ -119,63 +132,127 @@ public final class GraphMeasures {
     return i;
   }
 
-  /** Undirected adjacency with edge weights; neighbours in ascending index (= vertex id) order. */
-  record Graph(int[][] neighbours, long[][] weights) {
-    static Graph of(int n, List<long[]> edges) {
-      int[] degree = new int[n];
-      for (long[] e : edges) {
-        degree[(int) e[0]]++;
-        degree[(int) e[1]]++;
+  /** A growable long array (a network's vertex ids without boxing). */
+  private static final class LongList {
+    private long[] values = new long[16];
+    private int size;
+
+    void add(long value) {
+      if (size == values.length) {
+        values = Arrays.copyOf(values, size * 2);
       }
-      long[][] packed = new long[n][];
-      for (int v = 0; v < n; v++) {
-        packed[v] = new long[degree[v]];
-      }
-      int[] filled = new int[n];
-      for (long[] e : edges) {
-        int a = (int) e[0];
-        int b = (int) e[1];
-        // neighbour index in the high bits, weight (shared projects, far below 2^31) in the low: one sort orders both
-        packed[a][filled[a]++] = ((long) b << 32) | e[2];
-        packed[b][filled[b]++] = ((long) a << 32) | e[2];
-      }
-      int[][] neighbours = new int[n][];
-      long[][] weights = new long[n][];
-      for (int v = 0; v < n; v++) {
-        Arrays.sort(packed[v]);
-        neighbours[v] = new int[degree[v]];
-        weights[v] = new long[degree[v]];
-        for (int i = 0; i < degree[v]; i++) {
-          neighbours[v][i] = (int) (packed[v][i] >>> 32);
-          weights[v][i] = packed[v][i] & 0xffffffffL;
-        }
-      }
-      return new Graph(neighbours, weights);
+      values[size++] = value;
     }
 
-    int size() {
-      return neighbours.length;
+    long[] toSortedArray() {
+      long[] out = Arrays.copyOf(values, size);
+      Arrays.sort(out);
+      return out;
     }
   }
 
-  /** Per node, the smallest vertex id of its component (nodes in vid order: the first node a search from it reaches). */
+  /** A growable int array (a network's edges without an object per edge). */
+  static final class IntList {
+    private int[] values = new int[48];
+    private int size;
+
+    void add(int value) {
+      if (size == values.length) {
+        values = Arrays.copyOf(values, size * 2);
+      }
+      values[size++] = value;
+    }
+
+    int get(int i) {
+      return values[i];
+    }
+
+    int size() {
+      return size;
+    }
+  }
+
+  /**
+   * Undirected adjacency in compressed rows: the neighbours of node v are {@code neighbours[start[v]
+   * .. start[v + 1])}, in ascending index (= vertex id) order, with the edges' weights beside them.
+   */
+  record Graph(int[] start, int[] neighbours, int[] weights) {
+    /** From (a, b, weight) triples of node indices, one per pair of nodes. */
+    static Graph of(int n, IntList ends) {
+      int m = ends.size() / 3;
+      int[] start = new int[n + 1];
+      for (int e = 0; e < m; e++) {
+        start[ends.get(3 * e) + 1]++;
+        start[ends.get(3 * e + 1) + 1]++;
+      }
+      for (int v = 0; v < n; v++) {
+        start[v + 1] += start[v];
+      }
+      // neighbour index in the high bits, weight in the low: one sort per node orders both
+      long[] packed = new long[2 * m];
+      int[] filled = Arrays.copyOf(start, n);
+      for (int e = 0; e < m; e++) {
+        int a = ends.get(3 * e);
+        int b = ends.get(3 * e + 1);
+        long weight = ends.get(3 * e + 2) & 0xffffffffL;
+        packed[filled[a]++] = ((long) b << 32) | weight;
+        packed[filled[b]++] = ((long) a << 32) | weight;
+      }
+      int[] neighbours = new int[2 * m];
+      int[] weights = new int[2 * m];
+      for (int v = 0; v < n; v++) {
+        Arrays.sort(packed, start[v], start[v + 1]);
+        for (int i = start[v]; i < start[v + 1]; i++) {
+          neighbours[i] = (int) (packed[i] >>> 32);
+          weights[i] = (int) packed[i];
+          if (i > start[v] && neighbours[i] == neighbours[i - 1]) {
+            // one edge per pair is what NetworkTables.edges makes; a second would count its triangles twice
+            throw new IllegalStateException("two edges join the same pair of nodes of a network");
+          }
+        }
+      }
+      return new Graph(start, neighbours, weights);
+    }
+
+    /** From index pairs, weight 1 (tests). */
+    static Graph of(int n, int[][] pairs) {
+      IntList ends = new IntList();
+      for (int[] pair : pairs) {
+        ends.add(pair[0]);
+        ends.add(pair[1]);
+        ends.add(1);
+      }
+      return of(n, ends);
+    }
+
+    int size() {
+      return start.length - 1;
+    }
+
+    int degree(int v) {
+      return start[v + 1] - start[v];
+    }
+  }
+
+  /** Per node, the smallest vertex id of its component. */
   static long[] components(Graph graph, long[] vids) {
     int n = graph.size();
     long[] component = new long[n];
     boolean[] seen = new boolean[n];
     int[] queue = new int[n];
-    for (int start = 0; start < n; start++) {
-      if (seen[start]) {
+    for (int first = 0; first < n; first++) {
+      if (seen[first]) {
         continue;
       }
       // nodes are in ascending vid order, so the first unseen node is its component's smallest id
       int size = 0;
-      queue[size++] = start;
-      seen[start] = true;
+      queue[size++] = first;
+      seen[first] = true;
       for (int head = 0; head < size; head++) {
         int v = queue[head];
-        component[v] = vids[start];
-        for (int w : graph.neighbours()[v]) {
+        component[v] = vids[first];
+        for (int i = graph.start()[v]; i < graph.start()[v + 1]; i++) {
+          int w = graph.neighbours()[i];
           if (!seen[w]) {
             seen[w] = true;
             queue[size++] = w;
@@ -196,7 +273,7 @@ public final class GraphMeasures {
     // GraphX's edge weight: 1.0 / the sender's out-degree, multiplied by its rank (not the rank divided by it)
     double[] inverseDegree = new double[n];
     for (int v = 0; v < n; v++) {
-      inverseDegree[v] = graph.neighbours()[v].length == 0 ? 0 : 1.0 / graph.neighbours()[v].length;
+      inverseDegree[v] = graph.degree(v) == 0 ? 0 : 1.0 / graph.degree(v);
     }
     for (int iteration = 0; iteration < iterations; iteration++) {
       for (int v = 0; v < n; v++) {
@@ -204,8 +281,8 @@ public final class GraphMeasures {
       }
       for (int v = 0; v < n; v++) {
         double sum = 0;
-        for (int w : graph.neighbours()[v]) {
-          sum += share[w];
+        for (int i = graph.start()[v]; i < graph.start()[v + 1]; i++) {
+          sum += share[graph.neighbours()[i]];
         }
         next[v] = PAGERANK_RESET + (1.0 - PAGERANK_RESET) * sum;
       }
@@ -219,23 +296,30 @@ public final class GraphMeasures {
   /** Per node, the triangles it is a corner of. */
   static int[] triangles(Graph graph) {
     int n = graph.size();
-    int[][] adjacency = graph.neighbours();
     // each edge towards the node of higher (degree, index): every triangle is then found once, from its lowest corner,
     // and no node has more than about sqrt(2 x edges) such neighbours
-    int[][] forward = new int[n][];
+    int[] forwardStart = new int[n + 1];
+    IntList forward = new IntList();
     for (int v = 0; v < n; v++) {
-      final int from = v;
-      forward[v] = Arrays.stream(adjacency[v]).filter(w -> higher(adjacency, w, from)).toArray();
+      for (int i = graph.start()[v]; i < graph.start()[v + 1]; i++) {
+        int w = graph.neighbours()[i];
+        if (graph.degree(w) > graph.degree(v) || (graph.degree(w) == graph.degree(v) && w > v)) {
+          forward.add(w);
+        }
+      }
+      forwardStart[v + 1] = forward.size();
     }
     int[] triangles = new int[n];
     int[] markedBy = new int[n];
     Arrays.fill(markedBy, -1);
     for (int u = 0; u < n; u++) {
-      for (int v : forward[u]) {
-        markedBy[v] = u;
+      for (int i = forwardStart[u]; i < forwardStart[u + 1]; i++) {
+        markedBy[forward.get(i)] = u;
       }
-      for (int v : forward[u]) {
-        for (int w : forward[v]) {
+      for (int i = forwardStart[u]; i < forwardStart[u + 1]; i++) {
+        int v = forward.get(i);
+        for (int j = forwardStart[v]; j < forwardStart[v + 1]; j++) {
+          int w = forward.get(j);
           if (markedBy[w] == u) {
             triangles[u]++;
             triangles[v]++;
@@ -247,44 +331,49 @@ public final class GraphMeasures {
     return triangles;
   }
 
-  private static boolean higher(int[][] adjacency, int w, int v) {
-    int dw = adjacency[w].length;
-    int dv = adjacency[v].length;
-    return dw > dv || (dw == dv && w > v);
-  }
-
-  /** Per node, its community's label (a vertex id) after synchronous label propagation (see the class comment). */
-  static long[] labelPropagation(Graph graph, long[] vids, int[] rounds) {
+  /**
+   * Per node, the index of the node whose vertex id labels its community, after synchronous label
+   * propagation (see the class comment). Labels are node indices: nodes are in ascending vid order,
+   * so the smallest index is the smallest label. The votes of a node are counted in one array,
+   * reset only where it was written, so a node costs its degree.
+   */
+  static int[] labelPropagation(Graph graph, int[] rounds) {
     int n = graph.size();
-    long[] label = vids.clone();
-    long[] next = new long[n];
-    java.util.HashMap<Long, Long> votes = new java.util.HashMap<>();
+    int[] label = new int[n];
+    Arrays.setAll(label, v -> v);
+    int[] next = new int[n];
+    long[] votes = new long[n];
+    int[] candidates = new int[n];
     rounds[0] = 0;
     for (int step = 0; step < LABEL_PROPAGATION_STEPS; step++) {
       int changed = 0;
       for (int v = 0; v < n; v++) {
-        votes.clear();
-        votes.put(label[v], 1L);
-        int[] neighbours = graph.neighbours()[v];
-        for (int i = 0; i < neighbours.length; i++) {
-          votes.merge(label[neighbours[i]], graph.weights()[v][i], Long::sum);
-        }
-        long best = label[v];
-        long bestVotes = -1;
-        for (var e : votes.entrySet()) {
-          long l = e.getKey();
-          long c = e.getValue();
-          if (c > bestVotes || (c == bestVotes && l < best)) {
-            best = l;
-            bestVotes = c;
+        int count = 0;
+        candidates[count++] = label[v];
+        votes[label[v]] = 1;
+        for (int i = graph.start()[v]; i < graph.start()[v + 1]; i++) {
+          int l = label[graph.neighbours()[i]];
+          if (votes[l] == 0) {
+            candidates[count++] = l;
           }
+          votes[l] += graph.weights()[i];
+        }
+        int best = label[v];
+        long bestVotes = -1;
+        for (int c = 0; c < count; c++) {
+          int l = candidates[c];
+          if (votes[l] > bestVotes || (votes[l] == bestVotes && l < best)) {
+            best = l;
+            bestVotes = votes[l];
+          }
+          votes[l] = 0;
         }
         next[v] = best;
         if (best != label[v]) {
           changed++;
         }
       }
-      long[] swap = label;
+      int[] swap = label;
       label = next;
       next = swap;
       rounds[0] = step + 1;

@@ -41,8 +41,9 @@ public final class LinkageNetworks implements AutoCloseable {
       Dataset<Row> measures = keep(GraphMeasures.compute(nodes, edges));
       Row longest = measures.agg(org.apache.spark.sql.functions.max("label_rounds")).first(); // computes and keeps them
       int rounds = longest.isNullAt(0) ? 0 : longest.getInt(0);
-      progress.stage("network components, PageRank, triangles, communities", "one task per network; label propagation "
-          + rounds + " round(s) at most", start);
+      progress.stage("network components, PageRank, triangles, communities", "one task per network; label propagation: "
+          + rounds + " round(s) in the slowest network" + (rounds == GraphMeasures.LABEL_PROPAGATION_STEPS
+              ? " (the most allowed: some labels still changed)" : ""), start);
       start = Instant.now();
       Dataset<Row> raw = Betweenness.raw(edges.filter(col("level").equalTo(NetworkTables.ORGANISATION)),
           betweennessExactMaxNodes, betweennessSampleSources, seed);

@@ -54,11 +54,13 @@ class GraphMeasuresTest {
     Random random = new Random(20261206);
     List<Row> nodes = new ArrayList<>();
     List<Row> edges = new ArrayList<>();
+    Map<Long, String> regionOf = new HashMap<>();
     int[][] shapes = {{60, 70}, {150, 600}, {25, 12}};
     for (int k = 0; k < shapes.length; k++) {
       String region = "R" + k;
       long[] vids = random.longs(shapes[k][0]).toArray();
       for (long v : vids) {
+        regionOf.put(v, region);
         nodes.add(RowFactory.create("2014-2020", region, "all", "organisation", v));
       }
       java.util.Set<String> pairs = new java.util.HashSet<>();
@@ -84,7 +86,8 @@ class GraphMeasuresTest {
     Map<Long, Object> ranks = vertices(PageRank.run(graph, PAGERANK_ITERATIONS, GraphMeasures.PAGERANK_RESET, ANY, ANY));
     Map<Long, Object> triangles = vertices(TriangleCount.run(graph, ANY, ANY));
     Map<Long, Long> communities = new HashMap<>();
-    for (Row r : sqlLabelPropagation(nodeRows, edgeRows).collectAsList()) {
+    int[] sqlRounds = new int[1];
+    for (Row r : sqlLabelPropagation(nodeRows, edgeRows, sqlRounds).collectAsList()) {
       communities.put(r.getLong(0), r.getLong(1));
     }
     // GraphX rescaled every rank by one factor (the union of the networks then averages 1); the network shares cancel it
@@ -102,22 +105,44 @@ class GraphMeasuresTest {
       trianglesSeen += r.getInt(4);
       pairsInOneCommunity += r.getLong(3) != vid ? 1 : 0;
     }
+    // a network's rounds are its own; the SQL rounds ran over all networks at once, until none changed: the largest
+    Map<String, java.util.Set<Integer>> rounds = new HashMap<>();
+    measured.values().forEach(r -> rounds.computeIfAbsent(regionOf.get(r.getLong(0)), k -> new java.util.HashSet<>()).add(r.getInt(5)));
+    rounds.forEach((region, values) -> assertEquals(1, values.size(), region + ": one round count per network"));
+    assertEquals(sqlRounds[0], rounds.values().stream().mapToInt(v -> v.iterator().next()).max().getAsInt());
     assertTrue(trianglesSeen > 30 && pairsInOneCommunity > 100, "the random networks have triangles and communities: "
         + trianglesSeen + ", " + pairsInOneCommunity);
   }
 
   @Test
   void aPairFormsOneCommunityAndAnIsolatedNodeKeepsTheTeleportShare() {
-    GraphMeasures.Graph pair = GraphMeasures.Graph.of(3, List.of(new long[] {0, 1, 1}));
+    GraphMeasures.Graph pair = GraphMeasures.Graph.of(3, new int[][] {{0, 1}});
     long[] vids = {-5, 7, 9};
     int[] rounds = new int[1];
-    long[] labels = GraphMeasures.labelPropagation(pair, vids, rounds);
-    assertEquals(List.of(-5L, -5L, 9L), List.of(labels[0], labels[1], labels[2]), "the pair takes the smaller label");
+    int[] labels = GraphMeasures.labelPropagation(pair, rounds);
+    assertEquals(List.of(0, 0, 2), java.util.Arrays.stream(labels).boxed().toList(), "the pair takes the smaller label");
     assertEquals(2, rounds[0], "one round changes a label, the next changes none");
     double[] ranks = GraphMeasures.pageRank(pair, GraphMeasures.PAGERANK_ITERATIONS);
     assertEquals(1.0, ranks[0], 1e-12, "a pair keeps its start of 1 each");
     assertEquals(0.15, ranks[2], 1e-12);
     assertEquals(List.of(-5L, -5L, 9L), java.util.Arrays.stream(GraphMeasures.components(pair, vids)).boxed().toList());
+    org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+        () -> GraphMeasures.Graph.of(3, new int[][] {{0, 1}, {1, 0}}), "a pair joined twice would count its triangles twice");
+  }
+
+  @Test
+  void aNetworkWithoutEdgesGetsARowPerNode() {
+    Dataset<Row> nodes = spark.createDataFrame(List.of(RowFactory.create("2014-2020", "R9", "ici", "nuts2", 3L),
+        RowFactory.create("2014-2020", "R9", "ici", "nuts2", -4L)), NODES);
+    List<Row> rows = GraphMeasures.compute(nodes, spark.createDataFrame(List.of(), EDGES)).orderBy("vid").collectAsList();
+    assertEquals(2, rows.size());
+    for (Row r : rows) {
+      assertEquals(r.getLong(0), r.getLong(1), "its own component");
+      assertEquals(0.15, r.getDouble(2), 1e-12);
+      assertEquals(r.getLong(0), r.getLong(3), "its own community");
+      assertEquals(0, r.getInt(4));
+      assertEquals(1, r.getInt(5), "one round, in which no label changed");
+    }
   }
 
   private static Graph<Object, Object> graphX(Dataset<Row> nodes, Dataset<Row> edges) {
@@ -136,12 +161,13 @@ class GraphMeasuresTest {
   }
 
   /** The label propagation the pipeline ran as Spark SQL rounds before (vid, community_vid). */
-  private static Dataset<Row> sqlLabelPropagation(Dataset<Row> nodes, Dataset<Row> edges) {
+  private static Dataset<Row> sqlLabelPropagation(Dataset<Row> nodes, Dataset<Row> edges, int[] rounds) {
     Dataset<Row> bothWays = edges.select(col("src"), col("dst"), col("weight"))
         .unionByName(edges.select(col("dst").as("src"), col("src").as("dst"), col("weight")));
     Dataset<Row> labels = nodes.select(col("vid"), col("vid").as("community_vid")).localCheckpoint(true);
     for (int step = 0; step < GraphMeasures.LABEL_PROPAGATION_STEPS; step++) {
       Dataset<Row> before = labels;
+      rounds[0] = step + 1;
       Dataset<Row> votes = bothWays.join(labels.withColumnRenamed("vid", "dst"), "dst")
           .select(col("src").as("vid"), col("community_vid"), col("weight").as("votes"))
           .unionByName(labels.withColumn("votes", lit(1L)));

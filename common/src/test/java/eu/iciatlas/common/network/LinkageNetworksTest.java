@@ -139,7 +139,7 @@ class LinkageNetworksTest {
     assertEquals(0.0, number(d, "betweenness"), 1e-12);
     assertTrue(!d.<Boolean>getAs("is_broker"), "its only tie is in its own country");
     assertEquals(3L, (long) organisations.get("R1/all/A").getAs("weighted_degree"), "A-B twice, A-C once");
-    // PageRank: the raw GraphX value sums to the size of each connected component; E keeps 0.15
+    // PageRank: the raw value (GraphX's static PageRank) sums to the size of each connected component; E keeps 0.15
     double total = 4 + 2 + 0.15;
     assertEquals(0.15 / total, number(organisations.get("R1/all/E"), "pagerank"), 1e-6);
     assertEquals(1.0 / total, number(organisations.get("R1/all/F"), "pagerank"), 1e-6, "F and G are symmetric");
