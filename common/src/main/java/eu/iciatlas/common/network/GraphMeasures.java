@@ -5,6 +5,8 @@ import static org.apache.spark.sql.functions.concat_ws;
 
 import java.util.Arrays;
 import java.util.Iterator;
+import java.util.stream.IntStream;
+import java.util.stream.LongStream;
 import org.apache.spark.api.java.function.CoGroupFunction;
 import org.apache.spark.api.java.function.MapFunction;
 import org.apache.spark.sql.Column;
@@ -92,16 +94,16 @@ public final class GraphMeasures {
   }
 
   private static Iterator<Row> measure(Iterator<Row> nodeRows, Iterator<Row> edgeRows, int pageRankIterations) {
-    LongList ids = new LongList();
+    LongStream.Builder ids = LongStream.builder();
     nodeRows.forEachRemaining(r -> ids.add(r.getLong(1)));
-    long[] vids = ids.toSortedArray();
-    IntList ends = new IntList(); // a, b, weight of each edge, as node indices
+    long[] vids = ids.build().sorted().toArray();
+    IntStream.Builder ends = IntStream.builder(); // a, b, weight of each edge, as node indices
     edgeRows.forEachRemaining(r -> {
       ends.add(index(vids, r.getLong(1)));
       ends.add(index(vids, r.getLong(2)));
       ends.add(Math.toIntExact(r.getLong(3))); // shared projects
     });
-    Graph graph = Graph.of(vids.length, ends);
+    Graph graph = Graph.of(vids.length, ends.build().toArray());
     long[] components = components(graph, vids);
     double[] ranks = pageRank(graph, pageRankIterations);
     int[] triangles = triangles(graph);
@@ -132,58 +134,18 @@ public final class GraphMeasures {
     return i;
   }
 
-  /** A growable long array (a network's vertex ids without boxing). */
-  private static final class LongList {
-    private long[] values = new long[16];
-    private int size;
-
-    void add(long value) {
-      if (size == values.length) {
-        values = Arrays.copyOf(values, size * 2);
-      }
-      values[size++] = value;
-    }
-
-    long[] toSortedArray() {
-      long[] out = Arrays.copyOf(values, size);
-      Arrays.sort(out);
-      return out;
-    }
-  }
-
-  /** A growable int array (a network's edges without an object per edge). */
-  static final class IntList {
-    private int[] values = new int[48];
-    private int size;
-
-    void add(int value) {
-      if (size == values.length) {
-        values = Arrays.copyOf(values, size * 2);
-      }
-      values[size++] = value;
-    }
-
-    int get(int i) {
-      return values[i];
-    }
-
-    int size() {
-      return size;
-    }
-  }
-
   /**
    * Undirected adjacency in compressed rows: the neighbours of node v are {@code neighbours[start[v]
    * .. start[v + 1])}, in ascending index (= vertex id) order, with the edges' weights beside them.
    */
   record Graph(int[] start, int[] neighbours, int[] weights) {
     /** From (a, b, weight) triples of node indices, one per pair of nodes. */
-    static Graph of(int n, IntList ends) {
-      int m = ends.size() / 3;
+    static Graph of(int n, int[] ends) {
+      int m = ends.length / 3;
       int[] start = new int[n + 1];
       for (int e = 0; e < m; e++) {
-        start[ends.get(3 * e) + 1]++;
-        start[ends.get(3 * e + 1) + 1]++;
+        start[ends[3 * e] + 1]++;
+        start[ends[3 * e + 1] + 1]++;
       }
       for (int v = 0; v < n; v++) {
         start[v + 1] += start[v];
@@ -192,9 +154,9 @@ public final class GraphMeasures {
       long[] packed = new long[2 * m];
       int[] filled = Arrays.copyOf(start, n);
       for (int e = 0; e < m; e++) {
-        int a = ends.get(3 * e);
-        int b = ends.get(3 * e + 1);
-        long weight = ends.get(3 * e + 2) & 0xffffffffL;
+        int a = ends[3 * e];
+        int b = ends[3 * e + 1];
+        long weight = ends[3 * e + 2] & 0xffffffffL;
         packed[filled[a]++] = ((long) b << 32) | weight;
         packed[filled[b]++] = ((long) a << 32) | weight;
       }
@@ -216,13 +178,7 @@ public final class GraphMeasures {
 
     /** From index pairs, weight 1 (tests). */
     static Graph of(int n, int[][] pairs) {
-      IntList ends = new IntList();
-      for (int[] pair : pairs) {
-        ends.add(pair[0]);
-        ends.add(pair[1]);
-        ends.add(1);
-      }
-      return of(n, ends);
+      return of(n, Arrays.stream(pairs).flatMapToInt(pair -> IntStream.of(pair[0], pair[1], 1)).toArray());
     }
 
     int size() {
@@ -299,27 +255,30 @@ public final class GraphMeasures {
     // each edge towards the node of higher (degree, index): every triangle is then found once, from its lowest corner,
     // and no node has more than about sqrt(2 x edges) such neighbours
     int[] forwardStart = new int[n + 1];
-    IntList forward = new IntList();
+    IntStream.Builder forwardIds = IntStream.builder();
     for (int v = 0; v < n; v++) {
+      int count = 0;
       for (int i = graph.start()[v]; i < graph.start()[v + 1]; i++) {
         int w = graph.neighbours()[i];
         if (graph.degree(w) > graph.degree(v) || (graph.degree(w) == graph.degree(v) && w > v)) {
-          forward.add(w);
+          forwardIds.add(w);
+          count++;
         }
       }
-      forwardStart[v + 1] = forward.size();
+      forwardStart[v + 1] = forwardStart[v] + count;
     }
+    int[] forward = forwardIds.build().toArray();
     int[] triangles = new int[n];
     int[] markedBy = new int[n];
     Arrays.fill(markedBy, -1);
     for (int u = 0; u < n; u++) {
       for (int i = forwardStart[u]; i < forwardStart[u + 1]; i++) {
-        markedBy[forward.get(i)] = u;
+        markedBy[forward[i]] = u;
       }
       for (int i = forwardStart[u]; i < forwardStart[u + 1]; i++) {
-        int v = forward.get(i);
+        int v = forward[i];
         for (int j = forwardStart[v]; j < forwardStart[v + 1]; j++) {
-          int w = forward.get(j);
+          int w = forward[j];
           if (markedBy[w] == u) {
             triangles[u]++;
             triangles[v]++;
