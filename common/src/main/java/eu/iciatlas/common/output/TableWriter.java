@@ -185,14 +185,15 @@ public final class TableWriter implements AutoCloseable {
     Instant start = Instant.now();
     boolean biCopy = formats != DataDictionary.BiFormats.NONE;
     boolean keepForExport = biCopy && scope.wholeTable();
-    Dataset<Row> commented = dictionary.withColumnComments(table, rows);
-    if (keepForExport) {
-      commented = commented.persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
-    }
+    // checked before anything is persisted, so that a refused write leaves nothing cached
     if (scope.matchesNoRow() && !rows.isEmpty()) {
       // Delta does not check a condition without a column ("1 = 0"), so these rows would be added to the table
       throw new IllegalArgumentException("writing " + table + ": rows given for a scope with no values (" + scope.column()
           + "); they would be added to the table, not replace any of it");
+    }
+    Dataset<Row> commented = dictionary.withColumnComments(table, rows);
+    if (keepForExport) {
+      commented = commented.persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
     }
     long versionBefore = latestVersion(table);
     try {
