@@ -14,13 +14,13 @@ import static org.apache.spark.sql.functions.filter;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.lower;
 import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.regexp_extract_all;
 import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.slice;
 import static org.apache.spark.sql.functions.sort_array;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.transform;
+import static org.apache.spark.sql.functions.udf;
 import static org.apache.spark.sql.functions.when;
 
 import eu.iciatlas.common.Columns;
@@ -37,6 +37,7 @@ import java.util.regex.Pattern;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.types.DataTypes;
 
 /**
@@ -79,6 +80,7 @@ public final class IciClassifier {
   record Specialization(String code, String pattern, List<String> themes) {}
 
   private final List<Rule> rules = new ArrayList<>();
+  private final List<Rule> textRules = new ArrayList<>();
 
   /** Every rule's weight in ici_score, by rule id (what ici_reasons names). */
   public java.util.Map<String, Double> ruleWeights() {
@@ -115,7 +117,11 @@ public final class IciClassifier {
       } catch (NumberFormatException e) {
         throw new InputException("configuration file classifier/ici_rules.csv, row " + (i + 1) + ": weight is not a number");
       }
-      rules.add(new Rule(ConfFiles.required(r, "rule", "classifier/ici_rules.csv", i), kind, weight, pattern));
+      Rule rule = new Rule(ConfFiles.required(r, "rule", "classifier/ici_rules.csv", i), kind, weight, pattern);
+      rules.add(rule);
+      if (kind.equals("text")) {
+        textRules.add(rule);
+      }
     }
     List<Map<String, String>> specs = conf.table("classifier/specializations.csv");
     for (int i = 0; i < specs.size(); i++) {
@@ -200,7 +206,7 @@ public final class IciClassifier {
       Rule rule = rules.get(i);
       Column fires = switch (rule.kind()) {
         case "theme" -> array_contains(themes, rule.pattern());
-        case "text" -> matchesIn(col("_text"), rule.pattern());
+        case "text" -> element_at(col("_text_hits"), textRules.indexOf(rule) + 1);
         default -> switch (rule.pattern()) {
           case "private_partner" -> privatePartners.geq(1);
           case "three_private_partners" -> privatePartners.geq(3);
@@ -214,23 +220,21 @@ public final class IciClassifier {
       fired.add(when(col(ruleColumn), lit(String.format(Locale.ROOT, "%s(%+.1f)", rule.name(), rule.weight()))));
       score = score.plus(when(col(ruleColumn), lit(rule.weight())).otherwise(lit(0.0)));
     }
-    Dataset<Row> scored = base.withColumns(ruleColumns)
+    Dataset<Row> scored = base.withColumn("_text_hits", textRuleHits(col("_text"))).withColumns(ruleColumns)
         .withColumn("ici_score", score)
         .withColumn("ici_reasons", array_compact(array(fired.toArray(new Column[0]))))
         .withColumn("is_ici", col("ici_score").geq(threshold))
         .withColumn("classified_without_text", coalesce(col("has_text"), lit(false)).unary_$bang())
-        .drop(ruleColumns.keySet().toArray(new String[0]));
+        .drop(ruleColumns.keySet().toArray(new String[0])).drop("_text_hits");
 
-    // One regexp_extract_all per specialization and ICI gives both the match count (its size, which
-    // is how Spark defines regexp_count) and the evidence; non-ICIs run no specialization regex.
+    // Every match of each specialization's pattern gives both the match count (their number, which
+    // is how Spark defines regexp_count) and the evidence; non-ICIs run no specialization pattern.
     Map<String, Column> matchColumns = new LinkedHashMap<>();
     for (int i = 0; i < specializations.size(); i++) {
-      String pattern = specializations.get(i).pattern();
-      matchColumns.put("_spec_" + i, when(col("is_ici"), coalesce(
-          when(mayMatch(col("_text"), pattern), regexp_extract_all(col("_text"), lit(pattern), lit(0))),
-          array().cast(DataTypes.createArrayType(DataTypes.StringType)))));
+      matchColumns.put("_spec_" + i, element_at(col("_spec_matches"), i + 1));
     }
-    scored = scored.withColumns(matchColumns);
+    scored = scored.withColumn("_spec_matches", when(col("is_ici"), specializationMatches(col("_text"))))
+        .withColumns(matchColumns).drop("_spec_matches");
     List<Column> specs = new ArrayList<>();
     for (int i = 0; i < specializations.size(); i++) {
       Specialization s = specializations.get(i);
@@ -265,22 +269,26 @@ public final class IciClassifier {
         .drop(matchColumns.keySet().toArray(new String[0]));
   }
 
-  /** text rlike pattern, the regex run only where a literal every match needs is in the text. */
-  static Column matchesIn(Column text, String pattern) {
-    return when(mayMatch(text, pattern), text.rlike(pattern)).otherwise(lit(false));
+  /** Per project, whether each text rule fires (in {@link #textRules} order), all in one pass. */
+  Column textRuleHits(Column text) {
+    TextPatterns patterns = new TextPatterns(textRules.stream().map(Rule::pattern).toList());
+    UDF1<String, List<Boolean>> hits = t -> {
+      boolean[] found = patterns.find(t);
+      List<Boolean> list = new ArrayList<>(found.length);
+      for (boolean f : found) {
+        list.add(f);
+      }
+      return list;
+    };
+    return udf(hits, DataTypes.createArrayType(DataTypes.BooleanType, false)).apply(text);
   }
 
-  /** False only where the pattern cannot match: none of its {@link RequiredLiterals} is in the text. */
-  static Column mayMatch(Column text, String pattern) {
-    List<String> literals = RequiredLiterals.of(pattern);
-    if (literals == null) {
-      return lit(true);
-    }
-    Column any = lit(false);
-    for (String literal : literals) {
-      any = any.or(text.contains(literal));
-    }
-    return any;
+  /** Per project, every match of each specialization's pattern (in taxonomy file order), in one pass. */
+  Column specializationMatches(Column text) {
+    TextPatterns patterns = new TextPatterns(specializations.stream().map(Specialization::pattern).toList());
+    UDF1<String, List<List<String>>> matches = patterns::findAll;
+    return udf(matches, DataTypes.createArrayType(DataTypes.createArrayType(DataTypes.StringType, false), false))
+        .apply(text);
   }
 
   /** "EstRuClusterDevelopment" -> "Est Ru Cluster Development", so that words in acronyms are words. */

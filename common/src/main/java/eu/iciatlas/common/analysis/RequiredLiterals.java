@@ -7,9 +7,9 @@ import java.util.Set;
 
 /**
  * Literal strings of which every match of a regex contains at least one: "cluster", "klynge", ...
- * for {@code \b(cluster\w*|klynge\w*)}. A text that contains none of them cannot match, so a
- * cheap substring test can skip the regex (java.util.regex tries every alternative at every
- * position; a substring scan is several times faster). Understands the syntax of the classifier's
+ * for {@code \b(cluster\w*|klynge\w*)}. A text that contains none of them cannot match, so
+ * {@link TextPatterns} skips the regex there (java.util.regex tries every alternative at every
+ * position; one automaton pass over all the literals is much faster). Understands the syntax of the classifier's
  * term lists (literals, groups, alternation, ?, *, +, {m,n}, character classes, \b \w \s \d and
  * escaped punctuation) and gives up, returning null, on anything else (flags, back references,
  * \Q..\E, \p{..}), so a pattern it does not understand is simply not prefiltered.

@@ -46,39 +46,4 @@ class RequiredLiteralsTest {
     assertNull(RequiredLiterals.of("abc)"));
     assertNull(RequiredLiterals.of("[abc"));
   }
-
-  /** Every pattern of conf/classifier, on the texts of the real 2014-2020 export: no text with a match lacks all literals. */
-  @Test
-  void neverDropsAMatchOfTheConfiguredPatternsInRealTexts() {
-    ConfFiles conf = new ConfFiles(TestData.repoRoot().resolve("conf"));
-    List<String> patterns = new ArrayList<>();
-    for (Map<String, String> r : conf.table("classifier/ici_rules.csv")) {
-      if ("text".equals(r.get("kind"))) {
-        patterns.add(r.get("pattern"));
-      }
-    }
-    for (Map<String, String> r : conf.table("classifier/specializations.csv")) {
-      patterns.add(r.get("pattern"));
-    }
-    var projects = KeepBronze.read(SparkTestSession.get(), List.of(TestData.sample("keep/keep_closed_1420.xlsx").toString()),
-        "test", new Timestamp(0), m -> { }).get(Kind.PROJECTS);
-    List<String> texts = projects.select(functions.concat_ws(" ", functions.col("project_name"),
-            functions.col("description_en"), functions.col("description_1"), functions.col("description_2"),
-            functions.col("expected_results_en")))
-        .orderBy(functions.rand(7)).limit(600).as(Encoders.STRING()).collectAsList();
-    int matches = 0;
-    for (String pattern : patterns) {
-      List<String> literals = RequiredLiterals.of(pattern);
-      assertNotNull(literals, "the classifier's patterns are all prefiltered: " + pattern);
-      Pattern regex = Pattern.compile(pattern);
-      for (String raw : texts) {
-        String text = raw.toLowerCase(Locale.ROOT);
-        if (regex.matcher(text).find()) {
-          matches++;
-          assertTrue(literals.stream().anyMatch(text::contains), pattern + " matches a text that has none of " + literals);
-        }
-      }
-    }
-    assertTrue(matches > 1000, "the check saw matches: " + matches);
-  }
 }

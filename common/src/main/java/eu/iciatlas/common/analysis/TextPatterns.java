@@ -1,0 +1,181 @@
+package eu.iciatlas.common.analysis;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+import org.ahocorasick.trie.PayloadTrie;
+
+/**
+ * A list of the classifier's regexes matched together. One Aho-Corasick pass over a text finds
+ * which top-level alternatives ("branches") of which patterns can match there: those with one of
+ * their {@link RequiredLiterals} in the text, or without literals. Only those run, as
+ * java.util.regex, so the answers are exactly what Spark's {@code rlike} and
+ * {@code regexp_extract_all(text, pattern, 0)} give (Spark runs the same java.util.regex;
+ * TextPatternsTest compares them on every project of the bundled export and on generated texts).
+ * Whether a pattern matches anywhere is whether one of its branches does, so {@link #find} runs the
+ * candidate branches alone; {@link #findAll} runs the whole pattern, whose leftmost-first order of
+ * matches the branches alone would not give.
+ *
+ * <p>Why not Spark built-ins: the prefilter as {@code contains} expressions scanned each text once
+ * per literal (about 600 literals over 28 patterns), and each regex then tried every alternative at
+ * every position; classification was 41 % of the SF 10 pipeline
+ * (benchmarks/results/2026-12-06-vm.md). Spark has no multi-pattern search.
+ */
+public final class TextPatterns implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  private final List<String> patterns;
+  /** Built on first use where the matching runs (an executor), not serialized. */
+  private transient volatile Compiled compiled;
+
+  /**
+   * regexes: per pattern; branches: per branch, its regex; branchOf: per branch, its pattern;
+   * withoutLiterals: branches that are always tried; literals: literal to the branches it serves.
+   */
+  private record Compiled(Pattern[] regexes, Pattern[] branches, int[] branchOf, BitSet withoutLiterals,
+      PayloadTrie<int[]> literals) {}
+
+  public TextPatterns(List<String> patterns) {
+    this.patterns = List.copyOf(patterns);
+  }
+
+  /** Per pattern, whether it matches somewhere in text (Spark's {@code text rlike pattern}). */
+  public boolean[] find(String text) {
+    Compiled c = compiled();
+    BitSet branches = candidateBranches(c, text);
+    boolean[] found = new boolean[patterns.size()];
+    for (int b = branches.nextSetBit(0); b >= 0; b = branches.nextSetBit(b + 1)) {
+      int pattern = c.branchOf()[b];
+      if (!found[pattern] && c.branches()[b].matcher(text).find()) {
+        found[pattern] = true;
+      }
+    }
+    return found;
+  }
+
+  /** Per pattern, every match in text in order (Spark's {@code regexp_extract_all(text, pattern, 0)}). */
+  public List<List<String>> findAll(String text) {
+    Compiled c = compiled();
+    BitSet branches = candidateBranches(c, text);
+    boolean[] candidate = new boolean[patterns.size()];
+    for (int b = branches.nextSetBit(0); b >= 0; b = branches.nextSetBit(b + 1)) {
+      candidate[c.branchOf()[b]] = true;
+    }
+    List<List<String>> all = new ArrayList<>(patterns.size());
+    for (int i = 0; i < patterns.size(); i++) {
+      List<String> matches = new ArrayList<>();
+      if (candidate[i]) {
+        Matcher m = c.regexes()[i].matcher(text);
+        while (m.find()) {
+          matches.add(m.group());
+        }
+      }
+      all.add(matches);
+    }
+    return all;
+  }
+
+  private static BitSet candidateBranches(Compiled c, String text) {
+    BitSet candidates = (BitSet) c.withoutLiterals().clone();
+    c.literals().parseText(text, emit -> {
+      for (int branch : emit.getPayload()) {
+        candidates.set(branch);
+      }
+      return true;
+    });
+    return candidates;
+  }
+
+  /**
+   * The top-level alternatives of a pattern ({@code a|(b|c)|[|]} gives a, (b|c) and [|]), or the
+   * pattern alone where splitting could change what it means (inline flags or lookarounds, which
+   * reach across '|', quoting, nested character classes).
+   */
+  static List<String> branches(String pattern) {
+    if (pattern.contains("(?") || pattern.contains("\\Q")) {
+      return List.of(pattern);
+    }
+    List<String> branches = new ArrayList<>();
+    int depth = 0;
+    int start = 0;
+    boolean inClass = false;
+    for (int i = 0; i < pattern.length(); i++) {
+      char ch = pattern.charAt(i);
+      if (ch == '\\') {
+        i++;
+      } else if (inClass) {
+        if (ch == '[') {
+          return List.of(pattern);
+        }
+        inClass = ch != ']';
+      } else if (ch == '[') {
+        inClass = true;
+        if (pattern.startsWith("]", i + 1) || pattern.startsWith("^]", i + 1)) {
+          return List.of(pattern);
+        }
+      } else if (ch == '(') {
+        depth++;
+      } else if (ch == ')') {
+        depth--;
+      } else if (ch == '|' && depth == 0) {
+        branches.add(pattern.substring(start, i));
+        start = i + 1;
+      }
+    }
+    branches.add(pattern.substring(start));
+    return branches;
+  }
+
+  private Compiled compiled() {
+    Compiled c = compiled;
+    if (c == null) {
+      c = compile();
+      compiled = c;
+    }
+    return c;
+  }
+
+  private Compiled compile() {
+    Pattern[] regexes = new Pattern[patterns.size()];
+    List<Pattern> branchRegexes = new ArrayList<>();
+    List<Integer> branchOf = new ArrayList<>();
+    BitSet always = new BitSet();
+    Map<String, BitSet> branchesOfLiteral = new LinkedHashMap<>();
+    for (int i = 0; i < patterns.size(); i++) {
+      regexes[i] = Pattern.compile(patterns.get(i));
+      List<String> branches = branches(patterns.get(i));
+      List<Pattern> compiledBranches = new ArrayList<>();
+      try {
+        for (String branch : branches) {
+          compiledBranches.add(Pattern.compile(branch));
+        }
+      } catch (PatternSyntaxException e) {
+        branches = List.of(patterns.get(i));
+        compiledBranches = List.of(regexes[i]);
+      }
+      for (int b = 0; b < branches.size(); b++) {
+        int branch = branchRegexes.size();
+        branchRegexes.add(compiledBranches.get(b));
+        branchOf.add(i);
+        List<String> required = RequiredLiterals.of(branches.get(b));
+        if (required == null) {
+          always.set(branch);
+        } else {
+          for (String literal : required) {
+            branchesOfLiteral.computeIfAbsent(literal, l -> new BitSet()).set(branch);
+          }
+        }
+      }
+    }
+    PayloadTrie.PayloadTrieBuilder<int[]> trie = PayloadTrie.builder();
+    branchesOfLiteral.forEach((literal, of) -> trie.addKeyword(literal, of.stream().toArray()));
+    return new Compiled(regexes, branchRegexes.toArray(new Pattern[0]), branchOf.stream().mapToInt(Integer::intValue).toArray(),
+        always, trie.build());
+  }
+}
