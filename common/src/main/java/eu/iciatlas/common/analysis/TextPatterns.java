@@ -19,8 +19,7 @@ import org.ahocorasick.trie.PayloadTrie;
  * {@code regexp_extract_all(text, pattern, 0)} give (Spark runs the same java.util.regex;
  * TextPatternsTest compares them on every project of the bundled export and on generated texts).
  * Whether a pattern matches anywhere is whether one of its branches does, so {@link #find} runs the
- * candidate branches alone; {@link #findAll} runs the whole pattern, whose leftmost-first order of
- * matches the branches alone would not give.
+ * candidate branches alone; {@link #findAll} merges their matches as the alternation would.
  *
  * <p>Why not Spark built-ins: the prefilter as {@code contains} expressions scanned each text once
  * per literal (about 600 literals over 28 patterns), and each regex then tried every alternative at
@@ -35,11 +34,13 @@ public final class TextPatterns implements Serializable {
   private transient volatile Compiled compiled;
 
   /**
-   * regexes: per pattern; branches: per branch, its regex; branchOf: per branch, its pattern;
-   * withoutLiterals: branches that are always tried; literals: literal to the branches it serves.
+   * regexes: per pattern; firstBranch: per pattern, the index of its first branch (and one past the
+   * last at the end); mergeable: per pattern, whether its matches can be merged from its branches';
+   * branches: per branch, its regex; branchOf: per branch, its pattern; withoutLiterals: branches
+   * that are always tried; literals: literal to the branches it serves.
    */
-  private record Compiled(Pattern[] regexes, Pattern[] branches, int[] branchOf, BitSet withoutLiterals,
-      PayloadTrie<int[]> literals) {}
+  private record Compiled(Pattern[] regexes, int[] firstBranch, boolean[] mergeable, Pattern[] branches, int[] branchOf,
+      BitSet withoutLiterals, PayloadTrie<int[]> literals) {}
 
   public TextPatterns(List<String> patterns) {
     this.patterns = List.copyOf(patterns);
@@ -63,22 +64,63 @@ public final class TextPatterns implements Serializable {
   public List<List<String>> findAll(String text) {
     Compiled c = compiled();
     BitSet branches = candidateBranches(c, text);
-    boolean[] candidate = new boolean[patterns.size()];
-    for (int b = branches.nextSetBit(0); b >= 0; b = branches.nextSetBit(b + 1)) {
-      candidate[c.branchOf()[b]] = true;
-    }
     List<List<String>> all = new ArrayList<>(patterns.size());
     for (int i = 0; i < patterns.size(); i++) {
       List<String> matches = new ArrayList<>();
-      if (candidate[i]) {
-        Matcher m = c.regexes()[i].matcher(text);
-        while (m.find()) {
-          matches.add(m.group());
+      int first = c.firstBranch()[i];
+      int end = c.firstBranch()[i + 1];
+      int next = branches.nextSetBit(first);
+      if (next >= 0 && next < end) {
+        if (c.mergeable()[i]) {
+          mergeBranchMatches(c, branches, first, end, text, matches);
+        } else {
+          Matcher m = c.regexes()[i].matcher(text);
+          while (m.find()) {
+            matches.add(m.group());
+          }
         }
       }
       all.add(matches);
     }
     return all;
+  }
+
+  /**
+   * The matches of a|b|.. from those of its candidate branches: java.util.regex takes the leftmost
+   * start, there the first branch in order that matches, and goes on after its end. Each branch,
+   * found from a literal, is much cheaper than the alternation tried at every position. Only for
+   * branches that cannot match empty (each has a required literal), so every match moves on.
+   */
+  private static void mergeBranchMatches(Compiled c, BitSet candidates, int first, int end, String text, List<String> out) {
+    int n = end - first;
+    Matcher[] matchers = new Matcher[n];
+    int[] start = new int[n];
+    for (int k = 0; k < n; k++) {
+      if (candidates.get(first + k)) {
+        matchers[k] = c.branches()[first + k].matcher(text);
+        start[k] = matchers[k].find() ? matchers[k].start() : Integer.MAX_VALUE;
+      } else {
+        start[k] = Integer.MAX_VALUE;
+      }
+    }
+    while (true) {
+      int best = 0;
+      for (int k = 1; k < n; k++) {
+        if (start[k] < start[best]) {
+          best = k;
+        }
+      }
+      if (start[best] == Integer.MAX_VALUE) {
+        return;
+      }
+      out.add(matchers[best].group());
+      int from = matchers[best].end();
+      for (int k = 0; k < n; k++) {
+        if (start[k] < from) {
+          start[k] = matchers[k].find(from) ? matchers[k].start() : Integer.MAX_VALUE;
+        }
+      }
+    }
   }
 
   private static BitSet candidateBranches(Compiled c, String text) {
@@ -143,6 +185,8 @@ public final class TextPatterns implements Serializable {
 
   private Compiled compile() {
     Pattern[] regexes = new Pattern[patterns.size()];
+    int[] firstBranch = new int[patterns.size() + 1];
+    boolean[] mergeable = new boolean[patterns.size()];
     List<Pattern> branchRegexes = new ArrayList<>();
     List<Integer> branchOf = new ArrayList<>();
     BitSet always = new BitSet();
@@ -159,6 +203,8 @@ public final class TextPatterns implements Serializable {
         branches = List.of(patterns.get(i));
         compiledBranches = List.of(regexes[i]);
       }
+      firstBranch[i] = branchRegexes.size();
+      mergeable[i] = branches.size() > 1;
       for (int b = 0; b < branches.size(); b++) {
         int branch = branchRegexes.size();
         branchRegexes.add(compiledBranches.get(b));
@@ -166,6 +212,7 @@ public final class TextPatterns implements Serializable {
         List<String> required = RequiredLiterals.of(branches.get(b));
         if (required == null) {
           always.set(branch);
+          mergeable[i] = false;
         } else {
           for (String literal : required) {
             branchesOfLiteral.computeIfAbsent(literal, l -> new BitSet()).set(branch);
@@ -173,9 +220,10 @@ public final class TextPatterns implements Serializable {
         }
       }
     }
+    firstBranch[patterns.size()] = branchRegexes.size();
     PayloadTrie.PayloadTrieBuilder<int[]> trie = PayloadTrie.builder();
     branchesOfLiteral.forEach((literal, of) -> trie.addKeyword(literal, of.stream().toArray()));
-    return new Compiled(regexes, branchRegexes.toArray(new Pattern[0]), branchOf.stream().mapToInt(Integer::intValue).toArray(),
+    return new Compiled(regexes, firstBranch, mergeable, branchRegexes.toArray(new Pattern[0]), branchOf.stream().mapToInt(Integer::intValue).toArray(),
         always, trie.build());
   }
 }

@@ -106,6 +106,16 @@ class TextPatternsTest {
     boolean[] found = patterns.find("smeshing small and medium");
     assertTrue(found[0] && !found[1]);
     assertFalse(patterns.find("smeshing")[0]);
+    // overlapping branches: leftmost start, then the first branch in order, then on after its end
+    String overlapping = "bc|ab\\w*|b|abc|c\\b";
+    String text = "abcab bab cbc xbc";
+    List<String> expected = new ArrayList<>();
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile(overlapping).matcher(text);
+    while (m.find()) {
+      expected.add(m.group());
+    }
+    assertEquals(List.of("abcab", "b", "ab", "bc", "bc"), expected);
+    assertEquals(expected, new TextPatterns(List.of(overlapping)).findAll(text).get(0));
   }
 
   @Test
