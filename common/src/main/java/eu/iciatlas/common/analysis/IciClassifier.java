@@ -43,7 +43,8 @@ import org.apache.spark.sql.types.DataTypes;
 /**
  * The explainable ICI classifier: weighted rules over themes, multilingual text and the
  * partnership (conf/classifier/ici_rules.csv, partner_types.csv) and the specialization taxonomy
- * (conf/classifier/specializations.csv). Built on Spark built-in functions only.
+ * (conf/classifier/specializations.csv). Spark built-in functions, except the text patterns, which
+ * {@link TextPatterns} matches in one pass per project (two UDFs; its class comment says why).
  */
 public final class IciClassifier {
   /**
@@ -196,9 +197,9 @@ public final class IciClassifier {
             col("expected_results_1"), col("expected_results_2"))));
     Column themes = coalesce(col("themes"), array().cast(DataTypes.createArrayType(DataTypes.StringType)));
     Column privatePartners = coalesce(col("private_partners"), lit(0L));
-    // Each rule fires into a column of its own, so its regex runs once per project although
-    // ici_score and ici_reasons both read it (the optimizer keeps a column that is used twice and
-    // costly where it is; inlined, the regexes ran once in the score and once in the reasons).
+    // The text rules' hits are one UDF column and each rule fires into a column of its own, read by both
+    // ici_score and ici_reasons: the optimizer keeps a costly column that is used twice where it is, so
+    // the matching runs once per project.
     Map<String, Column> ruleColumns = new LinkedHashMap<>();
     List<Column> fired = new ArrayList<>();
     Column score = lit(0.0);
@@ -273,6 +274,9 @@ public final class IciClassifier {
   Column textRuleHits(Column text) {
     TextPatterns patterns = new TextPatterns(textRules.stream().map(Rule::pattern).toList());
     UDF1<String, List<Boolean>> hits = t -> {
+      if (t == null) {
+        return null;
+      }
       boolean[] found = patterns.find(t);
       List<Boolean> list = new ArrayList<>(found.length);
       for (boolean f : found) {
@@ -286,7 +290,7 @@ public final class IciClassifier {
   /** Per project, every match of each specialization's pattern (in taxonomy file order), in one pass. */
   Column specializationMatches(Column text) {
     TextPatterns patterns = new TextPatterns(specializations.stream().map(Specialization::pattern).toList());
-    UDF1<String, List<List<String>>> matches = patterns::findAll;
+    UDF1<String, List<List<String>>> matches = t -> t == null ? null : patterns.findAll(t);
     return udf(matches, DataTypes.createArrayType(DataTypes.createArrayType(DataTypes.StringType, false), false))
         .apply(text);
   }

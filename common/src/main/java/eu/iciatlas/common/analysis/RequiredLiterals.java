@@ -194,7 +194,17 @@ final class RequiredLiterals {
       if (pattern.charAt(i) == '[') {
         throw new Unsupported(); // nested classes, intersections
       }
-      i += pattern.charAt(i) == '\\' ? 2 : 1;
+      if (pattern.charAt(i) == '\\') {
+        // \cX, \Q..\E, \p{..}, \x.., octal and the like are longer than two characters (\Q\E can even make
+        // the next ']' a member): only the two-character classes are followed
+        if (i + 1 < pattern.length() && Character.isLetterOrDigit(pattern.charAt(i + 1))
+            && "dDwWsS".indexOf(pattern.charAt(i + 1)) < 0) {
+          throw new Unsupported();
+        }
+        i += 2;
+      } else {
+        i++;
+      }
     }
     if (i >= pattern.length()) {
       throw new Unsupported();

@@ -14,12 +14,14 @@ import org.ahocorasick.trie.PayloadTrie;
 /**
  * A list of the classifier's regexes matched together. One Aho-Corasick pass over a text finds
  * which top-level alternatives ("branches") of which patterns can match there: those with one of
- * their {@link RequiredLiterals} in the text, or without literals. Only those run, as
- * java.util.regex, so the answers are exactly what Spark's {@code rlike} and
- * {@code regexp_extract_all(text, pattern, 0)} give (Spark runs the same java.util.regex;
- * TextPatternsTest compares them on every project of the bundled export and on generated texts).
- * Whether a pattern matches anywhere is whether one of its branches does, so {@link #find} runs the
- * candidate branches alone; {@link #findAll} merges their matches as the alternation would.
+ * their {@link RequiredLiterals} in the text. Only those run, as java.util.regex, so the answers
+ * are exactly what Spark's {@code rlike} and {@code regexp_extract_all(text, pattern, 0)} give
+ * (Spark runs the same java.util.regex; TextPatternsTest compares them on every project of the
+ * bundled export, on generated texts and on syntax that must not be split). Whether a pattern matches
+ * anywhere is whether one of its branches does, so {@link #find} runs the candidate branches alone;
+ * {@link #findAll} merges their matches as the alternation would. A pattern is split only where
+ * every branch has required literals; any other pattern runs whole, and on every text when the
+ * literal reader does not follow its syntax.
  *
  * <p>Why not Spark built-ins: the prefilter as {@code contains} expressions scanned each text once
  * per literal (about 600 literals over 28 patterns), and each regex then tried every alternative at
@@ -29,8 +31,11 @@ import org.ahocorasick.trie.PayloadTrie;
 public final class TextPatterns implements Serializable {
   private static final long serialVersionUID = 1L;
 
+  /** \1 .. \9 (an even number of backslashes before it is an escaped backslash, not a reference). */
+  private static final Pattern BACK_REFERENCE = Pattern.compile("(?<!\\\\)(\\\\\\\\)*\\\\[1-9]");
+
   private final List<String> patterns;
-  /** Built on first use where the matching runs (an executor), not serialized. */
+  /** Built on first use where the matching runs (once per task's copy: cheap), not serialized. */
   private transient volatile Compiled compiled;
 
   /**
@@ -46,7 +51,7 @@ public final class TextPatterns implements Serializable {
     this.patterns = List.copyOf(patterns);
   }
 
-  /** Per pattern, whether it matches somewhere in text (Spark's {@code text rlike pattern}). */
+  /** Per pattern, whether it matches somewhere in text (Spark's {@code text rlike pattern}); text is not null. */
   public boolean[] find(String text) {
     Compiled c = compiled();
     BitSet branches = candidateBranches(c, text);
@@ -60,7 +65,7 @@ public final class TextPatterns implements Serializable {
     return found;
   }
 
-  /** Per pattern, every match in text in order (Spark's {@code regexp_extract_all(text, pattern, 0)}). */
+  /** Per pattern, every match in text in order (Spark's {@code regexp_extract_all(text, pattern, 0)}); text is not null. */
   public List<List<String>> findAll(String text) {
     Compiled c = compiled();
     BitSet branches = candidateBranches(c, text);
@@ -88,8 +93,8 @@ public final class TextPatterns implements Serializable {
   /**
    * The matches of a|b|.. from those of its candidate branches: java.util.regex takes the leftmost
    * start, there the first branch in order that matches, and goes on after its end. Each branch,
-   * found from a literal, is much cheaper than the alternation tried at every position. Only for
-   * branches that cannot match empty (each has a required literal), so every match moves on.
+   * found from a literal, is much cheaper than the alternation tried at every position. Patterns are
+   * split only where every branch has a required literal, so no match is empty and every match moves on.
    */
   private static void mergeBranchMatches(Compiled c, BitSet candidates, int first, int end, String text, List<String> out) {
     int n = end - first;
@@ -136,11 +141,13 @@ public final class TextPatterns implements Serializable {
 
   /**
    * The top-level alternatives of a pattern ({@code a|(b|c)|[|]} gives a, (b|c) and [|]), or the
-   * pattern alone where splitting could change what it means (inline flags or lookarounds, which
-   * reach across '|', quoting, nested character classes).
+   * pattern alone where it does not read the syntax well enough to split: any {@code (?} (inline
+   * flags reach into later alternatives; named groups, lookarounds), back references (splitting
+   * renumbers the groups), quoting, nested classes, a class opening with ']'. A piece that does not
+   * compile on its own makes the caller keep the whole pattern too.
    */
   static List<String> branches(String pattern) {
-    if (pattern.contains("(?") || pattern.contains("\\Q")) {
+    if (pattern.contains("(?") || pattern.contains("\\Q") || pattern.contains("\\k") || BACK_REFERENCE.matcher(pattern).find()) {
       return List.of(pattern);
     }
     List<String> branches = new ArrayList<>();
@@ -193,15 +200,23 @@ public final class TextPatterns implements Serializable {
     Map<String, BitSet> branchesOfLiteral = new LinkedHashMap<>();
     for (int i = 0; i < patterns.size(); i++) {
       regexes[i] = Pattern.compile(patterns.get(i));
+      // split only where every branch has literals: such a branch cannot match empty text, so splitting
+      // changes neither which positions are tried nor where the next match starts
       List<String> branches = branches(patterns.get(i));
       List<Pattern> compiledBranches = new ArrayList<>();
+      List<List<String>> literalsOfBranches = new ArrayList<>();
       try {
         for (String branch : branches) {
           compiledBranches.add(Pattern.compile(branch));
+          literalsOfBranches.add(RequiredLiterals.of(branch));
         }
       } catch (PatternSyntaxException e) {
+        literalsOfBranches.add(null);
+      }
+      if (branches.size() > 1 && literalsOfBranches.contains(null)) {
         branches = List.of(patterns.get(i));
         compiledBranches = List.of(regexes[i]);
+        literalsOfBranches = java.util.Collections.singletonList(RequiredLiterals.of(patterns.get(i)));
       }
       firstBranch[i] = branchRegexes.size();
       mergeable[i] = branches.size() > 1;
@@ -209,10 +224,9 @@ public final class TextPatterns implements Serializable {
         int branch = branchRegexes.size();
         branchRegexes.add(compiledBranches.get(b));
         branchOf.add(i);
-        List<String> required = RequiredLiterals.of(branches.get(b));
+        List<String> required = literalsOfBranches.get(b);
         if (required == null) {
           always.set(branch);
-          mergeable[i] = false;
         } else {
           for (String literal : required) {
             branchesOfLiteral.computeIfAbsent(literal, l -> new BitSet()).set(branch);

@@ -45,5 +45,8 @@ class RequiredLiteralsTest {
     assertNull(RequiredLiterals.of("(?=abc)"));
     assertNull(RequiredLiterals.of("abc)"));
     assertNull(RequiredLiterals.of("[abc"));
+    assertNull(RequiredLiterals.of("[a\\c]b]"), "\\c] is one character: the class goes on to the next ]");
+    assertNull(RequiredLiterals.of("[\\Q\\E]a]"), "\\Q\\E makes the ] a member");
+    assertEquals(List.of("b"), RequiredLiterals.of("[\\w\\]]b"));
   }
 }

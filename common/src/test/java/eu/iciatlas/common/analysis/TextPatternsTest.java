@@ -72,6 +72,10 @@ class TextPatternsTest {
     for (String p : concat(rulePatterns, specializationPatterns)) {
       List<String> literals = RequiredLiterals.of(p);
       assertNotNull(literals, "every configured pattern is prefiltered (else it runs on every text): " + p);
+      for (String branch : TextPatterns.branches(p)) {
+        assertNotNull(RequiredLiterals.of(branch), "every alternative of a configured pattern has literals (else the "
+            + "pattern is not split and its regex tries every alternative at every position): " + branch + " in " + p);
+      }
       terms.addAll(literals);
     }
     String[] around = {"", " ", "-", "s", "ä", "é", "ё", "Ж", "_", "1", ".", "\n", "’", "ß", "İ"};
@@ -116,6 +120,26 @@ class TextPatternsTest {
     }
     assertEquals(List.of("abcab", "b", "ab", "bc", "bc"), expected);
     assertEquals(expected, new TextPatterns(List.of(overlapping)).findAll(text).get(0));
+  }
+
+  /** Syntax a user may write that splitting or the literal reader could get wrong: java.util.regex's answers all the same. */
+  @Test
+  void syntaxThatMustNotBeSplitOrPrefilteredGivesTheRegexsAnswers() {
+    String[][] cases = {
+        {"(a)|(b)\\2", "bb"}, {"(a)|(b)\\1", "bb"}, // splitting would renumber the groups
+        {"[a\\c]b]", "a"}, {"[\\Q\\E]a]", "a"}, // escapes longer than two characters inside a class
+        {".x|\\B", "\uD835\uDC00"}, {"\uD83D\uDE00|\\B", "\uD835\uDC00"}, // an empty-matching branch between surrogates
+        {"x|(?i)CLUSTER", "a Cluster"}, {"ab|", "zz"}, {"\\Qa|b\\E|c", "a|b c"}, {"(?<n>a)|b\\k<n>", "ba"}};
+    for (String[] c : cases) {
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile(c[0]).matcher(c[1]);
+      List<String> all = new ArrayList<>();
+      while (m.find()) {
+        all.add(m.group());
+      }
+      TextPatterns patterns = new TextPatterns(List.of(c[0]));
+      assertEquals(java.util.regex.Pattern.compile(c[0]).matcher(c[1]).find(), patterns.find(c[1])[0], c[0] + " on " + c[1]);
+      assertEquals(all, patterns.findAll(c[1]).get(0), c[0] + " on " + c[1]);
+    }
   }
 
   @Test
