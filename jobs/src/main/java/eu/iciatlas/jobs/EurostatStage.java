@@ -8,6 +8,7 @@ import eu.iciatlas.common.Persisted;
 import eu.iciatlas.common.Progress;
 import eu.iciatlas.common.Tables;
 import eu.iciatlas.common.config.ConfFiles;
+import eu.iciatlas.common.config.ConfRow;
 import eu.iciatlas.common.config.PipelineSettings;
 import eu.iciatlas.common.eurostat.EurostatBronze;
 import eu.iciatlas.common.eurostat.IndicatorDefinition;
@@ -115,7 +116,7 @@ final class EurostatStage {
       texts.add(file + " " + FileDigest.of(file, hadoopConf).sha256());
     }
     texts.add(nutsNote);
-    texts.add("indicators " + conf.table("indicators.csv"));
+    texts.add("indicators " + conf.table("indicators.csv").stream().map(ConfRow::values).toList());
     texts.add("output.nuts.version=" + settings.outputNutsVersion() + " nuts.recode.min.coverage=" + settings.minRecodeCoverage());
     texts.add("code " + CodeDigest.of(EurostatStage.class));
     return "eurostat-inputs " + RunGuard.sha256(texts);

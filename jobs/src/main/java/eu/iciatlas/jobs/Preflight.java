@@ -1,5 +1,6 @@
 package eu.iciatlas.jobs;
 
+import eu.iciatlas.common.ProgrammePeriods;
 import eu.iciatlas.common.analysis.ClusterRegistry;
 import eu.iciatlas.common.analysis.IciClassifier;
 import eu.iciatlas.common.analysis.RegionDefinition;
@@ -28,9 +29,6 @@ import org.apache.spark.SparkConf;
  * so hdfs: and s3a: paths are checked too.
  */
 final class Preflight {
-  /** Programme periods look like 2014-2020; Keep.eu has these four. */
-  private static final String PERIODS = "2000-2006, 2007-2013, 2014-2020 or 2021-2027";
-
   private Preflight() {}
 
   /** The Hadoop configuration Spark would build from this JVM's spark.* properties, without starting Spark. */
@@ -104,16 +102,11 @@ final class Preflight {
     }
   }
 
-  /** Programme periods: seven calendar years from 2000 on (2000-2006, 2007-2013, 2014-2020, 2021-2027, 2028-2034). */
+  /** The --period values, each a programme period ({@link ProgrammePeriods}). */
   static List<String> periods(List<String> periods) {
     for (String p : periods) {
-      boolean ok = p.matches("\\d{4}-\\d{4}");
-      if (ok) {
-        int start = Integer.parseInt(p.substring(0, 4));
-        ok = Integer.parseInt(p.substring(5)) - start == 6 && start >= 2000 && (start - 2000) % 7 == 0;
-      }
-      if (!ok) {
-        throw new InputException("--period " + p + ": not a programme period; expected one like " + PERIODS + ".");
+      if (!ProgrammePeriods.isPeriod(p)) {
+        throw new InputException("--period " + p + ": not a programme period; expected one like " + ProgrammePeriods.EXAMPLES + ".");
       }
     }
     return List.copyOf(periods);

@@ -258,7 +258,12 @@ class IciAtlasCliTest {
     Path conf = copyConf(dir.resolve("conf"));
     String rules = Files.readString(conf.resolve("programme_strands.csv")).replace("ipa;\\bIPA\\b", "ipa;\\bIPA[");
     Files.writeString(conf.resolve("programme_strands.csv"), rules);
-    refused(run(sampleRun(out, "--conf", conf.toString())), out, "programme_strands.csv, row", "bad regex");
+    int line = rules.lines().toList().indexOf(rules.lines().filter(l -> l.startsWith("ipa;")).findFirst().orElseThrow()) + 1;
+    refused(run(sampleRun(out, "--conf", conf.toString())), out, "programme_strands.csv, line " + line + ": bad regex");
+    Files.writeString(conf.resolve("programme_strands.csv"), rules.replace("ipa;\\bIPA[", "ipa;\\bIPA\\b"));
+    String clusters = Files.readString(conf.resolve("clusters.csv"));
+    Files.writeString(conf.resolve("clusters.csv"), clusters.replaceFirst("(?m)^cluster;", "name;"));
+    refused(run(sampleRun(out, "--conf", conf.toString())), out, "clusters.csv", "its header has no column cluster");
   }
 
   @Test

@@ -1,11 +1,10 @@
 package eu.iciatlas.common.analysis;
 
 import eu.iciatlas.common.config.ConfFiles;
-import eu.iciatlas.common.io.InputException;
+import eu.iciatlas.common.config.ConfRow;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -28,18 +27,14 @@ public final class ClusterRegistry {
   public static List<Row> rows(ConfFiles conf) {
     String file = "clusters.csv";
     List<Row> rows = new ArrayList<>();
-    List<Map<String, String>> table = conf.table(file);
-    for (int i = 0; i < table.size(); i++) {
-      Map<String, String> r = table.get(i);
-      List<String> specs = Arrays.asList(ConfFiles.required(r, "specializations", file, i).split("\\|"));
+    for (ConfRow r : conf.table(file, "cluster", "regions", "specializations")) {
+      List<String> specs = Arrays.asList(r.required("specializations").split("\\|"));
       for (String s : specs) {
         if (!IciClassifier.SPECIALIZATIONS.contains(s)) {
-          throw new InputException("configuration file " + file + ", row " + (i + 1) + ": specialization '" + s
-              + "' is not one of " + IciClassifier.SPECIALIZATIONS);
+          throw r.error("specialization '" + s + "' is not one of " + IciClassifier.SPECIALIZATIONS);
         }
       }
-      rows.add(RowFactory.create(ConfFiles.required(r, "cluster", file, i),
-          Arrays.asList(ConfFiles.required(r, "regions", file, i).split("\\|")), r.getOrDefault("type", ""), specs));
+      rows.add(RowFactory.create(r.required("cluster"), Arrays.asList(r.required("regions").split("\\|")), r.get("type"), specs));
     }
     return rows;
   }

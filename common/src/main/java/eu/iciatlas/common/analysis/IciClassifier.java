@@ -25,6 +25,7 @@ import static org.apache.spark.sql.functions.when;
 
 import eu.iciatlas.common.Columns;
 import eu.iciatlas.common.config.ConfFiles;
+import eu.iciatlas.common.config.ConfRow;
 import eu.iciatlas.common.config.PipelineSettings;
 import eu.iciatlas.common.io.InputException;
 import java.util.ArrayList;
@@ -33,7 +34,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -98,52 +98,37 @@ public final class IciClassifier {
   public IciClassifier(ConfFiles conf, PipelineSettings settings) {
     this.threshold = settings.iciThreshold();
     this.minMatches = settings.specializationMinMatches();
-    List<Map<String, String>> rows = conf.table("classifier/ici_rules.csv");
-    for (int i = 0; i < rows.size(); i++) {
-      Map<String, String> r = rows.get(i);
-      String kind = ConfFiles.required(r, "kind", "classifier/ici_rules.csv", i);
-      String pattern = ConfFiles.required(r, "pattern", "classifier/ici_rules.csv", i);
+    for (ConfRow r : conf.table("classifier/ici_rules.csv", "rule", "kind", "pattern", "weight")) {
+      String kind = r.required("kind");
+      String pattern = r.required("pattern");
       if (kind.equals("text")) {
-        compile(pattern, "classifier/ici_rules.csv", i);
+        r.checkedRegex(pattern);
       } else if (kind.equals("partner") && !PARTNER_SIGNALS.contains(pattern)) {
-        throw new InputException("configuration file classifier/ici_rules.csv, row " + (i + 1) + ": partner signal '"
-            + pattern + "' is not one of " + PARTNER_SIGNALS);
+        throw r.error("partner signal '" + pattern + "' is not one of " + PARTNER_SIGNALS);
       } else if (!kind.equals("theme") && !kind.equals("partner")) {
-        throw new InputException("configuration file classifier/ici_rules.csv, row " + (i + 1) + ": kind '" + kind
-            + "' is not theme, text or partner");
+        throw r.error("kind '" + kind + "' is not theme, text or partner");
       }
-      double weight;
-      try {
-        weight = Double.parseDouble(ConfFiles.required(r, "weight", "classifier/ici_rules.csv", i));
-      } catch (NumberFormatException e) {
-        throw new InputException("configuration file classifier/ici_rules.csv, row " + (i + 1) + ": weight is not a number");
-      }
-      Rule rule = new Rule(ConfFiles.required(r, "rule", "classifier/ici_rules.csv", i), kind, weight, pattern);
+      Rule rule = new Rule(r.required("rule"), kind, r.number("weight"), pattern);
       rules.add(rule);
       if (kind.equals("text")) {
         textRules.add(rule);
       }
     }
-    List<Map<String, String>> specs = conf.table("classifier/specializations.csv");
-    for (int i = 0; i < specs.size(); i++) {
-      Map<String, String> r = specs.get(i);
-      String code = ConfFiles.required(r, "code", "classifier/specializations.csv", i);
+    for (ConfRow r : conf.table("classifier/specializations.csv", "code", "pattern")) {
+      String code = r.required("code");
       if (!SPECIALIZATIONS.contains(code)) {
-        throw new InputException("configuration file classifier/specializations.csv, row " + (i + 1) + ": code '" + code
-            + "' is not one of " + SPECIALIZATIONS);
+        throw r.error("code '" + code + "' is not one of " + SPECIALIZATIONS);
       }
-      String pattern = ConfFiles.required(r, "pattern", "classifier/specializations.csv", i);
-      compile(pattern, "classifier/specializations.csv", i);
-      String themes = r.getOrDefault("themes", "");
-      specializations.add(new Specialization(code, pattern, themes.isEmpty() ? List.of() : List.of(themes.split("\\|"))));
+      String themes = r.get("themes");
+      specializations.add(new Specialization(code, r.regex("pattern"), themes.isEmpty() ? List.of() : List.of(themes.split("\\|"))));
     }
     String support = null;
     String research = null;
-    for (Map<String, String> r : conf.table("classifier/partner_types.csv")) {
+    for (ConfRow r : conf.table("classifier/partner_types.csv", "type", "pattern")) {
       if ("business_support".equals(r.get("type"))) {
-        support = r.get("pattern");
+        support = r.regex("pattern");
       } else if ("research".equals(r.get("type"))) {
-        research = r.get("pattern");
+        research = r.regex("pattern");
       }
     }
     if (support == null || research == null) {
@@ -164,10 +149,6 @@ public final class IciClassifier {
     }
     s.append(threshold).append('\n').append(businessSupportPattern).append('\n').append(researchPattern);
     return eu.iciatlas.common.output.RunGuard.sha256(List.of(s.toString())).substring(0, 16);
-  }
-
-  private static void compile(String pattern, String file, int row) {
-    ConfFiles.regex(pattern, file, row);
   }
 
   /** Per project: the partnership signals the partner rules use. */

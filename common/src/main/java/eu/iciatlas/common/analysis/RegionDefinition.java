@@ -13,12 +13,11 @@ import static org.apache.spark.sql.functions.when;
 
 import eu.iciatlas.common.Columns;
 import eu.iciatlas.common.config.ConfFiles;
+import eu.iciatlas.common.config.ConfRow;
 import eu.iciatlas.common.io.InputException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.regex.Pattern;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -50,24 +49,20 @@ public final class RegionDefinition {
       return;
     }
     String file = "regions/" + name + ".csv";
-    List<Map<String, String>> table;
-    try {
-      table = conf.table(file);
-    } catch (InputException e) {
+    if (!conf.exists(file)) {
       throw new InputException("--regions " + name + ": no region definition " + file + " in " + conf.describe()
           + ". Region definitions there: " + String.join(", ", conf.regionDefinitions())
           + " ('default' = one region per programme), or add conf/" + file + ".");
     }
+    List<ConfRow> table = conf.table(file, "period", "region_id", "region_name", "kind", "programme");
     if (table.isEmpty()) {
       throw new InputException("--regions " + name + ": " + file + " has no rows");
     }
     for (int i = 0; i < table.size(); i++) {
-      Map<String, String> r = table.get(i);
-      String regex = ConfFiles.required(r, "programme", file, i);
-      ConfFiles.regex(regex, file, i);
-      String footprint = r.getOrDefault("footprint", "").trim();
-      rows.add(RowFactory.create(i, ConfFiles.required(r, "period", file, i), ConfFiles.required(r, "region_id", file, i),
-          ConfFiles.required(r, "region_name", file, i), ConfFiles.required(r, "kind", file, i), "(?i)" + regex,
+      ConfRow r = table.get(i);
+      String footprint = r.get("footprint");
+      rows.add(RowFactory.create(i, r.required("period"), r.required("region_id"), r.required("region_name"),
+          r.required("kind"), "(?i)" + r.regex("programme"),
           footprint.isEmpty() ? List.of() : Arrays.asList(footprint.split("\\s+"))));
     }
   }

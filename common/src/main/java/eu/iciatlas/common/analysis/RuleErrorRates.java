@@ -1,10 +1,10 @@
 package eu.iciatlas.common.analysis;
 
 import eu.iciatlas.common.config.ConfFiles;
+import eu.iciatlas.common.config.ConfRow;
 import eu.iciatlas.common.io.InputException;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * How often the rules are wrong, measured on the reference labels and kept in
@@ -46,25 +46,23 @@ public record RuleErrorRates(WeightedProportion ici, WeightedProportion notIci, 
    * whose digest is {@code configuredRulesDigest}; otherwise with the reason they are not.
    */
   public static RuleErrorRates load(ConfFiles conf, String configuredRulesDigest) {
-    List<Map<String, String>> rows = conf.table(FILE);
     WeightedProportion ici = null;
     WeightedProportion notIci = null;
     String digest = null;
     String labels = null;
-    for (int i = 0; i < rows.size(); i++) {
-      Map<String, String> r = rows.get(i);
-      WeightedProportion rate = WeightedProportion.parse(r, "weighted_icis", FILE, i, WRITTEN_BY);
-      switch (ConfFiles.required(r, "rule_decision", FILE, i)) {
+    for (ConfRow r : conf.table(FILE, "rule_decision", "rules_digest", "labels", "labelled_projects", "weighted_projects",
+        "weighted_icis", "effective_projects")) {
+      WeightedProportion rate = WeightedProportion.parse(r, "weighted_icis", WRITTEN_BY);
+      switch (r.required("rule_decision")) {
         case "ici" -> ici = rate;
         case "not_ici" -> notIci = rate;
-        default -> throw new InputException("configuration file " + FILE + ", row " + (i + 1)
-            + ": rule_decision is 'ici' or 'not_ici'");
+        default -> throw r.error("rule_decision is 'ici' or 'not_ici'");
       }
-      String rowDigest = ConfFiles.required(r, "rules_digest", FILE, i);
-      String rowLabels = ConfFiles.required(r, "labels", FILE, i);
+      String rowDigest = r.required("rules_digest");
+      String rowLabels = r.required("labels");
       if ((digest != null && !digest.equals(rowDigest)) || (labels != null && !labels.equals(rowLabels))) {
-        throw new InputException("configuration file " + FILE + ", row " + (i + 1) + ": rules_digest and labels differ from"
-            + " the row before; both rows come from one measurement (write the file with " + WRITTEN_BY + ")");
+        throw r.error("rules_digest and labels differ from the row before; both rows come from one measurement"
+            + " (write the file with " + WRITTEN_BY + ")");
       }
       digest = rowDigest;
       labels = rowLabels;

@@ -23,7 +23,8 @@ public record TextFreeModel(Transformer model, TextFreeRates rates, String unava
     if (!Files.isDirectory(folder) || !Files.isRegularFile(confDir.resolve(RATES))) {
       return unavailable("no " + folder + " with text_free_rates.csv (bin/ici-atlas train-classifier --text-free writes both)");
     }
-    TextFreeRates rates = TextFreeRates.parse(conf.table(RATES));
+    TextFreeRates rates = TextFreeRates.parse(conf.table(RATES, "class", "threshold", "labels", "labelled_projects", "weighted_projects",
+        "weighted_correct", "effective_projects"));
     try {
       return new TextFreeModel(PipelineModel.load(folder.toUri().toString()), rates, null);
     } catch (RuntimeException e) {

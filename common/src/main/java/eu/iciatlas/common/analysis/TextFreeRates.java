@@ -1,9 +1,9 @@
 package eu.iciatlas.common.analysis;
 
+import eu.iciatlas.common.config.ConfRow;
 import eu.iciatlas.common.io.InputException;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * The text-free model's measured sensitivity and specificity (conf/classifier/text_free_model/text_free_rates.csv):
@@ -71,43 +71,32 @@ public record TextFreeRates(double threshold, WeightedProportion sensitivity, We
   }
 
   /** The rates of the configuration's text_free_rates.csv (rows read by {@code ConfFiles.table}). */
-  public static TextFreeRates parse(List<Map<String, String>> rows) {
+  public static TextFreeRates parse(List<ConfRow> rows) {
     WeightedProportion sensitivity = null;
     WeightedProportion specificity = null;
     Double threshold = null;
     String labels = null;
-    for (int i = 0; i < rows.size(); i++) {
-      Map<String, String> r = rows.get(i);
-      WeightedProportion rate = WeightedProportion.parse(r, "weighted_correct", FILE, i, WRITTEN_BY);
-      double t;
-      try {
-        t = Double.parseDouble(required(r, "threshold", i));
-      } catch (NumberFormatException e) {
-        throw new InputException("configuration file " + FILE + ", row " + (i + 1) + ": threshold " + e.getMessage()
-            + "; write the file with " + WRITTEN_BY);
-      }
+    for (ConfRow r : rows) {
+      WeightedProportion rate = WeightedProportion.parse(r, "weighted_correct", WRITTEN_BY);
+      double t = r.number("threshold");
       if (!(t > 0 && t < 1) || (threshold != null && threshold != t)) {
-        throw new InputException("configuration file " + FILE + ", row " + (i + 1) + ": needs one threshold in (0, 1)");
+        throw r.error("needs one threshold in (0, 1); write the file with " + WRITTEN_BY);
       }
       threshold = t;
-      String rowLabels = required(r, "labels", i);
+      String rowLabels = r.required("labels");
       if (labels != null && !labels.equals(rowLabels)) {
-        throw new InputException("configuration file " + FILE + ", row " + (i + 1) + ": labels differ from the row before");
+        throw r.error("labels differ from the row before");
       }
       labels = rowLabels;
-      switch (required(r, "class", i)) {
+      switch (r.required("class")) {
         case "ici" -> sensitivity = rate;
         case "not_ici" -> specificity = rate;
-        default -> throw new InputException("configuration file " + FILE + ", row " + (i + 1) + ": class is 'ici' or 'not_ici'");
+        default -> throw r.error("class is 'ici' or 'not_ici'");
       }
     }
     if (sensitivity == null || specificity == null) {
       throw new InputException("configuration file " + FILE + " needs one row with class 'ici' and one with 'not_ici'");
     }
     return new TextFreeRates(threshold, sensitivity, specificity, labels);
-  }
-
-  private static String required(Map<String, String> row, String column, int index) {
-    return eu.iciatlas.common.config.ConfFiles.required(row, column, FILE, index);
   }
 }

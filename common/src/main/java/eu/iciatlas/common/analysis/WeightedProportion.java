@@ -1,9 +1,7 @@
 package eu.iciatlas.common.analysis;
 
-import eu.iciatlas.common.config.ConfFiles;
-import eu.iciatlas.common.io.InputException;
+import eu.iciatlas.common.config.ConfRow;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * A proportion measured on weighted labelled projects (weights that carry a stratified sample to
@@ -56,25 +54,21 @@ public record WeightedProportion(long labelledProjects, double weightedProjects,
   }
 
   /**
-   * The proportion of one row of a configuration file (rows read by {@code ConfFiles.table}), with
-   * the counted weight in {@code countedColumn}; a bad row fails naming the file, the row and
+   * The proportion of one row of a configuration table, with
+   * the counted weight in {@code countedColumn}; a bad row fails naming the file, the line and
    * {@code howToWrite} (the command that writes the file).
    */
-  public static WeightedProportion parse(Map<String, String> row, String countedColumn, String file, int index,
-      String howToWrite) {
+  public static WeightedProportion parse(ConfRow row, String countedColumn, String howToWrite) {
     WeightedProportion p;
     try {
-      p = new WeightedProportion(Long.parseLong(ConfFiles.required(row, "labelled_projects", file, index)),
-          Double.parseDouble(ConfFiles.required(row, "weighted_projects", file, index)),
-          Double.parseDouble(ConfFiles.required(row, countedColumn, file, index)),
-          Double.parseDouble(ConfFiles.required(row, "effective_projects", file, index)));
+      p = new WeightedProportion(Long.parseLong(row.required("labelled_projects")),
+          Double.parseDouble(row.required("weighted_projects")), Double.parseDouble(row.required(countedColumn)),
+          Double.parseDouble(row.required("effective_projects")));
     } catch (NumberFormatException e) {
-      throw new InputException("configuration file " + file + ", row " + (index + 1) + ": " + e.getMessage()
-          + "; the counts are numbers (write the file with " + howToWrite + ")");
+      throw row.error(e.getMessage() + "; the counts are numbers (write the file with " + howToWrite + ")");
     }
     if (p.weightedProjects <= 0 || p.weightedCounted < 0 || p.weightedCounted > p.weightedProjects || p.effectiveProjects <= 0) {
-      throw new InputException("configuration file " + file + ", row " + (index + 1) + ": needs 0 <= " + countedColumn
-          + " <= weighted_projects and effective_projects > 0");
+      throw row.error("needs 0 <= " + countedColumn + " <= weighted_projects and effective_projects > 0");
     }
     return p;
   }

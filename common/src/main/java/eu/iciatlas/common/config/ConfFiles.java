@@ -75,6 +75,11 @@ public final class ConfFiles {
     return folder == null ? "packaged defaults" : folder.toString();
   }
 
+  /** Whether {@code name} is in the folder or packaged in the jar. */
+  public boolean exists(String name) {
+    return (folder != null && Files.exists(folder.resolve(name))) || ConfFiles.class.getResource(PACKAGED + name) != null;
+  }
+
   private Reader open(String name) throws IOException {
     if (folder != null && Files.exists(folder.resolve(name))) {
       return Files.newBufferedReader(folder.resolve(name), StandardCharsets.UTF_8);
@@ -92,12 +97,23 @@ public final class ConfFiles {
     return new InputStreamReader(packaged, StandardCharsets.UTF_8);
   }
 
-  /** Rows of a ';' CSV conf file with '#' comments, as header name -> value (blank -> ""). */
-  public List<Map<String, String>> table(String name) {
+  /**
+   * Rows of a ';' CSV conf file with '#' comments, each with its file and line; fails when the header
+   * lacks one of {@code requiredColumns} (a cell of a required column may still be blank: {@link ConfRow#required}).
+   */
+  public List<ConfRow> table(String name, String... requiredColumns) {
+    String what = "configuration file " + name;
     try (Reader reader = open(name)) {
-      return semicolonCsv(reader, "configuration file " + name + " in " + describe());
+      List<ConfRow> rows = new ArrayList<>();
+      List<String> header = parse(reader, what, (values, line) -> rows.add(new ConfRow(name, line, values)));
+      List<String> missing = java.util.Arrays.stream(requiredColumns).filter(c -> !header.contains(c)).toList();
+      if (!missing.isEmpty()) {
+        throw new InputException(what + " in " + describe() + ": its header has no column " + String.join(", ", missing)
+            + " (it has " + String.join(";", header) + "); copy the header line from the repository's conf/" + name);
+      }
+      return rows;
     } catch (IOException e) {
-      throw new InputException("configuration file " + name + " in " + describe() + ": " + e.getMessage(), e);
+      throw new InputException(what + " in " + describe() + ": " + e.getMessage(), e);
     }
   }
 
@@ -106,34 +122,45 @@ public final class ConfFiles {
     return semicolonCsv(reader, "a ';' CSV");
   }
 
-  /** As {@link #semicolonCsv(Reader)}; a row with more cells than the header fails, naming {@code what} and the row. */
+  /** As {@link #semicolonCsv(Reader)}; a row with more cells than the header fails, naming {@code what} and the line. */
   public static List<Map<String, String>> semicolonCsv(Reader reader, String what) {
+    List<Map<String, String>> rows = new ArrayList<>();
+    parse(reader, what, (values, line) -> rows.add(values));
+    return rows;
+  }
+
+  /** Parses a ';' CSV with '#' comments, giving each row's line and values to {@code row}; returns the header. */
+  private static List<String> parse(Reader reader, String what, java.util.function.ObjLongConsumer<Map<String, String>> row) {
     CsvParserSettings settings = new CsvParserSettings();
     settings.getFormat().setDelimiter(';');
     settings.getFormat().setComment('#');
     settings.setHeaderExtractionEnabled(true);
     settings.setNullValue("");
     settings.setMaxCharsPerColumn(100_000);
-    List<Map<String, String>> rows = new ArrayList<>();
     CsvParser parser = new CsvParser(settings);
     parser.beginParsing(reader);
     String[] header = null;
-    String[] row;
-    while ((row = parser.parseNext()) != null) {
+    String[] cells;
+    while ((cells = parser.parseNext()) != null) {
       if (header == null) {
         header = parser.getContext().headers();
       }
-      if (row.length > header.length) {
-        throw new InputException(what + ", row " + (rows.size() + 1) + ": " + row.length + " cells for " + header.length
+      long line = parser.getContext().currentLine();
+      if (cells.length > header.length) {
+        throw new InputException(what + ", line " + line + ": " + cells.length + " cells for " + header.length
             + " columns; a ';' inside a value must be quoted (\"...;...\") or written as ','");
       }
       Map<String, String> values = new LinkedHashMap<>();
       for (int i = 0; i < header.length; i++) {
-        values.put(header[i].trim(), i < row.length && row[i] != null ? row[i].trim() : "");
+        values.put(header[i].trim(), i < cells.length && cells[i] != null ? cells[i].trim() : "");
       }
-      rows.add(values);
+      row.accept(values, line);
     }
-    return rows;
+    if (header == null) {
+      String[] headers = parser.getContext() == null ? null : parser.getContext().headers();
+      header = headers == null ? new String[0] : headers;
+    }
+    return java.util.Arrays.stream(header).map(h -> h == null ? "" : h.trim()).toList();
   }
 
   /** A key=value properties file of the conf folder (or the packaged default). */
@@ -149,26 +176,5 @@ public final class ConfFiles {
       out.put(key, props.getProperty(key).trim());
     }
     return out;
-  }
-
-  /** Checks that a conf row's pattern is a Java regex, failing with the file and row when it is not. */
-  public static String regex(String pattern, String file, int index) {
-    try {
-      java.util.regex.Pattern.compile(pattern);
-      return pattern;
-    } catch (java.util.regex.PatternSyntaxException e) {
-      throw new InputException("configuration file " + file + ", row " + (index + 1) + ": bad regex '" + pattern + "': "
-          + e.getDescription() + " near index " + e.getIndex());
-    }
-  }
-
-  /** The value of a required column of a conf row, failing with the file and row when missing. */
-  public static String required(Map<String, String> row, String column, String file, int index) {
-    String value = row.get(column);
-    if (value == null || value.isEmpty()) {
-      throw new InputException("configuration file " + file + ", row " + (index + 1) + ": column '" + column
-          + "' is missing or empty");
-    }
-    return value;
   }
 }

@@ -1,6 +1,7 @@
 package eu.iciatlas.common.eurostat;
 
 import eu.iciatlas.common.config.ConfFiles;
+import eu.iciatlas.common.config.ConfRow;
 import eu.iciatlas.common.io.InputException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -57,37 +58,27 @@ public record IndicatorDefinition(int order, String indicator, String dataset, M
   public static List<IndicatorDefinition> load(ConfFiles conf) {
     String file = "indicators.csv";
     List<IndicatorDefinition> out = new ArrayList<>();
-    List<Map<String, String>> rows = conf.table(file);
+    List<ConfRow> rows = conf.table(file, "indicator", "dataset", "recode");
     for (int i = 0; i < rows.size(); i++) {
-      Map<String, String> row = rows.get(i);
-      String dataset = ConfFiles.required(row, "dataset", file, i).toLowerCase(Locale.ROOT);
+      ConfRow row = rows.get(i);
+      String dataset = row.required("dataset").toLowerCase(Locale.ROOT);
       if (dataset.startsWith("@") && !URBN.matcher(dataset).matches()) {
-        throw new InputException("configuration file " + file + ", row " + (i + 1) + ": dataset '" + dataset
-            + "' is unknown; the only computed source is @urbn_type_<version>_<pop11|pop21>");
+        throw row.error("dataset '" + dataset + "' is unknown; the only computed source is @urbn_type_<version>_<pop11|pop21>");
       }
       Recode recode;
       try {
-        recode = Recode.valueOf(ConfFiles.required(row, "recode", file, i).toUpperCase(Locale.ROOT));
+        recode = Recode.valueOf(row.required("recode").toUpperCase(Locale.ROOT));
       } catch (IllegalArgumentException e) {
-        throw new InputException("configuration file " + file + ", row " + (i + 1) + ": recode '" + row.get("recode")
-            + "' is not one of count, area_count, per_capita, per_area");
+        throw row.error("recode '" + row.get("recode") + "' is not one of count, area_count, per_capita, per_area");
       }
-      double scale;
-      try {
-        scale = Double.parseDouble(row.getOrDefault("scale", "1").isEmpty() ? "1" : row.get("scale"));
-      } catch (NumberFormatException e) {
-        throw new InputException("configuration file " + file + ", row " + (i + 1) + ": scale '" + row.get("scale")
-            + "' is not a number");
-      }
-      Map<String, List<String>> numerator = pairs(row.getOrDefault("numerator", ""), file, i);
-      Map<String, List<String>> denominator = pairs(row.getOrDefault("denominator", ""), file, i);
+      double scale = row.get("scale").isEmpty() ? 1 : row.number("scale");
+      Map<String, List<String>> numerator = pairs(row, "numerator");
+      Map<String, List<String>> denominator = pairs(row, "denominator");
       if (numerator.isEmpty() != denominator.isEmpty() || numerator.size() > 1 || denominator.size() > 1) {
-        throw new InputException("configuration file " + file + ", row " + (i + 1)
-            + ": a ratio needs one numerator and one denominator dim=value[|value] pair");
+        throw row.error("a ratio needs one numerator and one denominator dim=value[|value] pair");
       }
-      out.add(new IndicatorDefinition(i, ConfFiles.required(row, "indicator", file, i), dataset,
-          pairs(row.getOrDefault("filter", ""), file, i), numerator, denominator, scale, recode,
-          row.getOrDefault("unit", ""), row.getOrDefault("description", "")));
+      out.add(new IndicatorDefinition(i, row.required("indicator"), dataset, pairs(row, "filter"), numerator, denominator,
+          scale, recode, row.get("unit"), row.get("description")));
     }
     if (out.stream().allMatch(d -> d.typologyVersion() != null)) {
       // the recoding, the report and every analysis start from Eurostat series: without one there is nothing to read
@@ -98,16 +89,17 @@ public record IndicatorDefinition(int order, String indicator, String dataset, M
     return out;
   }
 
-  static Map<String, List<String>> pairs(String spec, String file, int row) {
+  /** A column's dim=value[|value...] pairs, separated by ','. */
+  static Map<String, List<String>> pairs(ConfRow row, String column) {
     Map<String, List<String>> out = new LinkedHashMap<>();
-    if (spec == null || spec.isBlank()) {
+    String spec = row.get(column);
+    if (spec.isBlank()) {
       return out;
     }
     for (String pair : spec.split(",")) {
       String[] kv = pair.split("=", 2);
       if (kv.length != 2 || kv[0].isBlank() || kv[1].isBlank()) {
-        throw new InputException("configuration file " + file + ", row " + (row + 1) + ": '" + pair
-            + "' is not dim=value[|value...]");
+        throw row.error(column + " '" + pair + "' is not dim=value[|value...]");
       }
       out.put(kv[0].trim().toLowerCase(Locale.ROOT), List.of(kv[1].trim().split("\\|")));
     }

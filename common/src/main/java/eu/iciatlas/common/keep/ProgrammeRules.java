@@ -8,35 +8,44 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
 
 import eu.iciatlas.common.config.ConfFiles;
+import eu.iciatlas.common.config.ConfRow;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.regex.Pattern;
 import org.apache.spark.sql.Column;
 
 /** Strand and countries of a programme from its name (conf/programme_strands.csv, conf/countries.csv). */
 public final class ProgrammeRules {
   record StrandRule(String strand, String pattern) {}
 
-  record CountryRule(String iso, String names, List<String> codes) {}
+  record CountryRule(String iso, String names, List<String> codes) {
+    /** One of the names, case-insensitive, from a word start. */
+    String byName() {
+      return "(?i)\\b(" + names + ")";
+    }
+
+    /** The ISO code or one of the codes in a name's "(FI-SE-EE-LA)" suffix. */
+    String codeInSuffix() {
+      List<String> all = new ArrayList<>(codes);
+      all.add(iso);
+      return "\\((?:[A-Z]{2}-)*(" + String.join("|", all) + ")(?:-[A-Z]{2})*\\)";
+    }
+  }
 
   private final List<StrandRule> strands = new ArrayList<>();
   private final List<CountryRule> countries = new ArrayList<>();
 
   public ProgrammeRules(ConfFiles conf) {
-    List<Map<String, String>> strandRows = conf.table("programme_strands.csv");
-    for (int i = 0; i < strandRows.size(); i++) {
-      String pattern = ConfFiles.required(strandRows.get(i), "pattern", "programme_strands.csv", i);
-      ConfFiles.regex(pattern, "programme_strands.csv", i);
-      strands.add(new StrandRule(ConfFiles.required(strandRows.get(i), "strand", "programme_strands.csv", i), pattern));
+    for (ConfRow r : conf.table("programme_strands.csv", "strand", "pattern")) {
+      String pattern = r.regex("pattern");
+      strands.add(new StrandRule(r.required("strand"), pattern));
     }
-    List<Map<String, String>> countryRows = conf.table("countries.csv");
-    for (int i = 0; i < countryRows.size(); i++) {
-      Map<String, String> row = countryRows.get(i);
-      String codes = row.getOrDefault("codes", "");
-      countries.add(new CountryRule(ConfFiles.required(row, "iso", "countries.csv", i),
-          ConfFiles.required(row, "names", "countries.csv", i),
-          codes.isEmpty() ? List.of() : List.of(codes.split("\\|"))));
+    for (ConfRow r : conf.table("countries.csv", "iso", "names")) {
+      String codes = r.get("codes");
+      CountryRule rule = new CountryRule(r.required("iso"), r.required("names"), codes.isEmpty() ? List.of() : List.of(codes.split("\\|")));
+      // the names and codes become regexes: a bad one fails here, naming the line, not later inside a Spark job
+      r.checkedRegex(rule.byName());
+      r.checkedRegex(rule.codeInSuffix());
+      countries.add(rule);
     }
   }
 
@@ -52,11 +61,7 @@ public final class ProgrammeRules {
   public Column countries(Column programme) {
     List<Column> found = new ArrayList<>();
     for (CountryRule c : countries) {
-      List<String> codes = new ArrayList<>(c.codes());
-      codes.add(c.iso());
-      String codeInSuffix = "\\((?:[A-Z]{2}-)*(" + String.join("|", codes) + ")(?:-[A-Z]{2})*\\)";
-      String byName = "(?i)\\b(" + c.names() + ")";
-      found.add(when(programme.rlike(byName).or(programme.rlike(codeInSuffix)), lit(c.iso())));
+      found.add(when(programme.rlike(c.byName()).or(programme.rlike(c.codeInSuffix())), lit(c.iso())));
     }
     return array_sort(array_distinct(array_compact(array(found.toArray(new Column[0])))));
   }

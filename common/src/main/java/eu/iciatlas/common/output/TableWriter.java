@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.to_json;
 
+import eu.iciatlas.common.ProgrammePeriods;
 import eu.iciatlas.common.Progress;
 import eu.iciatlas.common.StopRequest;
 import eu.iciatlas.common.io.InputException;
@@ -118,7 +119,7 @@ public final class TableWriter implements AutoCloseable {
     /** Rows whose {@code column} is one of {@code periods} (and, if asked, rows without a period). */
     public static Scope periods(String column, java.util.Collection<String> periods, boolean withoutPeriodToo) {
       for (String p : periods) {
-        if (!p.matches("\\d{4}-\\d{4}")) {
+        if (!ProgrammePeriods.isPeriod(p)) {
           throw new IllegalArgumentException("not a programme period: " + p);
         }
       }

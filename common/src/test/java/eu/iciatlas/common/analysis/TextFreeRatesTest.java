@@ -2,11 +2,15 @@ package eu.iciatlas.common.analysis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import eu.iciatlas.common.config.ConfFiles;
 import eu.iciatlas.common.io.InputException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class TextFreeRatesTest {
   /**
@@ -30,26 +34,25 @@ class TextFreeRatesTest {
   }
 
   @Test
-  void theFileReadsBackAndBadRowsAreRefusedWithTheirRow() {
+  void theFileReadsBackAndBadRowsAreRefusedWithTheirLine(@TempDir Path dir) throws java.io.IOException {
     TextFreeRates rates = new TextFreeRates(0.12, new WeightedProportion(142, 280.5531, 208.6385, 98.61),
         new WeightedProportion(458, 1571.447, 891.0235, 432.05), "ici_labels_v2.csv (sha256 6f09a7c52c00)");
-    List<Map<String, String>> rows = new java.util.ArrayList<>();
-    List<String> lines = rates.csv().lines().filter(l -> !l.startsWith("#")).toList();
-    String[] header = lines.get(0).split(";");
-    for (String line : lines.subList(1, lines.size())) {
-      String[] cells = line.split(";");
-      Map<String, String> row = new java.util.LinkedHashMap<>();
-      for (int i = 0; i < header.length; i++) {
-        row.put(header[i], cells[i]);
-      }
-      rows.add(row);
-    }
-    TextFreeRates back = TextFreeRates.parse(rows);
+    TextFreeRates back = TextFreeRates.parse(new ConfFiles(Files.createDirectories(dir)).table(
+        Files.writeString(dir.resolve("rates.csv"), rates.csv()).getFileName().toString()));
     assertEquals(rates.sensitivity().value(), back.sensitivity().value(), 1e-6);
     assertEquals(rates.specificity().value(), back.specificity().value(), 1e-6);
     assertEquals(0.12, back.threshold(), 1e-12);
-    rows.get(1).put("weighted_correct", "2000");
-    InputException e = assertThrows(InputException.class, () -> TextFreeRates.parse(rows));
-    assertEquals(true, e.getMessage().contains("row 2") && e.getMessage().contains("weighted_correct"), e.getMessage());
+    // the not_ici row with more correct than projects: refused naming the line a user opens (comments counted)
+    List<String> lines = new java.util.ArrayList<>(rates.csv().lines().toList());
+    int header = lines.indexOf(lines.stream().filter(l -> !l.startsWith("#")).findFirst().orElseThrow());
+    int column = List.of(lines.get(header).split(";")).indexOf("weighted_correct");
+    int notIci = lines.indexOf(lines.stream().filter(l -> l.contains(";not_ici;") || l.startsWith("not_ici;")).findFirst().orElseThrow());
+    String[] cells = lines.get(notIci).split(";", -1);
+    cells[column] = "2000";
+    lines.set(notIci, String.join(";", cells));
+    Files.writeString(dir.resolve("bad.csv"), String.join("\n", lines) + "\n");
+    InputException e = assertThrows(InputException.class, () -> TextFreeRates.parse(new ConfFiles(dir).table("bad.csv")));
+    assertTrue(e.getMessage().startsWith("configuration file bad.csv, line " + (notIci + 1) + ": ")
+        && e.getMessage().contains("weighted_correct"), e.getMessage());
   }
 }

@@ -14,13 +14,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import eu.iciatlas.common.SparkTestSession;
 import eu.iciatlas.common.TestData;
 import eu.iciatlas.common.config.ConfFiles;
+import eu.iciatlas.common.config.ConfRow;
 import eu.iciatlas.common.config.PipelineSettings;
 import eu.iciatlas.common.keep.KeepBronze;
 import eu.iciatlas.common.keep.KeepColumns.Kind;
 import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -42,12 +42,12 @@ class TextPatternsTest {
   private final List<String> specializationPatterns = new ArrayList<>();
 
   TextPatternsTest() {
-    for (Map<String, String> r : conf.table("classifier/ici_rules.csv")) {
+    for (ConfRow r : conf.table("classifier/ici_rules.csv")) {
       if ("text".equals(r.get("kind"))) {
         rulePatterns.add(r.get("pattern"));
       }
     }
-    for (Map<String, String> r : conf.table("classifier/specializations.csv")) {
+    for (ConfRow r : conf.table("classifier/specializations.csv")) {
       specializationPatterns.add(r.get("pattern"));
     }
   }
