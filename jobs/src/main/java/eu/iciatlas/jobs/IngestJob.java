@@ -11,29 +11,22 @@ import eu.iciatlas.common.config.ConfFiles;
 import eu.iciatlas.common.config.PipelineSettings;
 import eu.iciatlas.common.eurostat.IndicatorDefinition;
 import eu.iciatlas.common.io.CsvSources;
-import eu.iciatlas.common.io.FileDigest;
 import eu.iciatlas.common.io.InputException;
-import eu.iciatlas.common.keep.KeepBronze;
 import eu.iciatlas.common.keep.KeepColumns.Kind;
-import eu.iciatlas.common.keep.KeepNormalise;
-import eu.iciatlas.common.keep.KeepSilver;
 import eu.iciatlas.common.keep.ProgrammeRules;
 import eu.iciatlas.common.nuts.OutputNutsVersion;
 import eu.iciatlas.common.output.TableWriter;
 import eu.iciatlas.common.output.TableWriter.Scope;
 import eu.iciatlas.common.quality.IngestAudit;
-import eu.iciatlas.common.quality.Validation;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.storage.StorageLevel;
 
 /**
  * IngestJob: Keep.eu exports, Eurostat series and NUTS reference data into bronze, silver and
@@ -50,8 +43,12 @@ import org.apache.spark.storage.StorageLevel;
  * nuts_recode_report and ingest_audit; silver, quarantine and audit tables also as CSV under
  * {@code DIR/bi/}. Every table is written in one Delta commit (the run's periods of the period
  * tables), so a rerun on the same inputs gives the same tables; the NUTS and Eurostat tables are kept
- * without a commit when their last commits name the same inputs, settings and code. Checks: rows read = accepted + quarantined (+ skipped for --period) for
- * every input file, or the job fails.
+ * without a commit when their last commits name the same inputs, settings and code. Checks: rows read =
+ * accepted + quarantined (+ skipped for --period) for every input file, or the job fails.
+ *
+ * <p>The job wires its stages, each a small class that reads, transforms, checks and writes its tables:
+ * {@link NutsStage}, {@link KeepBronzeStage}, {@link KeepSilverStage}, {@link EurostatStage}; the
+ * audit is counted here from what they wrote.
  */
 public final class IngestJob {
   private final IngestConfig config;
@@ -100,65 +97,16 @@ public final class IngestJob {
       requireMatrices(conversions, keepVersion, outputVersion);
 
       // Keep.eu bronze: the periods of this run are replaced, the others stay as they were
-      Instant bronzeStart = Instant.now();
-      Map<Kind, Dataset<Row>> delivered = KeepBronze.read(spark, keepFiles, config.runId(), ingestedAt, progress::info);
-      for (Kind kind : Kind.values()) {
-        // parsed once: the periods, the bronze writes and the audit's skipped rows all read these rows
-        // (a gzipped CSV is parsed again by every action otherwise); the project texts on disk, as below
-        delivered.put(kind, persisted.keep(delivered.get(kind).withColumn("_period",
-            KeepNormalise.periodFromProgramme(KeepNormalise.programme(col("programme")))),
-            kind == Kind.PROJECTS ? StorageLevel.DISK_ONLY() : StorageLevel.MEMORY_AND_DISK()));
-      }
-      List<String> runPeriods = runPeriods(delivered);
-      progress.stage("read Keep.eu exports", keepFiles.size() + " file(s), periods " + runPeriods, bronzeStart);
-      Scope bronzeScope = Scope.periods("_period", runPeriods, true);
-      Column inRun = col("_period").isin(runPeriods.toArray()).or(col("_period").isNull());
-      rows.put(Tables.BRONZE_KEEP_PROJECTS, writer.write(Tables.BRONZE_KEEP_PROJECTS,
-          delivered.get(Kind.PROJECTS).filter(inRun), bronzeScope));
-      rows.put(Tables.BRONZE_KEEP_PARTNERS, writer.write(Tables.BRONZE_KEEP_PARTNERS,
-          delivered.get(Kind.PARTNERS).filter(inRun), bronzeScope));
-      rows.put(Tables.BRONZE_KEEP_CALLS, writer.write(Tables.BRONZE_KEEP_CALLS,
-          delivered.get(Kind.CALLS).filter(inRun), bronzeScope));
-
-      rows.put(Tables.DUMP_PROVENANCE, writer.write(Tables.DUMP_PROVENANCE, provenance(writer, ingestedAt),
-          Scope.periods("period", runPeriods, false)));
+      KeepBronzeStage.Result bronze = new KeepBronzeStage(spark, writer, persisted, progress)
+          .run(keepFiles, config.periods(), config.runId(), ingestedAt);
+      rows.putAll(bronze.written());
+      List<String> runPeriods = bronze.periods();
 
       // Keep.eu silver and quarantine, from this run's bronze rows
-      List<String> nuts1 = codes(regions, keepVersion, 1);
-      List<String> nuts2 = codes(regions, keepVersion, 2);
-      List<String> nuts3 = codes(regions, keepVersion, 3);
-      Column thisRun = col("_run_id").equalTo(config.runId());
-      Dataset<Row> bronzeProjects = writer.read(Tables.BRONZE_KEEP_PROJECTS).filter(thisRun).drop("_period");
-      Dataset<Row> bronzePartners = writer.read(Tables.BRONZE_KEEP_PARTNERS).filter(thisRun).drop("_period");
-      Dataset<Row> bronzeCalls = writer.read(Tables.BRONZE_KEEP_CALLS).filter(thisRun).drop("_period");
-      // on disk: the project rows carry the full texts (2.4 GB at SF 10), which would crowd a 2 GB driver heap
-      Dataset<Row> checkedProjects = persisted.keep(KeepSilver.checkProjects(bronzeProjects), StorageLevel.DISK_ONLY());
-      Dataset<Row> checkedPartners = persisted.keep(KeepSilver.checkPartners(bronzePartners, nuts1, nuts2, nuts3),
-          StorageLevel.MEMORY_AND_DISK());
-      Dataset<Row> checkedCalls = persisted.keep(KeepSilver.checkCalls(bronzeCalls), StorageLevel.MEMORY_AND_DISK());
-
-      Scope silverScope = Scope.periods("period", runPeriods, false);
-      Scope quarantineScope = Scope.periods("period", runPeriods, true);
-      rows.put(Tables.QUARANTINE_KEEP_PROJECTS, writer.write(Tables.QUARANTINE_KEEP_PROJECTS,
-          quarantine(checkedProjects, bronzeProjects), quarantineScope));
-      rows.put(Tables.QUARANTINE_KEEP_PARTNERS, writer.write(Tables.QUARANTINE_KEEP_PARTNERS,
-          quarantine(checkedPartners, bronzePartners), quarantineScope));
-      rows.put(Tables.QUARANTINE_KEEP_CALLS, writer.write(Tables.QUARANTINE_KEEP_CALLS,
-          quarantine(checkedCalls, bronzeCalls), quarantineScope));
-
-      Column runPeriod = col("period").isin(runPeriods.toArray());
-      Dataset<Row> participations = KeepSilver.participations(Validation.accepted(checkedPartners));
-      rows.put(Tables.SILVER_PARTICIPATIONS, writer.write(Tables.SILVER_PARTICIPATIONS, participations, silverScope));
-      participations = writer.read(Tables.SILVER_PARTICIPATIONS).filter(runPeriod);
-      Dataset<Row> projectsFromExport = KeepSilver.projectsFromExport(Validation.accepted(checkedProjects));
-      IciClassifier classifier = new IciClassifier(conf, settings);
-      rows.put(Tables.SILVER_PROJECTS, writer.write(Tables.SILVER_PROJECTS,
-          classifier.classify(KeepSilver.projects(projectsFromExport, participations), participations), silverScope));
-      Dataset<Row> projects = writer.read(Tables.SILVER_PROJECTS).filter(runPeriod);
-      rows.put(Tables.SILVER_PROGRAMMES, writer.write(Tables.SILVER_PROGRAMMES,
-          KeepSilver.programmes(projects, participations, programmeRules), silverScope));
-      rows.put(Tables.SILVER_CALLS, writer.write(Tables.SILVER_CALLS,
-          KeepSilver.calls(Validation.accepted(checkedCalls)), silverScope));
+      KeepSilverStage.Result silver = new KeepSilverStage(writer, persisted).run(config.runId(), runPeriods,
+          codes(regions, keepVersion, 1), codes(regions, keepVersion, 2), codes(regions, keepVersion, 3),
+          new IciClassifier(conf, settings), programmeRules);
+      rows.putAll(silver.written());
 
       // Eurostat: kept when the output already has it from the same files, NUTS tables, indicators, settings and code
       EurostatStage.Result eurostat = new EurostatStage(spark, writer, persisted, progress)
@@ -168,14 +116,11 @@ public final class IngestJob {
 
       // Audit, from the tables as written
       Instant auditStart = Instant.now();
-      Dataset<Row> audit = keepAudit(Tables.BRONZE_KEEP_PROJECTS, bronzeProjects,
-              projects.filter(col("has_project_record")).select(explode(col("_source_records")).as("r"))
-                  .select(col("r.file").as(CsvSources.SOURCE_FILE)),
-              writer.read(Tables.QUARANTINE_KEEP_PROJECTS).filter(thisRun), delivered.get(Kind.PROJECTS).filter(inRun.unary_$bang()))
-          .unionByName(keepAudit(Tables.BRONZE_KEEP_PARTNERS, bronzePartners, participations,
-              writer.read(Tables.QUARANTINE_KEEP_PARTNERS).filter(thisRun), delivered.get(Kind.PARTNERS).filter(inRun.unary_$bang())))
-          .unionByName(keepAudit(Tables.BRONZE_KEEP_CALLS, bronzeCalls, writer.read(Tables.SILVER_CALLS).filter(runPeriod),
-              writer.read(Tables.QUARANTINE_KEEP_CALLS).filter(thisRun), delivered.get(Kind.CALLS).filter(inRun.unary_$bang())))
+      Dataset<Row> audit = keepAudit(Kind.PROJECTS, bronze, silver,
+              silver.projects().filter(col("has_project_record")).select(explode(col("_source_records")).as("r"))
+                  .select(col("r.file").as(CsvSources.SOURCE_FILE)), writer.read(Tables.QUARANTINE_KEEP_PROJECTS))
+          .unionByName(keepAudit(Kind.PARTNERS, bronze, silver, silver.participations(), writer.read(Tables.QUARANTINE_KEEP_PARTNERS)))
+          .unionByName(keepAudit(Kind.CALLS, bronze, silver, silver.calls(), writer.read(Tables.QUARANTINE_KEEP_CALLS)))
           .unionByName(eurostat.audit());
       // a dozen rows: counted once, written from the driver and printed without reading the table back
       List<Row> auditRows = audit.orderBy("table", "source_file").collectAsList();
@@ -197,68 +142,21 @@ public final class IngestJob {
     }
   }
 
-  private static final org.apache.spark.sql.types.StructType PROVENANCE = new org.apache.spark.sql.types.StructType()
-      .add("period", "string").add("kind", "string").add("source_file", "string").add("rows", "long")
-      .add("bytes", "long").add("sha256", "string").add("export_date", "date").add("export_date_source", "string")
-      .add("run_id", "string").add("ingested_at", "timestamp");
-
-  /** Which file (size, SHA-256, export date) every period's Keep.eu rows of this run come from. */
-  private Dataset<Row> provenance(TableWriter writer, Timestamp ingestedAt) {
-    Map<String, FileDigest> digests = new java.util.HashMap<>();
-    List<Row> out = new ArrayList<>();
-    for (Kind kind : Kind.values()) {
-      String table = switch (kind) {
-        case PROJECTS -> Tables.BRONZE_KEEP_PROJECTS;
-        case PARTNERS -> Tables.BRONZE_KEEP_PARTNERS;
-        case CALLS -> Tables.BRONZE_KEEP_CALLS;
-      };
-      for (Row r : writer.read(table).filter(col("_run_id").equalTo(config.runId()).and(col("_period").isNotNull()))
-          .groupBy("_period", CsvSources.SOURCE_FILE).count().collectAsList()) {
-        String source = r.getString(1);
-        String file = source.contains("#") ? source.substring(0, source.indexOf('#')) : source;
-        FileDigest d = digests.computeIfAbsent(file, f -> FileDigest.of(f, spark.sparkContext().hadoopConfiguration()));
-        out.add(org.apache.spark.sql.RowFactory.create(r.getString(0), kind.name().toLowerCase(java.util.Locale.ROOT),
-            source, r.getLong(2), d.bytes(), d.sha256(), d.exportDate() == null ? null : java.sql.Date.valueOf(d.exportDate()),
-            d.exportDateSource(), config.runId(), ingestedAt));
-      }
-    }
-    for (Row r : out) {
-      progress.info(String.format("  period %s <- %s (%s, %,d rows, %,d bytes, sha256 %s, exported %s)", r.getString(0),
-          r.getString(2), r.getString(1), r.getLong(3), r.getLong(4), r.getString(5).substring(0, 12),
-          r.isNullAt(6) ? "unknown" : r.get(6)));
-    }
-    return spark.createDataFrame(out, PROVENANCE);
-  }
-
-  /** Rows read = this run's bronze rows + the delivered rows of periods the run was not asked for. */
-  private Dataset<Row> keepAudit(String table, Dataset<Row> bronze, Dataset<Row> acceptedLineage,
-      Dataset<Row> quarantine, Dataset<Row> skipped) {
-    Dataset<Row> read = bronze.select(CsvSources.SOURCE_FILE).unionByName(skipped.select(CsvSources.SOURCE_FILE));
-    return IngestAudit.of(table, "row", read, acceptedLineage, quarantine, skipped, config.runId());
-  }
-
-  /** --period if given, else every period found in the delivered Keep.eu rows. */
-  private List<String> runPeriods(Map<Kind, Dataset<Row>> delivered) {
-    if (!config.periods().isEmpty()) {
-      return new ArrayList<>(new java.util.TreeSet<>(config.periods()));
-    }
-    Dataset<Row> periods = null;
-    for (Dataset<Row> d : delivered.values()) {
-      Dataset<Row> p = d.select("_period").filter(col("_period").isNotNull());
-      periods = periods == null ? p : periods.union(p);
-    }
-    return periods.distinct().orderBy("_period").as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
-  }
-
-  private Dataset<Row> quarantine(Dataset<Row> checked, Dataset<Row> bronze) {
-    List<String> raw = new ArrayList<>();
-    for (String c : bronze.columns()) {
-      if (!c.startsWith("_")) {
-        raw.add(c);
-      }
-    }
-    return Validation.quarantined(checked, raw, List.of("_period", "_ingested_at", "_run_id"))
-        .withColumnRenamed("_period", "period");
+  /**
+   * Rows read = this run's bronze rows of {@code kind} + its delivered rows of periods the run was not
+   * asked for (skipped); accepted = {@code acceptedLineage}; quarantined = this run's rows of {@code quarantine}.
+   */
+  private Dataset<Row> keepAudit(Kind kind, KeepBronzeStage.Result bronze, KeepSilverStage.Result silver,
+      Dataset<Row> acceptedLineage, Dataset<Row> quarantine) {
+    String table = switch (kind) {
+      case PROJECTS -> Tables.BRONZE_KEEP_PROJECTS;
+      case PARTNERS -> Tables.BRONZE_KEEP_PARTNERS;
+      case CALLS -> Tables.BRONZE_KEEP_CALLS;
+    };
+    Dataset<Row> skipped = bronze.delivered().get(kind).filter(bronze.inRun().unary_$bang());
+    Dataset<Row> read = silver.bronze().get(kind).select(CsvSources.SOURCE_FILE).unionByName(skipped.select(CsvSources.SOURCE_FILE));
+    return IngestAudit.of(table, "row", read, acceptedLineage, quarantine.filter(col("_run_id").equalTo(config.runId())),
+        skipped, config.runId());
   }
 
   /** Partners are placed through the NUTS 3 and NUTS 2 matrices between the Keep.eu and the output version. */
