@@ -57,4 +57,94 @@ class StarSchemaTest {
     assertEquals("Cross-sector R&D", labels.get("research"));
     assertTrue(labels.values().stream().noneMatch(l -> l.contains("_")), "words, not codes: " + labels.values());
   }
+
+  private static final StructType SPEC = new StructType().add("code", DataTypes.StringType).add("matches", DataTypes.IntegerType)
+      .add("evidence", DataTypes.createArrayType(DataTypes.StringType)).add("themes", DataTypes.StringType);
+
+  /** P1: ICI (energy first, then ict), two reasons; P2: ICI without a specialization; P3: no ICI. */
+  private Dataset<Row> projects() {
+    StructType schema = new StructType().add("project_id", DataTypes.StringType).add("period", DataTypes.StringType)
+        .add("is_ici", DataTypes.BooleanType).add("specializations", DataTypes.createArrayType(SPEC))
+        .add("primary_specialization", DataTypes.StringType).add("ici_reasons", DataTypes.createArrayType(DataTypes.StringType));
+    return spark.createDataFrame(List.of(
+        RowFactory.create("P1", "2014-2020", true, List.of(RowFactory.create("energy", 3, List.of("wind"), ""),
+            RowFactory.create("ict", 2, List.of("digital"), "")), "energy", List.of("theme_cluster(+2.0)", "text_network(+1.5)")),
+        RowFactory.create("P2", "2014-2020", true, List.of(), null, List.of("text_cluster(+4.0)")),
+        RowFactory.create("P3", "2014-2020", false, null, null, List.of("negative_heritage(-2.0)"))), schema);
+  }
+
+  /** P1 has a lead partner in EE00 and a partner without a region; P2 one partner in FI1B; P9 is no known project. */
+  private Dataset<Row> participations() {
+    StructType schema = new StructType().add("participation_id", DataTypes.StringType).add("project_id", DataTypes.StringType)
+        .add("period", DataTypes.StringType).add("programme_key", DataTypes.StringType).add("nuts2", DataTypes.StringType)
+        .add("country_code", DataTypes.StringType).add("organisation", DataTypes.StringType).add("town", DataTypes.StringType)
+        .add("legal_status", DataTypes.StringType).add("is_lead", DataTypes.BooleanType);
+    return spark.createDataFrame(List.of(
+        RowFactory.create("a", "P1", "2014-2020", "central baltic", "EE00", "EE", "Tartu Ülikool", "Tartu", "public", true),
+        RowFactory.create("b", "P1", "2014-2020", "central baltic", null, "FI", "Some Oy", "Turku", "private", false),
+        RowFactory.create("c", "P2", "2014-2020", "central baltic", "FI1B", "FI", "Aalto", "Espoo", "public", true),
+        RowFactory.create("d", "P9", "2014-2020", "central baltic", "FI1B", "FI", "Aalto", "Espoo", "public", false)), schema);
+  }
+
+  @Test
+  void theFactJoinsItsDimensionsThroughTheSameKeysAndFlagsIciProjects() {
+    List<Row> fact = StarSchema.factParticipation(participations(), projects()).orderBy("participation_id").collectAsList();
+    assertEquals(4, fact.size(), "one row per participation, also of a project missing from the projects");
+    assertEquals(List.of(1, 1, 1, 0), fact.stream().map(r -> r.<Integer>getAs("is_ici_project")).toList(),
+        "P1 and P2 are ICIs; P9 is not known, so not an ICI");
+    assertEquals(List.of(1, 0, 1, 0), fact.stream().map(r -> r.<Integer>getAs("is_lead")).toList());
+    Row p1 = spark.createDataset(List.of("P1"), Encoders.STRING()).toDF("project_id")
+        .select(StarSchema.projectKey(col("project_id"))).first();
+    assertEquals(p1.getLong(0), fact.get(0).<Long>getAs("project_key"));
+    assertEquals(fact.get(0).<Long>getAs("project_key"), fact.get(1).<Long>getAs("project_key"));
+    assertEquals(fact.get(2).<Long>getAs("region_key"), fact.get(3).<Long>getAs("region_key"), "the same region and period");
+    assertEquals(fact.get(2).<String>getAs("organisation_key"), fact.get(3).<String>getAs("organisation_key"), "the same organisation");
+
+    // the participation without a region points at the period's unknown member of star_dim_region
+    StructType profile = new StructType().add("nuts2", DataTypes.StringType).add("period", DataTypes.StringType)
+        .add("population", DataTypes.DoubleType);
+    StructType nuts = new StructType().add("nuts_id", DataTypes.StringType).add("name", DataTypes.StringType)
+        .add("country_code", DataTypes.StringType).add("urbn_type", DataTypes.IntegerType)
+        .add("nuts_version", DataTypes.IntegerType).add("level", DataTypes.IntegerType);
+    Dataset<Row> regions = StarSchema.dimRegion(
+        spark.createDataFrame(List.of(RowFactory.create("EE00", "2014-2020", 1_300_000.0), RowFactory.create("FI1B", "2014-2020", 1_700_000.0)), profile),
+        participations(),
+        spark.createDataFrame(List.of(RowFactory.create("EE00", "Eesti", "EE", 2, 2013, 2), RowFactory.create("EE00", "Eesti (2016)", "EE", 2, 2016, 2),
+            RowFactory.create("FI1B", "Helsinki-Uusimaa", "FI", 1, 2013, 2)), nuts), 2013);
+    java.util.Map<Long, Row> byKey = new java.util.HashMap<>();
+    for (Row r : regions.collectAsList()) {
+      assertEquals(null, byKey.put(r.getAs("region_key"), r), "region keys are unique: " + r);
+    }
+    assertEquals(3, byKey.size(), "two regions and one unknown member for the one period");
+    for (Row f : fact) {
+      Row region = byKey.get(f.<Long>getAs("region_key"));
+      assertTrue(region != null, "every participation finds its region: " + f);
+      assertEquals(f.<String>getAs("nuts2"), region.getAs("nuts2"));
+    }
+    assertEquals("unknown (no NUTS 2 region in this NUTS version)", byKey.get(fact.get(1).<Long>getAs("region_key")).getAs("nuts2_name"));
+    assertEquals("Eesti", byKey.get(fact.get(0).<Long>getAs("region_key")).getAs("nuts2_name"), "the name of the version asked for");
+  }
+
+  @Test
+  void bridgesHoldTheListsAsRows() {
+    List<Row> specs = StarSchema.bridgeProjectSpecialization(projects()).orderBy("project_id", "specialization").collectAsList();
+    assertEquals(List.of("P1 energy true", "P1 ict false", "P2 other false"), specs.stream()
+        .map(r -> r.getAs("project_id") + " " + r.getAs("specialization") + " " + r.getAs("is_primary")).toList(),
+        "ICIs only; an ICI without a specialization counts as other");
+
+    List<Row> reasons = StarSchema.bridgeProjectReason(projects(),
+        java.util.Map.of("theme_cluster", 2.0, "text_network", 1.5, "text_cluster", 4.0, "negative_heritage", -2.25))
+        .orderBy("project_id", "reason_rank").collectAsList();
+    assertEquals(List.of("P1 1 theme_cluster 2.0", "P1 2 text_network 1.5", "P2 1 text_cluster 4.0", "P3 1 negative_heritage -2.25"),
+        reasons.stream().map(r -> r.getAs("project_id") + " " + r.getAs("reason_rank") + " " + r.getAs("rule_id") + " "
+            + r.getAs("weight")).toList(), "in the classifier's order, with the weight as configured (not as rounded in the text)");
+
+    StructType programmes = new StructType().add("programme_key", DataTypes.StringType).add("period", DataTypes.StringType)
+        .add("countries", DataTypes.createArrayType(DataTypes.StringType));
+    List<Row> countries = StarSchema.bridgeProgrammeCountry(spark.createDataFrame(List.of(
+        RowFactory.create("central baltic", "2014-2020", List.of("EE", "FI", "SE"))), programmes)).orderBy("country_code").collectAsList();
+    assertEquals(List.of("EE", "FI", "SE"), countries.stream().map(r -> r.<String>getAs("country_code")).toList());
+    Row key = spark.createDataset(List.of("central baltic"), Encoders.STRING()).toDF("k").select(StarSchema.programmeKey(col("k"))).first();
+    assertTrue(countries.stream().allMatch(r -> r.<Long>getAs("programme_sk") == key.getLong(0)), "the programme's key");
+  }
 }
