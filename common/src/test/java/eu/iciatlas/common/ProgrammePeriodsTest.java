@@ -15,4 +15,12 @@ class ProgrammePeriodsTest {
       assertFalse(ProgrammePeriods.isPeriod(p), String.valueOf(p));
     }
   }
+
+  @Test
+  void aSpanFromTheDataHasThePeriodShapeWithoutBeingAProgrammePeriod() {
+    assertTrue(ProgrammePeriods.hasPeriodShape("1994-1999"));
+    assertFalse(ProgrammePeriods.isPeriod("1994-1999"));
+    assertFalse(ProgrammePeriods.hasPeriodShape("2014-2020') OR (1 = 1"));
+    assertFalse(ProgrammePeriods.hasPeriodShape(null));
+  }
 }

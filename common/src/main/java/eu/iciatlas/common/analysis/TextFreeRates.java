@@ -78,7 +78,12 @@ public record TextFreeRates(double threshold, WeightedProportion sensitivity, We
     String labels = null;
     for (ConfRow r : rows) {
       WeightedProportion rate = WeightedProportion.parse(r, "weighted_correct", WRITTEN_BY);
-      double t = r.number("threshold");
+      double t;
+      try {
+        t = Double.parseDouble(r.required("threshold"));
+      } catch (NumberFormatException e) {
+        throw r.error("threshold '" + r.get("threshold") + "' is not a number; write the file with " + WRITTEN_BY);
+      }
       if (!(t > 0 && t < 1) || (threshold != null && threshold != t)) {
         throw r.error("needs one threshold in (0, 1); write the file with " + WRITTEN_BY);
       }

@@ -105,7 +105,7 @@ public final class ConfFiles {
     String what = "configuration file " + name;
     try (Reader reader = open(name)) {
       List<ConfRow> rows = new ArrayList<>();
-      List<String> header = parse(reader, what, (values, line) -> rows.add(new ConfRow(name, line, values)));
+      List<String> header = parse(reader, what + " in " + describe(), (values, line) -> rows.add(new ConfRow(name, line, values)));
       List<String> missing = java.util.Arrays.stream(requiredColumns).filter(c -> !header.contains(c)).toList();
       if (!missing.isEmpty()) {
         throw new InputException(what + " in " + describe() + ": its header has no column " + String.join(", ", missing)
@@ -137,6 +137,8 @@ public final class ConfFiles {
     settings.setHeaderExtractionEnabled(true);
     settings.setNullValue("");
     settings.setMaxCharsPerColumn(100_000);
+    // the lines are counted at the file's own line breaks (\n or \r\n), whatever the platform's
+    settings.setLineSeparatorDetectionEnabled(true);
     CsvParser parser = new CsvParser(settings);
     parser.beginParsing(reader);
     String[] header = null;

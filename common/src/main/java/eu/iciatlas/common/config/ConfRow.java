@@ -5,7 +5,8 @@ import java.util.Map;
 
 /**
  * One row of a ';' configuration table: its values by column (trimmed; a blank or absent cell is
- * "") and where it is, so that every reader's message names the file and the line a user opens.
+ * "") and where it is, so that every reader's message names the file and the line a user opens (the
+ * line the row ends on, which is its only line unless a quoted value holds a line break).
  */
 public record ConfRow(String file, long line, Map<String, String> values) {
   public ConfRow {

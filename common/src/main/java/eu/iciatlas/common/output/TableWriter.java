@@ -119,7 +119,7 @@ public final class TableWriter implements AutoCloseable {
     /** Rows whose {@code column} is one of {@code periods} (and, if asked, rows without a period). */
     public static Scope periods(String column, java.util.Collection<String> periods, boolean withoutPeriodToo) {
       for (String p : periods) {
-        if (!ProgrammePeriods.isPeriod(p)) {
+        if (!ProgrammePeriods.hasPeriodShape(p)) {
           throw new IllegalArgumentException("not a programme period: " + p);
         }
       }

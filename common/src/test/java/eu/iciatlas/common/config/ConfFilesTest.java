@@ -47,11 +47,28 @@ class ConfFilesTest {
   }
 
   @Test
+  void aFileWithItsHeaderOnlyHasNoRowsAndItsHeaderIsStillChecked(@TempDir Path dir) throws IOException {
+    Files.writeString(dir.resolve("t.csv"), "# nothing yet\ncode;pattern;note\n");
+    assertEquals(List.of(), new ConfFiles(dir).table("t.csv", "code", "pattern"));
+    InputException e = assertThrows(InputException.class, () -> new ConfFiles(dir).table("t.csv", "code", "themes"));
+    assertTrue(e.getMessage().contains("its header has no column themes (it has code;pattern;note)"), e.getMessage());
+  }
+
+  @Test
+  void windowsLineBreaksAreCountedToo(@TempDir Path dir) throws IOException {
+    Files.writeString(dir.resolve("t.csv"), TABLE.replace("\n", "\r\n"));
+    List<ConfRow> rows = new ConfFiles(dir).table("t.csv", "code", "pattern");
+    assertEquals(List.of(5L, 7L), rows.stream().map(ConfRow::line).toList());
+    assertEquals("\\bforest", rows.get(0).get("pattern"));
+  }
+
+  @Test
   void badCellsNameTheirLine(@TempDir Path dir) throws IOException {
     Files.writeString(dir.resolve("t.csv"), TABLE.replace("\\bforest", "\\bforest[").replace("tourism;;", "tourism;x;more;cells"));
     ConfFiles conf = new ConfFiles(dir);
     InputException cells = assertThrows(InputException.class, () -> conf.table("t.csv"));
-    assertTrue(cells.getMessage().startsWith("configuration file t.csv, line 7: 4 cells for 3 columns"), cells.getMessage());
+    assertTrue(cells.getMessage().startsWith("configuration file t.csv in " + dir + ", line 7: 4 cells for 3 columns"),
+        cells.getMessage());
     Files.writeString(dir.resolve("t.csv"), TABLE.replace("\\bforest", "\\bforest["));
     ConfRow row = conf.table("t.csv").get(0);
     InputException regex = assertThrows(InputException.class, () -> row.regex("pattern"));

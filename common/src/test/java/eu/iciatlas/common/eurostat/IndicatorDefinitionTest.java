@@ -36,7 +36,8 @@ class IndicatorDefinitionTest {
   @Test
   void aFileWithOnlyItsHeaderIsRefused(@TempDir Path conf) throws Exception {
     Files.writeString(conf.resolve("indicators.csv"), "# nothing defined yet\n" + HEADER);
-    assertThrows(InputException.class, () -> IndicatorDefinition.load(new ConfFiles(conf)));
+    InputException e = assertThrows(InputException.class, () -> IndicatorDefinition.load(new ConfFiles(conf)));
+    assertTrue(e.getMessage().contains("defines no indicator from a Eurostat dataset"), e.getMessage());
   }
 
   @Test
