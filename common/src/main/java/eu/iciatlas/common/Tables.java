@@ -56,4 +56,22 @@ public final class Tables {
   public static final String NUTS_RECODE_REPORT = "nuts_recode_report";
 
   private Tables() {}
+
+  /** The bronze table of one kind of Keep.eu export. */
+  public static String bronzeKeep(eu.iciatlas.common.keep.KeepColumns.Kind kind) {
+    return switch (kind) {
+      case PROJECTS -> BRONZE_KEEP_PROJECTS;
+      case PARTNERS -> BRONZE_KEEP_PARTNERS;
+      case CALLS -> BRONZE_KEEP_CALLS;
+    };
+  }
+
+  /** The quarantine table of one kind of Keep.eu export. */
+  public static String quarantineKeep(eu.iciatlas.common.keep.KeepColumns.Kind kind) {
+    return switch (kind) {
+      case PROJECTS -> QUARANTINE_KEEP_PROJECTS;
+      case PARTNERS -> QUARANTINE_KEEP_PARTNERS;
+      case CALLS -> QUARANTINE_KEEP_CALLS;
+    };
+  }
 }

@@ -57,11 +57,11 @@ final class EurostatStage {
   private final Persisted persisted;
   private final Progress progress;
 
-  EurostatStage(SparkSession spark, TableWriter writer, Persisted persisted, Progress progress) {
-    this.spark = spark;
-    this.writer = writer;
-    this.persisted = persisted;
-    this.progress = progress;
+  EurostatStage(StageContext context) {
+    this.spark = context.spark();
+    this.writer = context.writer();
+    this.persisted = context.persisted();
+    this.progress = context.progress();
   }
 
   Result run(List<String> files, String runId, Timestamp ingestedAt, NutsStage.Result nuts, ConfFiles conf,

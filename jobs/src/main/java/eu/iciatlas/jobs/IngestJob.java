@@ -88,7 +88,8 @@ public final class IngestJob {
       OutputNutsVersion.requireSameAsWritten(writer, config.output(), outputVersion);
 
       // NUTS reference data: kept when the output already has it from the same files
-      NutsStage.Result nuts = NutsStage.run(spark, writer, persisted, progress, config.nuts());
+      StageContext stages = new StageContext(spark, writer, persisted, progress);
+      NutsStage.Result nuts = NutsStage.run(stages, config.nuts());
       rows.putAll(nuts.written());
       List<String> unchanged = new ArrayList<>(nuts.kept());
       Dataset<Row> regions = nuts.regions();
@@ -97,30 +98,30 @@ public final class IngestJob {
       requireMatrices(conversions, keepVersion, outputVersion);
 
       // Keep.eu bronze: the periods of this run are replaced, the others stay as they were
-      KeepBronzeStage.Result bronze = new KeepBronzeStage(spark, writer, persisted, progress)
+      KeepBronzeStage.Result bronze = new KeepBronzeStage(stages)
           .run(keepFiles, config.periods(), config.runId(), ingestedAt);
       rows.putAll(bronze.written());
       List<String> runPeriods = bronze.periods();
 
       // Keep.eu silver and quarantine, from this run's bronze rows
-      KeepSilverStage.Result silver = new KeepSilverStage(writer, persisted).run(config.runId(), runPeriods,
+      KeepSilverStage.Result silver = new KeepSilverStage(stages).run(config.runId(), runPeriods,
           codes(regions, keepVersion, 1), codes(regions, keepVersion, 2), codes(regions, keepVersion, 3),
           new IciClassifier(conf, settings), programmeRules);
       rows.putAll(silver.written());
 
       // Eurostat: kept when the output already has it from the same files, NUTS tables, indicators, settings and code
-      EurostatStage.Result eurostat = new EurostatStage(spark, writer, persisted, progress)
+      EurostatStage.Result eurostat = new EurostatStage(stages)
           .run(eurostatFiles, config.runId(), ingestedAt, nuts, conf, settings, indicators);
       rows.putAll(eurostat.written());
       unchanged.addAll(eurostat.kept());
 
       // Audit, from the tables as written
       Instant auditStart = Instant.now();
-      Dataset<Row> audit = keepAudit(Kind.PROJECTS, bronze, silver,
+      Dataset<Row> audit = keepAudit(Kind.PROJECTS, bronze, silver, writer,
               silver.projects().filter(col("has_project_record")).select(explode(col("_source_records")).as("r"))
-                  .select(col("r.file").as(CsvSources.SOURCE_FILE)), writer.read(Tables.QUARANTINE_KEEP_PROJECTS))
-          .unionByName(keepAudit(Kind.PARTNERS, bronze, silver, silver.participations(), writer.read(Tables.QUARANTINE_KEEP_PARTNERS)))
-          .unionByName(keepAudit(Kind.CALLS, bronze, silver, silver.calls(), writer.read(Tables.QUARANTINE_KEEP_CALLS)))
+                  .select(col("r.file").as(CsvSources.SOURCE_FILE)))
+          .unionByName(keepAudit(Kind.PARTNERS, bronze, silver, writer, silver.participations()))
+          .unionByName(keepAudit(Kind.CALLS, bronze, silver, writer, silver.calls()))
           .unionByName(eurostat.audit());
       // a dozen rows: counted once, written from the driver and printed without reading the table back
       List<Row> auditRows = audit.orderBy("table", "source_file").collectAsList();
@@ -144,18 +145,14 @@ public final class IngestJob {
 
   /**
    * Rows read = this run's bronze rows of {@code kind} + its delivered rows of periods the run was not
-   * asked for (skipped); accepted = {@code acceptedLineage}; quarantined = this run's rows of {@code quarantine}.
+   * asked for (skipped); accepted = {@code acceptedLineage}; quarantined = this run's rows of its quarantine table.
    */
-  private Dataset<Row> keepAudit(Kind kind, KeepBronzeStage.Result bronze, KeepSilverStage.Result silver,
-      Dataset<Row> acceptedLineage, Dataset<Row> quarantine) {
-    String table = switch (kind) {
-      case PROJECTS -> Tables.BRONZE_KEEP_PROJECTS;
-      case PARTNERS -> Tables.BRONZE_KEEP_PARTNERS;
-      case CALLS -> Tables.BRONZE_KEEP_CALLS;
-    };
+  private Dataset<Row> keepAudit(Kind kind, KeepBronzeStage.Result bronze, KeepSilverStage.Result silver, TableWriter writer,
+      Dataset<Row> acceptedLineage) {
+    Dataset<Row> quarantine = writer.read(Tables.quarantineKeep(kind));
     Dataset<Row> skipped = bronze.delivered().get(kind).filter(bronze.inRun().unary_$bang());
     Dataset<Row> read = silver.bronze().get(kind).select(CsvSources.SOURCE_FILE).unionByName(skipped.select(CsvSources.SOURCE_FILE));
-    return IngestAudit.of(table, "row", read, acceptedLineage, quarantine.filter(col("_run_id").equalTo(config.runId())),
+    return IngestAudit.of(Tables.bronzeKeep(kind), "row", read, acceptedLineage, quarantine.filter(col("_run_id").equalTo(config.runId())),
         skipped, config.runId());
   }
 

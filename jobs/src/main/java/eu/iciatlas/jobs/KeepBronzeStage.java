@@ -48,11 +48,11 @@ final class KeepBronzeStage {
   private final Persisted persisted;
   private final Progress progress;
 
-  KeepBronzeStage(SparkSession spark, TableWriter writer, Persisted persisted, Progress progress) {
-    this.spark = spark;
-    this.writer = writer;
-    this.persisted = persisted;
-    this.progress = progress;
+  KeepBronzeStage(StageContext context) {
+    this.spark = context.spark();
+    this.writer = context.writer();
+    this.persisted = context.persisted();
+    this.progress = context.progress();
   }
 
   /** {@code periods}: the --period values, or empty for every period found in the exports. */
@@ -72,12 +72,9 @@ final class KeepBronzeStage {
     Map<String, Long> written = new LinkedHashMap<>();
     Scope bronzeScope = Scope.periods("_period", runPeriods, true);
     Column inRun = col("_period").isin(runPeriods.toArray()).or(col("_period").isNull());
-    written.put(Tables.BRONZE_KEEP_PROJECTS, writer.write(Tables.BRONZE_KEEP_PROJECTS,
-        delivered.get(Kind.PROJECTS).filter(inRun), bronzeScope));
-    written.put(Tables.BRONZE_KEEP_PARTNERS, writer.write(Tables.BRONZE_KEEP_PARTNERS,
-        delivered.get(Kind.PARTNERS).filter(inRun), bronzeScope));
-    written.put(Tables.BRONZE_KEEP_CALLS, writer.write(Tables.BRONZE_KEEP_CALLS,
-        delivered.get(Kind.CALLS).filter(inRun), bronzeScope));
+    for (Kind kind : Kind.values()) {
+      written.put(Tables.bronzeKeep(kind), writer.write(Tables.bronzeKeep(kind), delivered.get(kind).filter(inRun), bronzeScope));
+    }
     written.put(Tables.DUMP_PROVENANCE, writer.write(Tables.DUMP_PROVENANCE, provenance(runId, ingestedAt),
         Scope.periods("period", runPeriods, false)));
     return new Result(written, delivered, runPeriods, inRun);
@@ -98,12 +95,7 @@ final class KeepBronzeStage {
     Map<String, FileDigest> digests = new java.util.HashMap<>();
     List<Row> out = new ArrayList<>();
     for (Kind kind : Kind.values()) {
-      String table = switch (kind) {
-        case PROJECTS -> Tables.BRONZE_KEEP_PROJECTS;
-        case PARTNERS -> Tables.BRONZE_KEEP_PARTNERS;
-        case CALLS -> Tables.BRONZE_KEEP_CALLS;
-      };
-      for (Row r : writer.read(table).filter(col("_run_id").equalTo(runId).and(col("_period").isNotNull()))
+      for (Row r : writer.read(Tables.bronzeKeep(kind)).filter(col("_run_id").equalTo(runId).and(col("_period").isNotNull()))
           .groupBy("_period", CsvSources.SOURCE_FILE).count().collectAsList()) {
         String source = r.getString(1);
         String file = source.contains("#") ? source.substring(0, source.indexOf('#')) : source;

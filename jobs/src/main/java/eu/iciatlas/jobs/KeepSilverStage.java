@@ -38,9 +38,9 @@ final class KeepSilverStage {
   private final TableWriter writer;
   private final Persisted persisted;
 
-  KeepSilverStage(TableWriter writer, Persisted persisted) {
-    this.writer = writer;
-    this.persisted = persisted;
+  KeepSilverStage(StageContext context) {
+    this.writer = context.writer();
+    this.persisted = context.persisted();
   }
 
   /** {@code nuts1..3}: the codes of the Keep.eu NUTS version a partner's region is checked against. */
@@ -48,9 +48,9 @@ final class KeepSilverStage {
       IciClassifier classifier, ProgrammeRules programmeRules) {
     Column thisRun = col("_run_id").equalTo(runId);
     Map<Kind, Dataset<Row>> bronze = new EnumMap<>(Kind.class);
-    bronze.put(Kind.PROJECTS, writer.read(Tables.BRONZE_KEEP_PROJECTS).filter(thisRun).drop("_period"));
-    bronze.put(Kind.PARTNERS, writer.read(Tables.BRONZE_KEEP_PARTNERS).filter(thisRun).drop("_period"));
-    bronze.put(Kind.CALLS, writer.read(Tables.BRONZE_KEEP_CALLS).filter(thisRun).drop("_period"));
+    for (Kind kind : Kind.values()) {
+      bronze.put(kind, writer.read(Tables.bronzeKeep(kind)).filter(thisRun).drop("_period"));
+    }
     // on disk: the project rows carry the full texts (2.4 GB at SF 10), which would crowd a 2 GB driver heap
     Dataset<Row> checkedProjects = persisted.keep(KeepSilver.checkProjects(bronze.get(Kind.PROJECTS)), StorageLevel.DISK_ONLY());
     Dataset<Row> checkedPartners = persisted.keep(KeepSilver.checkPartners(bronze.get(Kind.PARTNERS), nuts1, nuts2, nuts3),
@@ -60,12 +60,12 @@ final class KeepSilverStage {
     Map<String, Long> written = new LinkedHashMap<>();
     Scope silverScope = Scope.periods("period", runPeriods, false);
     Scope quarantineScope = Scope.periods("period", runPeriods, true);
-    written.put(Tables.QUARANTINE_KEEP_PROJECTS, writer.write(Tables.QUARANTINE_KEEP_PROJECTS,
-        quarantine(checkedProjects, bronze.get(Kind.PROJECTS)), quarantineScope));
-    written.put(Tables.QUARANTINE_KEEP_PARTNERS, writer.write(Tables.QUARANTINE_KEEP_PARTNERS,
-        quarantine(checkedPartners, bronze.get(Kind.PARTNERS)), quarantineScope));
-    written.put(Tables.QUARANTINE_KEEP_CALLS, writer.write(Tables.QUARANTINE_KEEP_CALLS,
-        quarantine(checkedCalls, bronze.get(Kind.CALLS)), quarantineScope));
+    Map<Kind, Dataset<Row>> checked = Map.of(Kind.PROJECTS, checkedProjects, Kind.PARTNERS, checkedPartners,
+        Kind.CALLS, checkedCalls);
+    for (Kind kind : Kind.values()) {
+      written.put(Tables.quarantineKeep(kind), writer.write(Tables.quarantineKeep(kind),
+          quarantine(checked.get(kind), bronze.get(kind)), quarantineScope));
+    }
 
     Column runPeriod = col("period").isin(runPeriods.toArray());
     written.put(Tables.SILVER_PARTICIPATIONS, writer.write(Tables.SILVER_PARTICIPATIONS,

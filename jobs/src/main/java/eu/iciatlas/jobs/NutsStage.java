@@ -33,8 +33,11 @@ final class NutsStage {
 
   private NutsStage() {}
 
-  static Result run(SparkSession spark, TableWriter writer, Persisted persisted, Progress progress, String nutsFolder) {
+  static Result run(StageContext context, String nutsFolder) {
     Instant start = Instant.now();
+    SparkSession spark = context.spark();
+    TableWriter writer = context.writer();
+    Progress progress = context.progress();
     String note = NutsData.inputNote(spark, nutsFolder);
     Map<String, Long> written = new LinkedHashMap<>();
     List<String> kept = List.of();
@@ -52,6 +55,7 @@ final class NutsStage {
       written.put(Tables.SILVER_NUTS_CONVERSION, writer.write(Tables.SILVER_NUTS_CONVERSION,
           conversions.drop(CsvSources.CORRUPT), Scope.WHOLE_TABLE, note));
     }
+    Persisted persisted = context.persisted();
     return new Result(persisted.keep(writer.read(Tables.SILVER_NUTS_REGIONS), StorageLevel.MEMORY_AND_DISK()),
         persisted.keep(writer.read(Tables.SILVER_NUTS_CONVERSION), StorageLevel.MEMORY_AND_DISK()), note, written, kept);
   }
