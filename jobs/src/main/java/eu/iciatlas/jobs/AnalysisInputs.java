@@ -1,0 +1,34 @@
+package eu.iciatlas.jobs;
+
+import eu.iciatlas.common.Tables;
+import eu.iciatlas.common.nuts.PartnerRegions;
+import eu.iciatlas.common.output.TableWriter;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * The silver rows of the analysed periods that every analysis stage reads: the participations as
+ * Keep.eu delivered them (its NUTS version, which the region definitions are written in) and placed
+ * in the output version; the projects with their classification but without their texts (most of the
+ * bytes, which no gold or star table needs); the programmes, the NUTS tables and both NUTS versions.
+ */
+record AnalysisInputs(Dataset<Row> keepParticipations, Dataset<Row> participations, Dataset<Row> projects,
+    Dataset<Row> programmes, Dataset<Row> conversions, Dataset<Row> nutsRegions, int keepVersion, int nutsVersion) {
+
+  private static final String[] TEXTS = {"title_lang2", "title_lang3", "description_en", "description_1", "description_2",
+      "expected_results_en", "expected_results_1", "expected_results_2", "_source_records"};
+
+  static AnalysisInputs read(StageContext context, AnalysedPeriods periods, int keepVersion, int nutsVersion) {
+    TableWriter writer = context.writer();
+    Dataset<Row> conversions = writer.read(Tables.SILVER_NUTS_CONVERSION);
+    Dataset<Row> nutsRegions = writer.read(Tables.SILVER_NUTS_REGIONS);
+    Dataset<Row> keepParticipations = periods.select(writer.read(Tables.SILVER_PARTICIPATIONS));
+    Dataset<Row> participations = context.persisted().keep(PartnerRegions.place(keepParticipations, conversions, nutsRegions,
+        keepVersion, nutsVersion), StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> projects = context.persisted().keep(periods.select(writer.read(Tables.SILVER_PROJECTS)).drop(TEXTS),
+        StorageLevel.MEMORY_AND_DISK());
+    return new AnalysisInputs(keepParticipations, participations, projects, writer.read(Tables.SILVER_PROGRAMMES), conversions,
+        nutsRegions, keepVersion, nutsVersion);
+  }
+}
