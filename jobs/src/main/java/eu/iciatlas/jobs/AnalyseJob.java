@@ -68,8 +68,7 @@ public final class AnalyseJob {
           Tables.SILVER_REGION_INDICATORS);
       Map<String, Long> rows = new LinkedHashMap<>();
       AnalysedPeriods periods = AnalysedPeriods.of(writer, config.periods());
-      progress.info("analysis of periods " + periods.periods() + " with region definition " + regions.name() + ", conf "
-          + conf.describe() + ", " + settings);
+      progress.info("analysis of periods " + periods.periods() + " with region definition " + regions.name());
       int keepVersion = settings.keepNutsVersion();
       int nutsVersion = OutputNutsVersion.forAnalysis(writer, config.output(), settings, config.settingOverrides());
       StarStage.requireCurrentKeys(writer, periods, config.output(), config.regions());

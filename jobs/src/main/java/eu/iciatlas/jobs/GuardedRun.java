@@ -86,6 +86,10 @@ final class GuardedRun {
     // before anything in the output is touched: an input gone since the checks ends the run here, with its option named
     List<String> files = request.inputs().map(inputs -> inputs.inputFiles(hadoop)).orElse(List.of());
     repairIfInterrupted(spark, lock, output, progress);
+    // the effective configuration, once per run (the jobs name only what they read and write)
+    eu.iciatlas.common.config.ConfFiles conf = new eu.iciatlas.common.config.ConfFiles(request.confDir());
+    progress.info("configuration: " + conf.describe() + ", " + eu.iciatlas.common.config.PipelineSettings.load(conf,
+        request.overrides()) + request.regions().map(r -> ", region definition " + r).orElse(""));
     TableWriter writer = new TableWriter(spark, output, progress);
     RunGuard guard = new RunGuard(spark, writer, output);
     lock.journal(OutputLock.RUNNING, guard.versionsBefore());

@@ -74,8 +74,7 @@ public final class IngestJob {
     ProgrammeRules programmeRules = new ProgrammeRules(conf);
     List<IndicatorDefinition> indicators = IndicatorDefinition.load(conf);
     progress.info("run " + config.runId() + ": " + keepFiles.size() + " Keep.eu file(s), " + eurostatFiles.size()
-        + " Eurostat file(s), NUTS from " + config.nuts() + ", periods " + (config.periods().isEmpty() ? "all" : config.periods())
-        + ", conf " + conf.describe() + ", " + settings);
+        + " Eurostat file(s), NUTS from " + config.nuts() + ", periods " + (config.periods().isEmpty() ? "all" : config.periods()));
     progress.stage("resolve inputs and configuration", "", start);
 
     Timestamp ingestedAt = Timestamp.from(Instant.now());
