@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import eu.iciatlas.common.Tables;
 import eu.iciatlas.common.io.InputSniffer;
-import eu.iciatlas.common.output.TableWriter;
+import eu.iciatlas.common.output.OutputTables;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -32,7 +32,7 @@ record RunSummary(String runId, String output, List<Map<String, Object>> shares,
   /** Reads the summary of run {@code runId} (its audit rows; the shares of {@code periods}, all when empty). */
   static RunSummary of(SparkSession spark, String output, String runId, List<String> periods, boolean analysed,
       boolean reportWritten) {
-    TableWriter tables = new TableWriter(spark, output, eu.iciatlas.common.Progress.silent());
+    OutputTables tables = new OutputTables(spark, output);
     List<Map<String, Object>> shares = new ArrayList<>();
     if (analysed && tables.exists(Tables.GOLD_ICI_SHARE_SUMMARY)) {
       Dataset<Row> summary = tables.read(Tables.GOLD_ICI_SHARE_SUMMARY);
@@ -97,7 +97,7 @@ record RunSummary(String runId, String output, List<Map<String, Object>> shares,
     return new RunSummary(runId, output, shares, ingestRun, read, quarantined, byTable, analysed, reportWritten);
   }
 
-  private static String latestIngestion(TableWriter tables, Dataset<Row> audit) {
+  private static String latestIngestion(OutputTables tables, Dataset<Row> audit) {
     Dataset<Row> ingested = audit.select("run_id").distinct();
     if (tables.exists(Tables.RUN_MANIFEST)) {
       List<Row> latest = tables.read(Tables.RUN_MANIFEST).filter(col("outcome").equalTo("succeeded"))

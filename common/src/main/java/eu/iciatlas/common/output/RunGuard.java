@@ -209,7 +209,7 @@ public final class RunGuard {
    * never start with a spreadsheet formula character (=, +, -, @, tab, CR).
    */
   static String storedError(String error) {
-    return TableWriter.startsLikeFormula(error) ? "ici-atlas: " + error : error;
+    return BiExporter.startsLikeFormula(error) ? "ici-atlas: " + error : error;
   }
 
   /** Appends this run's row to run_manifest (replaceWhere on run_id, so a retried run id is replaced). */

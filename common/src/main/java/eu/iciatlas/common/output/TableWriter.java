@@ -1,58 +1,34 @@
 package eu.iciatlas.common.output;
 
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.concat;
-import static org.apache.spark.sql.functions.concat_ws;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.when;
-import static org.apache.spark.sql.functions.to_json;
-
 import eu.iciatlas.common.ProgrammePeriods;
 import eu.iciatlas.common.Progress;
 import eu.iciatlas.common.StopRequest;
-import eu.iciatlas.common.io.InputException;
-import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.ArrayType;
-import org.apache.spark.sql.types.DataType;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructField;
 
 /**
- * Writes a table as Delta under {@code DIR/delta/<table>} in one overwrite commit, and, for BI, the
- * copies the data dictionary gives the table ({@link DataDictionary.BiFormats}): the same rows as one
- * CSV file with a header under {@code DIR/bi/<table>.csv} (arrays joined with '|', maps and structs
- * as JSON, formula-like text neutralised, rows sorted so a rerun gives the same file), and, for the
- * tables the dictionary says so, Parquet. A run's writers ({@link #withBackgroundExports}) stage the BI
- * copies, published at the run's end ({@link BiCopies}); a commit asked for after a stop request
+ * Writes a table as Delta under {@code DIR/delta/<table>} in one commit (the whole table, or the rows
+ * of a {@link Scope}), with the data dictionary's comments, and hands the committed version to a
+ * {@link BiExporter} for the BI copies the dictionary gives the table. A run's writers
+ * ({@link #withBackgroundExports}) make those copies in the background and stage them until the run
+ * has succeeded; {@link #close()} waits for them. A commit asked for after a stop request
  * ({@link StopRequest}) is refused.
  *
- * <p>A writer from {@link #withBackgroundExports} makes the BI copies on two background threads while
- * the job goes on to the next table (the copies are small Spark jobs whose time is mostly driver
- * latency, so they overlap well even on 2 cores); {@link #close()} waits for them and fails if one
- * failed. A whole-table write keeps its rows (memory, spilling to disk) until its BI copy is made,
- * so the copy does not read back the table it just committed; a period-scoped write's copy reads
- * the committed version, as it holds the other periods too.
+ * <p>A whole-table write keeps its rows (memory, spilling to disk) until its BI copy is made, so the
+ * copy does not read back the table it just committed; a period-scoped write's copy reads the
+ * committed version, as it holds the other periods too.
  */
 public final class TableWriter implements AutoCloseable {
   private final SparkSession spark;
-  private final String outputDir;
   private final Progress progress;
   private final DataDictionary dictionary;
 
-  private final java.util.concurrent.ExecutorService exports;
-  /** DIR/bi/_staging for a run's writers (published when the run succeeds, {@link BiCopies}), else DIR/bi. */
-  private final Path biTarget;
-  private final List<java.util.concurrent.Future<Double>> pendingExports = java.util.Collections.synchronizedList(new ArrayList<>());
+  private final OutputTables tables;
+  private final BiExporter bi;
 
   public TableWriter(SparkSession spark, String outputDir, Progress progress) {
     this(spark, outputDir, progress, DataDictionary.packaged());
@@ -60,17 +36,15 @@ public final class TableWriter implements AutoCloseable {
 
   /** A writer whose tables' comments and BI copies come from {@code dictionary} (tests, benchmarks). */
   public TableWriter(SparkSession spark, String outputDir, Progress progress, DataDictionary dictionary) {
-    this(spark, outputDir, progress, dictionary, null);
+    this(spark, outputDir, progress, dictionary, BiExporter.direct(spark, outputDir, progress));
   }
 
-  private TableWriter(SparkSession spark, String outputDir, Progress progress, DataDictionary dictionary,
-      java.util.concurrent.ExecutorService exports) {
+  private TableWriter(SparkSession spark, String outputDir, Progress progress, DataDictionary dictionary, BiExporter bi) {
     this.spark = spark;
-    this.outputDir = outputDir;
     this.progress = progress;
     this.dictionary = dictionary;
-    this.exports = exports;
-    this.biTarget = exports == null ? BiCopies.biDir(outputDir) : BiCopies.stagingDir(outputDir);
+    this.bi = bi;
+    this.tables = new OutputTables(spark, outputDir);
   }
 
   /**
@@ -84,19 +58,15 @@ public final class TableWriter implements AutoCloseable {
   /** As {@link #withBackgroundExports(SparkSession, String, Progress)}, with another dictionary (tests). */
   public static TableWriter withBackgroundExports(SparkSession spark, String outputDir, Progress progress,
       DataDictionary dictionary) {
-    return new TableWriter(spark, outputDir, progress, dictionary, java.util.concurrent.Executors.newFixedThreadPool(2, r -> {
-      Thread t = new Thread(r, "ici-atlas-bi-export");
-      t.setDaemon(true);
-      return t;
-    }));
+    return new TableWriter(spark, outputDir, progress, dictionary, BiExporter.inBackground(spark, outputDir, progress));
   }
 
   public String deltaPath(String table) {
-    return new Path(new Path(outputDir, "delta"), table).toString();
+    return tables.deltaPath(table);
   }
 
   public Dataset<Row> read(String table) {
-    return spark.read().format("delta").load(deltaPath(table));
+    return tables.read(table);
   }
 
   /**
@@ -218,16 +188,9 @@ public final class TableWriter implements AutoCloseable {
       // without Delta's metrics (switched off in the user's Spark configuration), count the scope's rows of that version
       count = commit.rowsWritten().orElseGet(() -> rowsOfScope(table, version, scope));
     }
-    Dataset<Row> exportRows = keepForExport ? commented : null;
-    if (!biCopy) {
-      progress.stage("write " + table, String.format("%,d rows", count), start);
-    } else if (exports == null) {
-      double seconds = exportForBi(table, version, exportRows, formats);
-      progress.stage("write " + table, String.format(java.util.Locale.ROOT, "%,d rows; bi export %.1f s", count, seconds), start);
-    } else {
-      pendingExports.add(exports.submit(() -> exportForBi(table, version, exportRows, formats)));
-      progress.stage("write " + table, String.format("%,d rows; bi export queued", count), start);
-    }
+    String rowsWritten = String.format("%,d rows", count);
+    progress.stage("write " + table, biCopy ? rowsWritten + "; " + bi.export(table, deltaPath(table), version,
+        keepForExport ? commented : null, formats) : rowsWritten, start);
     return count;
   }
 
@@ -326,152 +289,30 @@ public final class TableWriter implements AutoCloseable {
 
   /** The note given to the table's latest commit, or null (no table, or a commit without one). */
   public String lastCommitNote(String table) {
-    long version = latestVersion(table);
-    return version < 0 ? null : DeltaLogFiles.commit(deltaPath(table), version, hadoopConf()).userMetadata();
+    return tables.lastCommitNote(table);
   }
 
   /** The table's latest version, -1 when it does not exist. */
   public long latestVersion(String table) {
-    return DeltaLogFiles.latestVersion(deltaPath(table), hadoopConf());
+    return tables.latestVersion(table);
   }
 
   private org.apache.hadoop.conf.Configuration hadoopConf() {
     return spark.sparkContext().hadoopConfiguration();
   }
 
-  /**
-   * The BI copies of one version of a table: CSV, and Parquet when the dictionary says so. {@code kept}
-   * are the rows just written (persisted), or null to read the version back. Returns seconds taken.
-   */
-  private double exportForBi(String table, long version, Dataset<Row> kept, DataDictionary.BiFormats formats) {
-    Instant exportStart = Instant.now();
-    Dataset<Row> rows = kept != null ? kept
-        : spark.read().format("delta").option("versionAsOf", version).load(deltaPath(table));
-    try {
-      exportCsv(table, rows);
-      if (formats == DataDictionary.BiFormats.CSV_AND_PARQUET) {
-        // also as Parquet for BI tools and notebooks that read it (typed, nested columns kept)
-        rows.coalesce(1).write().mode("overwrite").parquet(new Path(biTarget, "parquet/" + table).toString());
-      }
-    } finally {
-      if (kept != null) {
-        kept.unpersist();
-      }
-    }
-    return java.time.Duration.between(exportStart, Instant.now()).toMillis() / 1000.0;
-  }
-
   /** Waits for the background BI copies; fails with the first that failed (when the job itself did not fail first). */
   @Override
   public void close() {
-    if (exports == null) {
-      return;
-    }
-    Instant waitStart = Instant.now();
-    double work = 0;
-    RuntimeException failure = null;
-    for (java.util.concurrent.Future<Double> f : pendingExports) {
-      try {
-        work += f.get();
-      } catch (java.util.concurrent.ExecutionException e) {
-        if (failure == null) {
-          failure = e.getCause() instanceof RuntimeException r ? r
-              : new IllegalStateException("BI export failed: " + e.getCause().getMessage(), e.getCause());
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        failure = new IllegalStateException("interrupted while waiting for the BI exports", e);
-        break;
-      }
-    }
-    exports.shutdown();
-    if (!pendingExports.isEmpty()) {
-      progress.stage("wait for bi exports", String.format(java.util.Locale.ROOT, "%d table(s); bi export %.1f s in the background",
-          pendingExports.size(), work), waitStart);
-    }
-    pendingExports.clear();
-    if (failure != null) {
-      throw failure;
-    }
+    bi.close();
   }
 
   public boolean exists(String table) {
-    return latestVersion(table) >= 0;
+    return tables.exists(table);
   }
 
   /** Fails with what to run first when a table a verb reads is not in the output folder. */
-  public void require(String verbToRunFirst, String... tables) {
-    for (String t : tables) {
-      if (!exists(t)) {
-        throw new InputException("--output " + outputDir + ": no Delta table " + t
-            + ". Run 'ici-atlas " + verbToRunFirst + "' (or 'run') into this folder first.");
-      }
-    }
-  }
-
-  private void exportCsv(String table, Dataset<Row> rows) {
-    Dataset<Row> flat = flattenForCsv(rows);
-    List<Column> order = new ArrayList<>();
-    for (String c : flat.columns()) {
-      order.add(col(c).asc_nulls_first());
-    }
-    Path biDir = biTarget;
-    Path tmp = new Path(biDir, "_tmp_" + table);
-    flat.orderBy(order.toArray(new Column[0])).coalesce(1).write().mode("overwrite")
-        .option("header", "true").option("quote", "\"").option("escape", "\"")
-        .option("nullValue", "").option("emptyValue", "\"\"").option("encoding", "UTF-8")
-        .csv(tmp.toString());
-    try {
-      FileSystem fs = tmp.getFileSystem(spark.sparkContext().hadoopConfiguration());
-      Path target = new Path(biDir, table + ".csv");
-      fs.delete(target, false);
-      for (FileStatus f : fs.listStatus(tmp)) {
-        if (f.getPath().getName().startsWith("part-")) {
-          fs.rename(f.getPath(), target);
-        }
-      }
-      fs.delete(tmp, true);
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot move the CSV export of " + table + " into " + biDir + ": " + e.getMessage(), e);
-    }
-  }
-
-  /** CSV has no nested types: arrays of text become 'a|b', other nested values JSON. */
-  public static Dataset<Row> flattenForCsv(Dataset<Row> rows) {
-    List<Column> cols = new ArrayList<>();
-    for (StructField f : rows.schema().fields()) {
-      DataType t = f.dataType();
-      if (t instanceof ArrayType a && a.elementType().equals(DataTypes.StringType)) {
-        cols.add(concat_ws("|", col(f.name())).as(f.name()));
-      } else if (t instanceof ArrayType || t instanceof org.apache.spark.sql.types.MapType
-          || t instanceof org.apache.spark.sql.types.StructType) {
-        cols.add(to_json(col(f.name())).as(f.name()));
-      } else {
-        cols.add(col(f.name()));
-      }
-    }
-    Dataset<Row> flat = rows.select(cols.toArray(new Column[0]));
-    List<Column> safe = new ArrayList<>();
-    for (StructField f : flat.schema().fields()) {
-      safe.add(f.dataType().equals(DataTypes.StringType) ? spreadsheetSafe(col(f.name())).as(f.name()) : col(f.name()));
-    }
-    return flat.select(safe.toArray(new Column[0]));
-  }
-
-  /**
-   * Free text from the internet must not run as a formula when the CSV is opened in a spreadsheet:
-   * a cell starting with =, +, -, @, tab or CR gets a leading apostrophe (OWASP's CSV-injection rule).
-   */
-  public static Column spreadsheetSafe(Column text) {
-    Object[] starts = FORMULA_START.chars().mapToObj(c -> String.valueOf((char) c)).toArray();
-    return when(org.apache.spark.sql.functions.substring(text, 1, 1).isin(starts), concat(lit("'"), text)).otherwise(text);
-  }
-
-  /** The characters a spreadsheet reads as the start of a formula; values the pipeline makes never start with one. */
-  public static final String FORMULA_START = "=+-@\t\r";
-
-  /** Whether {@code text} starts with a {@link #FORMULA_START} character. */
-  public static boolean startsLikeFormula(String text) {
-    return text != null && !text.isEmpty() && FORMULA_START.indexOf(text.charAt(0)) >= 0;
+  public void require(String verbToRunFirst, String... required) {
+    tables.require(verbToRunFirst, required);
   }
 }

@@ -7,7 +7,7 @@ import static org.apache.spark.sql.functions.col;
 
 import eu.iciatlas.common.Tables;
 import eu.iciatlas.common.network.NetworkTables;
-import eu.iciatlas.common.output.TableWriter;
+import eu.iciatlas.common.output.OutputTables;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -39,9 +39,9 @@ final class NetworkSection {
   private static final Color OTHER = new Color(0x999999);
   static final int PICTURED_REGIONS = 3;
 
-  private final TableWriter tables;
+  private final OutputTables tables;
 
-  NetworkSection(TableWriter tables) {
+  NetworkSection(OutputTables tables) {
     this.tables = tables;
   }
 

@@ -12,7 +12,7 @@ import eu.iciatlas.common.Tables;
 import eu.iciatlas.common.analysis.IciClassifier;
 import eu.iciatlas.common.config.PipelineSettings;
 import eu.iciatlas.common.io.InputException;
-import eu.iciatlas.common.output.TableWriter;
+import eu.iciatlas.common.output.OutputTables;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -48,13 +48,13 @@ public final class ReportJob {
   private final Config config;
   private final SparkSession spark;
   private final Progress progress;
-  private final TableWriter tables;
+  private final OutputTables tables;
 
   public ReportJob(Config config, SparkSession spark, Progress progress) {
     this.config = config;
     this.spark = spark;
     this.progress = progress;
-    this.tables = new TableWriter(spark, config.output(), progress);
+    this.tables = new OutputTables(spark, config.output());
   }
 
   public Path run() {

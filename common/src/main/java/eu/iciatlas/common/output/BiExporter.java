@@ -1,0 +1,199 @@
+package eu.iciatlas.common.output;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.concat_ws;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.to_json;
+import static org.apache.spark.sql.functions.when;
+
+import eu.iciatlas.common.Progress;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+
+/**
+ * The BI copies of the tables a {@link TableWriter} commits, as the data dictionary gives them
+ * ({@link DataDictionary.BiFormats}): one CSV file with a header per table under {@code bi/<table>.csv}
+ * (arrays joined with '|', maps and structs as JSON, formula-like text neutralised, rows sorted so a
+ * rerun gives the same file), and, where the dictionary says so, Parquet under {@code bi/parquet/}.
+ *
+ * <p>Direct: into DIR/bi, each copy made before the write returns. In the background (a run's
+ * writers): into DIR/bi/_staging (moved into DIR/bi when the run has succeeded, {@link BiCopies}), two
+ * copies at a time while the job goes on (the copies are small Spark jobs whose time is mostly driver
+ * latency, so they overlap well even on 2 cores); {@link #close()} waits for them and fails if one failed.
+ */
+final class BiExporter implements AutoCloseable {
+  /** The characters a spreadsheet reads as the start of a formula; values the pipeline makes never start with one. */
+  static final String FORMULA_START = "=+-@\t\r";
+
+  private final SparkSession spark;
+  private final Progress progress;
+  private final Path target;
+  private final ExecutorService background;
+  private final List<Future<Double>> pending = java.util.Collections.synchronizedList(new ArrayList<>());
+
+  private BiExporter(SparkSession spark, Progress progress, Path target, ExecutorService background) {
+    this.spark = spark;
+    this.progress = progress;
+    this.target = target;
+    this.background = background;
+  }
+
+  /** Copies made before each write returns, into DIR/bi. */
+  static BiExporter direct(SparkSession spark, String outputDir, Progress progress) {
+    return new BiExporter(spark, progress, BiCopies.biDir(outputDir), null);
+  }
+
+  /** Copies made on two background threads, staged in DIR/bi/_staging until the run publishes them. */
+  static BiExporter inBackground(SparkSession spark, String outputDir, Progress progress) {
+    return new BiExporter(spark, progress, BiCopies.stagingDir(outputDir), Executors.newFixedThreadPool(2, r -> {
+      Thread t = new Thread(r, "ici-atlas-bi-export");
+      t.setDaemon(true);
+      return t;
+    }));
+  }
+
+  /**
+   * Makes (or queues) the copies of one committed version of a table. {@code kept}: the rows just
+   * written (persisted; unpersisted here once copied), or null to read {@code version} of the Delta
+   * table at {@code deltaPath}. Returns what the write's progress line says of the copies.
+   */
+  String export(String table, String deltaPath, long version, Dataset<Row> kept, DataDictionary.BiFormats formats) {
+    if (background == null) {
+      return String.format(java.util.Locale.ROOT, "bi export %.1f s", copy(table, deltaPath, version, kept, formats));
+    }
+    pending.add(background.submit(() -> copy(table, deltaPath, version, kept, formats)));
+    return "bi export queued";
+  }
+
+  /** The copies of one version: CSV, and Parquet when the dictionary says so. Returns seconds taken. */
+  private double copy(String table, String deltaPath, long version, Dataset<Row> kept, DataDictionary.BiFormats formats) {
+    Instant start = Instant.now();
+    Dataset<Row> rows = kept != null ? kept : spark.read().format("delta").option("versionAsOf", version).load(deltaPath);
+    try {
+      csv(table, rows);
+      if (formats == DataDictionary.BiFormats.CSV_AND_PARQUET) {
+        // also as Parquet for BI tools and notebooks that read it (typed, nested columns kept)
+        rows.coalesce(1).write().mode("overwrite").parquet(new Path(target, "parquet/" + table).toString());
+      }
+    } finally {
+      if (kept != null) {
+        kept.unpersist();
+      }
+    }
+    return java.time.Duration.between(start, Instant.now()).toMillis() / 1000.0;
+  }
+
+  private void csv(String table, Dataset<Row> rows) {
+    Dataset<Row> flat = flattenForCsv(rows);
+    List<Column> order = new ArrayList<>();
+    for (String c : flat.columns()) {
+      order.add(col(c).asc_nulls_first());
+    }
+    Path tmp = new Path(target, "_tmp_" + table);
+    flat.orderBy(order.toArray(new Column[0])).coalesce(1).write().mode("overwrite")
+        .option("header", "true").option("quote", "\"").option("escape", "\"")
+        .option("nullValue", "").option("emptyValue", "\"\"").option("encoding", "UTF-8")
+        .csv(tmp.toString());
+    try {
+      FileSystem fs = tmp.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      Path file = new Path(target, table + ".csv");
+      fs.delete(file, false);
+      for (FileStatus f : fs.listStatus(tmp)) {
+        if (f.getPath().getName().startsWith("part-")) {
+          fs.rename(f.getPath(), file);
+        }
+      }
+      fs.delete(tmp, true);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot move the CSV export of " + table + " into " + target + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Waits for the background copies; fails with the first that failed (when the job itself did not fail first). */
+  @Override
+  public void close() {
+    if (background == null) {
+      return;
+    }
+    Instant waitStart = Instant.now();
+    double work = 0;
+    RuntimeException failure = null;
+    for (Future<Double> f : pending) {
+      try {
+        work += f.get();
+      } catch (ExecutionException e) {
+        if (failure == null) {
+          failure = e.getCause() instanceof RuntimeException r ? r
+              : new IllegalStateException("BI export failed: " + e.getCause().getMessage(), e.getCause());
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        failure = new IllegalStateException("interrupted while waiting for the BI exports", e);
+        break;
+      }
+    }
+    background.shutdown();
+    if (!pending.isEmpty()) {
+      progress.stage("wait for bi exports", String.format(java.util.Locale.ROOT, "%d table(s); bi export %.1f s in the background",
+          pending.size(), work), waitStart);
+    }
+    pending.clear();
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  /** CSV has no nested types: arrays of text become 'a|b', other nested values JSON. */
+  static Dataset<Row> flattenForCsv(Dataset<Row> rows) {
+    List<Column> cols = new ArrayList<>();
+    for (StructField f : rows.schema().fields()) {
+      DataType t = f.dataType();
+      if (t instanceof ArrayType a && a.elementType().equals(DataTypes.StringType)) {
+        cols.add(concat_ws("|", col(f.name())).as(f.name()));
+      } else if (t instanceof ArrayType || t instanceof org.apache.spark.sql.types.MapType
+          || t instanceof org.apache.spark.sql.types.StructType) {
+        cols.add(to_json(col(f.name())).as(f.name()));
+      } else {
+        cols.add(col(f.name()));
+      }
+    }
+    Dataset<Row> flat = rows.select(cols.toArray(new Column[0]));
+    List<Column> safe = new ArrayList<>();
+    for (StructField f : flat.schema().fields()) {
+      safe.add(f.dataType().equals(DataTypes.StringType) ? spreadsheetSafe(col(f.name())).as(f.name()) : col(f.name()));
+    }
+    return flat.select(safe.toArray(new Column[0]));
+  }
+
+  /**
+   * Free text from the internet must not run as a formula when the CSV is opened in a spreadsheet:
+   * a cell starting with =, +, -, @, tab or CR gets a leading apostrophe (OWASP's CSV-injection rule).
+   */
+  static Column spreadsheetSafe(Column text) {
+    Object[] starts = FORMULA_START.chars().mapToObj(c -> String.valueOf((char) c)).toArray();
+    return when(org.apache.spark.sql.functions.substring(text, 1, 1).isin(starts), concat(lit("'"), text)).otherwise(text);
+  }
+
+  /** Whether {@code text} starts with a {@link #FORMULA_START} character. */
+  static boolean startsLikeFormula(String text) {
+    return text != null && !text.isEmpty() && FORMULA_START.indexOf(text.charAt(0)) >= 0;
+  }
+}
