@@ -1,5 +1,7 @@
 package eu.iciatlas.common;
 
+import eu.iciatlas.common.keep.KeepColumns.Kind;
+
 /** Names of every table the pipeline writes; the layer is part of the name. */
 public final class Tables {
   public static final String BRONZE_KEEP_PROJECTS = "bronze_keep_projects";
@@ -58,7 +60,7 @@ public final class Tables {
   private Tables() {}
 
   /** The bronze table of one kind of Keep.eu export. */
-  public static String bronzeKeep(eu.iciatlas.common.keep.KeepColumns.Kind kind) {
+  public static String bronzeKeep(Kind kind) {
     return switch (kind) {
       case PROJECTS -> BRONZE_KEEP_PROJECTS;
       case PARTNERS -> BRONZE_KEEP_PARTNERS;
@@ -67,7 +69,7 @@ public final class Tables {
   }
 
   /** The quarantine table of one kind of Keep.eu export. */
-  public static String quarantineKeep(eu.iciatlas.common.keep.KeepColumns.Kind kind) {
+  public static String quarantineKeep(Kind kind) {
     return switch (kind) {
       case PROJECTS -> QUARANTINE_KEEP_PROJECTS;
       case PARTNERS -> QUARANTINE_KEEP_PARTNERS;

@@ -26,20 +26,24 @@ import org.apache.spark.sql.SparkSession;
 /**
  * AnalyseJob: the method of docs/METHOD.md over the silver tables of an output folder.
  *
- * <p>Inputs: silver_projects, silver_participations, silver_programmes, silver_region_indicators
- * under {@code DIR/delta/}. Outputs: silver_project_regions (project -> region, with the rule
- * used), the gold tables gold_ici_share, gold_ici_share_summary, gold_specialization_share,
- * gold_country_specialization, gold_cluster_comparison, gold_region_profile, gold_correlations,
- * gold_hypothesis_tests, gold_region_links, gold_organisations, the linkage networks gold_network_summary,
- * gold_network_organisations, gold_network_communities (Delta, and CSV under DIR/bi/),
- * and, when asked to reclassify, silver_projects with a fresh classification. Each table is
- * written in one commit that replaces exactly the analysed periods (Delta replaceWhere on period;
- * all periods of silver_projects unless --period is given). Configuration: conf/regions/&lt;name&gt;.csv, conf/classifier/,
+ * <p>Inputs: silver_projects, silver_participations, silver_programmes, silver_region_indicators,
+ * silver_nuts_regions and silver_nuts_conversion under {@code DIR/delta/}. Outputs: silver_project_regions
+ * (project -> region, with the rule used); the gold tables gold_ici_share, gold_region_profile,
+ * gold_partner_nuts_recoding, gold_ici_share_summary, gold_ici_share_estimated, gold_specialization_share,
+ * gold_country_specialization, gold_cluster_comparison, gold_correlations, gold_correlation_points,
+ * gold_hypothesis_tests, gold_region_footprint, gold_region_links, gold_organisations; the star tables
+ * star_fact_participation, star_dim_project, star_dim_programme, star_dim_region, star_dim_specialization
+ * and three bridges; the linkage networks gold_network_summary, gold_network_organisations,
+ * gold_network_communities (Delta, and the BI copies the data dictionary gives them); and, when asked to
+ * reclassify, silver_projects with a fresh classification. Each table is written in one commit that
+ * replaces exactly the analysed periods (Delta replaceWhere on period; all periods of silver_projects
+ * unless --period is given). Configuration: conf/regions/&lt;name&gt;.csv, conf/classifier/,
  * conf/clusters.csv, conf/pipeline.properties.
  *
  * <p>The job reads the configuration, decides the periods ({@link AnalysedPeriods}) and wires its
- * stages over the inputs they share ({@link AnalysisInputs}): {@link RegionsStage}, {@link GoldStage}
- * and {@link StarStage} (whose tables are written concurrently), {@link NetworkStage}.
+ * stages over the inputs they share ({@link AnalysisInputs}): {@link RegionsStage}; {@link GoldStage}
+ * (first the tables the others read), then the other gold tables and {@link StarStage}'s in one
+ * concurrent batch; {@link NetworkStage}.
  */
 public final class AnalyseJob {
   public record Config(String output, Path confDir, List<String> settingOverrides, String regions, List<String> periods,
@@ -71,7 +75,9 @@ public final class AnalyseJob {
       progress.info("analysis of periods " + periods.periods() + " with region definition " + regions.name());
       int keepVersion = settings.keepNutsVersion();
       int nutsVersion = OutputNutsVersion.forAnalysis(writer, config.output(), settings, config.settingOverrides());
-      StarStage.requireCurrentKeys(writer, periods, config.output(), config.regions());
+      StarStage.requireCurrentStarTables(writer, periods, config.output(), config.regions());
+      progress.info("region tables in NUTS " + nutsVersion + (nutsVersion == keepVersion ? " (the Keep.eu version)"
+          : ": partners placed from the NUTS " + keepVersion + " codes of Keep.eu by their NUTS 3 (gold_partner_nuts_recoding)"));
       IciClassifier classifier = new IciClassifier(conf, settings);
       RuleErrorRates errorRates = RuleErrorRates.load(conf, classifier.decisionDigest());
       progress.info(errorRates.unusableReason() == null ? "expected shares: " + errorRates.basis()
@@ -86,9 +92,8 @@ public final class AnalyseJob {
             classifier.classify(periods.select(writer.read(Tables.SILVER_PROJECTS)),
             periods.select(writer.read(Tables.SILVER_PARTICIPATIONS))), periods.scope()));
       }
+      // read after the reclassification: a Delta table's rows are those of its version when it is read
       AnalysisInputs inputs = AnalysisInputs.read(stages, periods, keepVersion, nutsVersion);
-      progress.info("region tables in NUTS " + nutsVersion + (nutsVersion == keepVersion ? " (the Keep.eu version)"
-          : ": partners placed from the NUTS " + keepVersion + " codes of Keep.eu by their NUTS 3 (gold_partner_nuts_recoding)"));
 
       RegionsStage.Result assigned = RegionsStage.run(stages, periods, inputs, regions);
       rows.putAll(assigned.written());

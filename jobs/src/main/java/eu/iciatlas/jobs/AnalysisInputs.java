@@ -8,15 +8,17 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
 
 /**
- * The silver rows of the analysed periods that every analysis stage reads: the participations as
- * Keep.eu delivered them (its NUTS version, which the region definitions are written in) and placed
- * in the output version; the projects with their classification but without their texts (most of the
- * bytes, which no gold or star table needs); the programmes, the NUTS tables and both NUTS versions.
+ * The silver rows every analysis stage reads: the participations of the analysed periods as Keep.eu
+ * delivered them (its NUTS version, which the region definitions are written in) and placed in the
+ * output version; the projects of the analysed periods with their classification but without their
+ * texts and lineage (most of the bytes, which no gold or star table needs); the programmes of every
+ * period (the region assignment and the estimated shares join them by key; the star stage selects the
+ * analysed periods itself); the NUTS tables and both NUTS versions.
  */
 record AnalysisInputs(Dataset<Row> keepParticipations, Dataset<Row> participations, Dataset<Row> projects,
     Dataset<Row> programmes, Dataset<Row> conversions, Dataset<Row> nutsRegions, int keepVersion, int nutsVersion) {
 
-  private static final String[] TEXTS = {"title_lang2", "title_lang3", "description_en", "description_1", "description_2",
+  private static final String[] NOT_ANALYSED = {"title_lang2", "title_lang3", "description_en", "description_1", "description_2",
       "expected_results_en", "expected_results_1", "expected_results_2", "_source_records"};
 
   static AnalysisInputs read(StageContext context, AnalysedPeriods periods, int keepVersion, int nutsVersion) {
@@ -26,7 +28,7 @@ record AnalysisInputs(Dataset<Row> keepParticipations, Dataset<Row> participatio
     Dataset<Row> keepParticipations = periods.select(writer.read(Tables.SILVER_PARTICIPATIONS));
     Dataset<Row> participations = context.persisted().keep(PartnerRegions.place(keepParticipations, conversions, nutsRegions,
         keepVersion, nutsVersion), StorageLevel.MEMORY_AND_DISK());
-    Dataset<Row> projects = context.persisted().keep(periods.select(writer.read(Tables.SILVER_PROJECTS)).drop(TEXTS),
+    Dataset<Row> projects = context.persisted().keep(periods.select(writer.read(Tables.SILVER_PROJECTS)).drop(NOT_ANALYSED),
         StorageLevel.MEMORY_AND_DISK());
     return new AnalysisInputs(keepParticipations, participations, projects, writer.read(Tables.SILVER_PROGRAMMES), conversions,
         nutsRegions, keepVersion, nutsVersion);

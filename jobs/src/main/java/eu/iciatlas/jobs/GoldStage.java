@@ -25,9 +25,9 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * The gold stage of the analysis: first the tables the others read (gold_ici_share,
- * gold_region_profile, gold_partner_nuts_recoding), written here; then the other gold tables, handed
- * back as pending writes, so that the job writes them concurrently with the star tables.
+ * The gold stage of the analysis: first the two tables the others read (gold_ici_share,
+ * gold_region_profile), and gold_partner_nuts_recoding with them, written here; then the other gold
+ * tables, handed back as pending writes, so that the job writes them concurrently with the star tables.
  */
 final class GoldStage {
   /** The written tables the other gold and the star tables read, and the rows written. */

@@ -2,6 +2,8 @@ package eu.iciatlas.jobs;
 
 import eu.iciatlas.common.Progress;
 import eu.iciatlas.common.StopRequest;
+import eu.iciatlas.common.config.ConfFiles;
+import eu.iciatlas.common.config.PipelineSettings;
 import eu.iciatlas.common.output.BiCopies;
 import eu.iciatlas.common.output.BiDatabase;
 import eu.iciatlas.common.output.BiWorkbook;
@@ -87,8 +89,8 @@ final class GuardedRun {
     List<String> files = request.inputs().map(inputs -> inputs.inputFiles(hadoop)).orElse(List.of());
     repairIfInterrupted(spark, lock, output, progress);
     // the effective configuration, once per run (the jobs name only what they read and write)
-    eu.iciatlas.common.config.ConfFiles conf = new eu.iciatlas.common.config.ConfFiles(request.confDir());
-    progress.info("configuration: " + conf.describe() + ", " + eu.iciatlas.common.config.PipelineSettings.load(conf,
+    ConfFiles conf = new ConfFiles(request.confDir());
+    progress.info("configuration: " + conf.describe() + ", " + PipelineSettings.load(conf,
         request.overrides()) + request.regions().map(r -> ", region definition " + r).orElse(""));
     TableWriter writer = new TableWriter(spark, output, progress);
     RunGuard guard = new RunGuard(spark, writer, output);

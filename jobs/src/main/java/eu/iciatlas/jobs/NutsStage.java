@@ -38,6 +38,7 @@ final class NutsStage {
     SparkSession spark = context.spark();
     TableWriter writer = context.writer();
     Progress progress = context.progress();
+    Persisted persisted = context.persisted();
     String note = NutsData.inputNote(spark, nutsFolder);
     Map<String, Long> written = new LinkedHashMap<>();
     List<String> kept = List.of();
@@ -55,7 +56,6 @@ final class NutsStage {
       written.put(Tables.SILVER_NUTS_CONVERSION, writer.write(Tables.SILVER_NUTS_CONVERSION,
           conversions.drop(CsvSources.CORRUPT), Scope.WHOLE_TABLE, note));
     }
-    Persisted persisted = context.persisted();
     return new Result(persisted.keep(writer.read(Tables.SILVER_NUTS_REGIONS), StorageLevel.MEMORY_AND_DISK()),
         persisted.keep(writer.read(Tables.SILVER_NUTS_CONVERSION), StorageLevel.MEMORY_AND_DISK()), note, written, kept);
   }

@@ -51,7 +51,7 @@ final class StarStage {
    * a star_dim_project with the list columns of an earlier version, which a run of some periods would
    * keep beside the new text columns. The message names the analysis that rewrites them for every period.
    */
-  static void requireCurrentKeys(TableWriter writer, AnalysedPeriods periods, String output, String regions) {
+  static void requireCurrentStarTables(TableWriter writer, AnalysedPeriods periods, String output, String regions) {
     if (periods.everyPeriod() || !writer.exists(Tables.STAR_BRIDGE_PROJECT_SPECIALIZATION)) {
       return;
     }

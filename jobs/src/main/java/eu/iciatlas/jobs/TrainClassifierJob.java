@@ -19,7 +19,7 @@ import eu.iciatlas.common.analysis.IciModel;
 import eu.iciatlas.common.analysis.TextFreeRates;
 import eu.iciatlas.common.analysis.RuleErrorRates;
 import eu.iciatlas.common.io.FileDigest;
-import eu.iciatlas.common.output.TableWriter;
+import eu.iciatlas.common.output.OutputTables;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -82,7 +82,7 @@ public final class TrainClassifierJob {
 
   private Map<String, Object> train(Persisted persisted) {
     Instant start = Instant.now();
-    TableWriter tables = new TableWriter(spark, config.output(), progress);
+    OutputTables tables = new OutputTables(spark, config.output());
     Dataset<Row> projects = tables.read(Tables.SILVER_PROJECTS)
         .join(tables.read(Tables.SILVER_PROGRAMMES).select("programme_key", "strand"), "programme_key");
     Dataset<Row> labelFile = spark.read().option("header", "true").option("multiLine", "true").option("escape", "\"")

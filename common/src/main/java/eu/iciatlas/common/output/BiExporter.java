@@ -44,26 +44,28 @@ final class BiExporter implements AutoCloseable {
   static final String FORMULA_START = "=+-@\t\r";
 
   private final SparkSession spark;
+  private final OutputTables tables;
   private final Progress progress;
   private final Path target;
   private final ExecutorService background;
   private final List<Future<Double>> pending = java.util.Collections.synchronizedList(new ArrayList<>());
 
-  private BiExporter(SparkSession spark, Progress progress, Path target, ExecutorService background) {
+  private BiExporter(SparkSession spark, OutputTables tables, Progress progress, Path target, ExecutorService background) {
     this.spark = spark;
+    this.tables = tables;
     this.progress = progress;
     this.target = target;
     this.background = background;
   }
 
   /** Copies made before each write returns, into DIR/bi. */
-  static BiExporter direct(SparkSession spark, String outputDir, Progress progress) {
-    return new BiExporter(spark, progress, BiCopies.biDir(outputDir), null);
+  static BiExporter direct(SparkSession spark, OutputTables tables, Progress progress) {
+    return new BiExporter(spark, tables, progress, BiCopies.biDir(tables.outputDir()), null);
   }
 
   /** Copies made on two background threads, staged in DIR/bi/_staging until the run publishes them. */
-  static BiExporter inBackground(SparkSession spark, String outputDir, Progress progress) {
-    return new BiExporter(spark, progress, BiCopies.stagingDir(outputDir), Executors.newFixedThreadPool(2, r -> {
+  static BiExporter inBackground(SparkSession spark, OutputTables tables, Progress progress) {
+    return new BiExporter(spark, tables, progress, BiCopies.stagingDir(tables.outputDir()), Executors.newFixedThreadPool(2, r -> {
       Thread t = new Thread(r, "ici-atlas-bi-export");
       t.setDaemon(true);
       return t;
@@ -72,21 +74,21 @@ final class BiExporter implements AutoCloseable {
 
   /**
    * Makes (or queues) the copies of one committed version of a table. {@code kept}: the rows just
-   * written (persisted; unpersisted here once copied), or null to read {@code version} of the Delta
-   * table at {@code deltaPath}. Returns what the write's progress line says of the copies.
+   * written (persisted; unpersisted here once copied), or null to read {@code version} of the table.
+   * Returns what the write's progress line says of the copies.
    */
-  String export(String table, String deltaPath, long version, Dataset<Row> kept, DataDictionary.BiFormats formats) {
+  String export(String table, long version, Dataset<Row> kept, DataDictionary.BiFormats formats) {
     if (background == null) {
-      return String.format(java.util.Locale.ROOT, "bi export %.1f s", copy(table, deltaPath, version, kept, formats));
+      return String.format(java.util.Locale.ROOT, "bi export %.1f s", copy(table, version, kept, formats));
     }
-    pending.add(background.submit(() -> copy(table, deltaPath, version, kept, formats)));
+    pending.add(background.submit(() -> copy(table, version, kept, formats)));
     return "bi export queued";
   }
 
   /** The copies of one version: CSV, and Parquet when the dictionary says so. Returns seconds taken. */
-  private double copy(String table, String deltaPath, long version, Dataset<Row> kept, DataDictionary.BiFormats formats) {
+  private double copy(String table, long version, Dataset<Row> kept, DataDictionary.BiFormats formats) {
     Instant start = Instant.now();
-    Dataset<Row> rows = kept != null ? kept : spark.read().format("delta").option("versionAsOf", version).load(deltaPath);
+    Dataset<Row> rows = kept != null ? kept : tables.read(table, version);
     try {
       csv(table, rows);
       if (formats == DataDictionary.BiFormats.CSV_AND_PARQUET) {

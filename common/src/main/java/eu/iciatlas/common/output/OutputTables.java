@@ -20,6 +20,10 @@ public final class OutputTables {
     this.outputDir = outputDir;
   }
 
+  public String outputDir() {
+    return outputDir;
+  }
+
   public String deltaPath(String table) {
     return new Path(new Path(outputDir, "delta"), table).toString();
   }
@@ -28,16 +32,29 @@ public final class OutputTables {
     return spark.read().format("delta").load(deltaPath(table));
   }
 
+  /** The rows of one version of the table (Delta time travel). */
+  public Dataset<Row> read(String table, long version) {
+    return spark.read().format("delta").option("versionAsOf", version).load(deltaPath(table));
+  }
+
   /** The table's latest version, -1 when it does not exist. */
   public long latestVersion(String table) {
-    return DeltaLogFiles.latestVersion(deltaPath(table), spark.sparkContext().hadoopConfiguration());
+    return DeltaLogFiles.latestVersion(deltaPath(table), hadoopConf());
   }
 
   /** The note given to the table's latest commit, or null (no table, or a commit without one). */
   public String lastCommitNote(String table) {
     long version = latestVersion(table);
-    return version < 0 ? null
-        : DeltaLogFiles.commit(deltaPath(table), version, spark.sparkContext().hadoopConfiguration()).userMetadata();
+    return version < 0 ? null : commit(table, version).userMetadata();
+  }
+
+  /** What the Delta log says of one commit of the table (its note and metrics). */
+  DeltaLogFiles.Commit commit(String table, long version) {
+    return DeltaLogFiles.commit(deltaPath(table), version, hadoopConf());
+  }
+
+  private org.apache.hadoop.conf.Configuration hadoopConf() {
+    return spark.sparkContext().hadoopConfiguration();
   }
 
   public boolean exists(String table) {

@@ -23,7 +23,6 @@ import org.apache.spark.sql.SparkSession;
  * committed version, as it holds the other periods too.
  */
 public final class TableWriter implements AutoCloseable {
-  private final SparkSession spark;
   private final Progress progress;
   private final DataDictionary dictionary;
 
@@ -36,15 +35,14 @@ public final class TableWriter implements AutoCloseable {
 
   /** A writer whose tables' comments and BI copies come from {@code dictionary} (tests, benchmarks). */
   public TableWriter(SparkSession spark, String outputDir, Progress progress, DataDictionary dictionary) {
-    this(spark, outputDir, progress, dictionary, BiExporter.direct(spark, outputDir, progress));
+    this(spark, new OutputTables(spark, outputDir), progress, dictionary, false);
   }
 
-  private TableWriter(SparkSession spark, String outputDir, Progress progress, DataDictionary dictionary, BiExporter bi) {
-    this.spark = spark;
+  private TableWriter(SparkSession spark, OutputTables tables, Progress progress, DataDictionary dictionary, boolean inBackground) {
+    this.tables = tables;
     this.progress = progress;
     this.dictionary = dictionary;
-    this.bi = bi;
-    this.tables = new OutputTables(spark, outputDir);
+    this.bi = inBackground ? BiExporter.inBackground(spark, tables, progress) : BiExporter.direct(spark, tables, progress);
   }
 
   /**
@@ -58,7 +56,7 @@ public final class TableWriter implements AutoCloseable {
   /** As {@link #withBackgroundExports(SparkSession, String, Progress)}, with another dictionary (tests). */
   public static TableWriter withBackgroundExports(SparkSession spark, String outputDir, Progress progress,
       DataDictionary dictionary) {
-    return new TableWriter(spark, outputDir, progress, dictionary, BiExporter.inBackground(spark, outputDir, progress));
+    return new TableWriter(spark, new OutputTables(spark, outputDir), progress, dictionary, true);
   }
 
   public String deltaPath(String table) {
@@ -184,20 +182,21 @@ public final class TableWriter implements AutoCloseable {
       // latest commit is an earlier write's, and this one wrote 0 rows
       count = 0;
     } else {
-      DeltaLogFiles.Commit commit = DeltaLogFiles.commit(deltaPath(table), version, hadoopConf());
+      DeltaLogFiles.Commit commit = tables.commit(table, version);
       // without Delta's metrics (switched off in the user's Spark configuration), count the scope's rows of that version
       count = commit.rowsWritten().orElseGet(() -> rowsOfScope(table, version, scope));
     }
-    String rowsWritten = String.format("%,d rows", count);
-    progress.stage("write " + table, biCopy ? rowsWritten + "; " + bi.export(table, deltaPath(table), version,
+    String rowsWritten = String.format(java.util.Locale.ROOT, "%,d rows", count);
+    progress.stage("write " + table, biCopy ? rowsWritten + "; " + bi.export(table, version,
         keepForExport ? commented : null, formats) : rowsWritten, start);
     return count;
   }
 
   private long rowsOfScope(String table, long version, Scope scope) {
-    Dataset<Row> written = spark.read().format("delta").option("versionAsOf", version).load(deltaPath(table));
+    Dataset<Row> written = tables.read(table, version);
     return (scope.wholeTable() ? written : written.where(scope.condition())).count();
   }
+
 
   /** One Delta commit: CREATE TABLE AS SELECT for a new table, else an overwrite of the scope. */
   private void commit(String table, Dataset<Row> commented, Scope scope, String commitNote) {
@@ -297,9 +296,6 @@ public final class TableWriter implements AutoCloseable {
     return tables.latestVersion(table);
   }
 
-  private org.apache.hadoop.conf.Configuration hadoopConf() {
-    return spark.sparkContext().hadoopConfiguration();
-  }
 
   /** Waits for the background BI copies; fails with the first that failed (when the job itself did not fail first). */
   @Override
