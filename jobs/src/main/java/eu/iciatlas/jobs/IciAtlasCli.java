@@ -3,6 +3,8 @@ package eu.iciatlas.jobs;
 import eu.iciatlas.common.Progress;
 import eu.iciatlas.common.SparkSessions;
 import eu.iciatlas.common.analysis.IciModel;
+import eu.iciatlas.common.generate.ExportGenerator;
+import eu.iciatlas.common.generate.GeneratorOptions;
 import eu.iciatlas.common.io.InputException;
 import eu.iciatlas.jobs.report.ReportJob;
 import java.io.PrintWriter;
@@ -504,13 +506,13 @@ public final class IciAtlasCli implements Runnable {
       }
       Path confDir = confDirOrRepository(conf);
       new eu.iciatlas.common.config.ConfFiles(confDir);
-      eu.iciatlas.jobs.generate.GeneratorOptions options = new eu.iciatlas.jobs.generate.GeneratorOptions(
-          scale == null ? 0 : scale, seed, qualified, replicate, from, confDir, gzip, projectsPerFile);
+      GeneratorOptions options = new GeneratorOptions(scale == null ? 0 : scale, seed, qualified, replicate, from, confDir, gzip,
+          projectsPerFile);
+      ExportGenerator generator = ExportGenerator.onClassPath().orElseThrow(() -> new InputException("generate: the generator"
+          + " is a tool outside the application jar (module tools/, ici-atlas-tools-*.jar); run 'bin/ici-atlas generate' from a"
+          + " checkout, which puts it on the class path, or add that jar to this one's"));
       SparkSession spark = cli.session("ici-atlas generate");
-      eu.iciatlas.jobs.generate.KeepGenerator.Outcome outcome = eu.iciatlas.jobs.generate.KeepGenerator.generate(spark, options);
-      cli.out.println(String.format(java.util.Locale.ROOT, "generated %,d projects: %,d project rows, %,d partner rows, "
-          + "%,d call rows, %,d bytes in %d files under %s", outcome.projects(), outcome.projectRows(), outcome.partnerRows(),
-          outcome.callRows(), outcome.bytes(), outcome.files().size(), eu.iciatlas.common.io.InputSniffer.display(outcome.output())));
+      cli.out.println(generator.generate(spark, options, cli.progress()));
       return 0;
     }
   }

@@ -1,4 +1,4 @@
-package eu.iciatlas.jobs.generate;
+package eu.iciatlas.tools.generate;
 
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.broadcast;
@@ -24,9 +24,12 @@ import static org.apache.spark.sql.functions.xxhash64;
 import eu.iciatlas.common.Persisted;
 import eu.iciatlas.common.Progress;
 import eu.iciatlas.common.config.ConfFiles;
+import eu.iciatlas.common.generate.ExportGenerator;
+import eu.iciatlas.common.generate.GeneratorOptions;
 import eu.iciatlas.common.io.CsvSources;
 import eu.iciatlas.common.io.InputException;
 import eu.iciatlas.common.io.InputFiles;
+import eu.iciatlas.common.io.InputSniffer;
 import eu.iciatlas.common.keep.KeepBronze;
 import eu.iciatlas.common.keep.KeepColumns.Kind;
 import eu.iciatlas.common.keep.ProgrammeRules;
@@ -94,6 +97,17 @@ public final class KeepGenerator {
       List<String> files, long bytes, Map<String, String> facts) {}
 
   private KeepGenerator() {}
+
+  /** The generator as the 'generate' verb finds it ({@link ExportGenerator#onClassPath}). */
+  public static final class Service implements ExportGenerator {
+    @Override
+    public String generate(SparkSession spark, GeneratorOptions options, Progress progress) {
+      Outcome outcome = KeepGenerator.generate(spark, options, progress);
+      return String.format(java.util.Locale.ROOT, "generated %,d projects: %,d project rows, %,d partner rows, %,d call rows,"
+          + " %,d bytes in %d files under %s", outcome.projects(), outcome.projectRows(), outcome.partnerRows(),
+          outcome.callRows(), outcome.bytes(), outcome.files().size(), InputSniffer.display(outcome.output()));
+    }
+  }
 
   public static Outcome generate(SparkSession spark, GeneratorOptions options) {
     return generate(spark, options, Progress.toStderr());

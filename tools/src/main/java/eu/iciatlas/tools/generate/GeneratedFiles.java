@@ -1,4 +1,4 @@
-package eu.iciatlas.jobs.generate;
+package eu.iciatlas.tools.generate;
 
 import java.io.IOException;
 import java.io.OutputStream;

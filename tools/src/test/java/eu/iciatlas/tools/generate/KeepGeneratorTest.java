@@ -1,4 +1,4 @@
-package eu.iciatlas.jobs.generate;
+package eu.iciatlas.tools.generate;
 
 import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -11,6 +11,7 @@ import eu.iciatlas.common.Persisted;
 import eu.iciatlas.common.Progress;
 import eu.iciatlas.common.SparkTestSession;
 import eu.iciatlas.common.TestData;
+import eu.iciatlas.common.generate.GeneratorOptions;
 import eu.iciatlas.common.io.CsvSources;
 import eu.iciatlas.common.io.InputFiles;
 import eu.iciatlas.common.io.SourceFiles;

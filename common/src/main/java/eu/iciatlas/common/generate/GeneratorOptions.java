@@ -1,4 +1,4 @@
-package eu.iciatlas.jobs.generate;
+package eu.iciatlas.common.generate;
 
 import eu.iciatlas.common.io.InputException;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package eu.iciatlas.jobs.generate;
+package eu.iciatlas.tools.generate;
 
 import static eu.iciatlas.common.keep.KeepNormalise.blankToNull;
 import static org.apache.spark.sql.functions.col;

@@ -1,4 +1,4 @@
-package eu.iciatlas.jobs.generate;
+package eu.iciatlas.tools.generate;
 
 import static eu.iciatlas.common.keep.KeepNormalise.blankToNull;
 import static org.apache.spark.sql.functions.coalesce;
@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.regexp_extract;
 
+import eu.iciatlas.common.generate.GeneratorOptions;
 import eu.iciatlas.common.io.CsvSources;
 import eu.iciatlas.common.keep.KeepColumns.Kind;
 import eu.iciatlas.common.keep.KeepNormalise;
