@@ -21,6 +21,12 @@ public final class TestData {
     return p;
   }
 
+  /** Writes the rows of a SQL query as the Delta table {@code table} of the output folder {@code output} (hand-made test tables). */
+  public static void deltaTable(Path output, String table, String query) {
+    SparkTestSession.get().sql(query).write().format("delta").mode("overwrite")
+        .save(output.resolve("delta").resolve(table).toString());
+  }
+
   public static Path sample(String relative) {
     return repoRoot().resolve("data/sample").resolve(relative);
   }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import eu.iciatlas.common.Progress;
 import eu.iciatlas.common.SparkTestSession;
 import eu.iciatlas.common.Tables;
+import eu.iciatlas.common.TestData;
 import eu.iciatlas.common.output.TableWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -18,15 +19,11 @@ import org.junit.jupiter.api.io.TempDir;
 class AnalysedPeriodsTest {
   private final SparkSession spark = SparkTestSession.get();
 
-  private void table(Path dir, String name, String select) {
-    spark.sql(select).write().format("delta").mode("overwrite").save(dir.resolve("delta").resolve(name).toString());
-  }
-
   @Test
   void everyPeriodReplacesTheStarTablesWholeAndDropsPeriodsSilverNoLongerHolds(@TempDir Path dir) {
-    table(dir, Tables.SILVER_PROJECTS, "SELECT * FROM VALUES ('2014-2020', 'p1'), ('2007-2013', 'p2') AS t(period, project_id)");
+    TestData.deltaTable(dir, Tables.SILVER_PROJECTS, "SELECT * FROM VALUES ('2014-2020', 'p1'), ('2007-2013', 'p2') AS t(period, project_id)");
     // a period an earlier run analysed and silver_projects no longer holds
-    table(dir, Tables.STAR_FACT_PARTICIPATION, "SELECT * FROM VALUES ('2000-2006', 1L), ('2014-2020', 2L) AS t(period, project_key)");
+    TestData.deltaTable(dir, Tables.STAR_FACT_PARTICIPATION, "SELECT * FROM VALUES ('2000-2006', 1L), ('2014-2020', 2L) AS t(period, project_key)");
     TableWriter writer = new TableWriter(spark, dir.toString(), Progress.silent());
 
     AnalysedPeriods all = AnalysedPeriods.of(writer, List.of());

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import eu.iciatlas.common.Progress;
 import eu.iciatlas.common.SparkTestSession;
 import eu.iciatlas.common.Tables;
+import eu.iciatlas.common.TestData;
 import eu.iciatlas.common.io.InputException;
 import eu.iciatlas.common.output.TableWriter;
 import java.nio.file.Path;
@@ -21,20 +22,16 @@ import org.junit.jupiter.api.io.TempDir;
 class StarStageTest {
   private final SparkSession spark = SparkTestSession.get();
 
-  private void table(Path dir, String name, String select) {
-    spark.sql(select).write().format("delta").mode("overwrite").save(dir.resolve("delta").resolve(name).toString());
-  }
-
   @Test
   void someOfThePeriodsOverStarTablesOfAnEarlierVersionAreRefusedWithTheCommandThatRewritesThem(@TempDir Path dir) {
-    table(dir, Tables.SILVER_PROJECTS, "SELECT * FROM VALUES ('2014-2020', 'p1'), ('2007-2013', 'p2') AS t(period, project_id)");
+    TestData.deltaTable(dir, Tables.SILVER_PROJECTS, "SELECT * FROM VALUES ('2014-2020', 'p1'), ('2007-2013', 'p2') AS t(period, project_id)");
     TableWriter writer = new TableWriter(spark, dir.toString(), Progress.silent());
     AnalysedPeriods one = AnalysedPeriods.of(writer, List.of("2014-2020"));
     String output = dir.toString();
     StarStage.requireCurrentStarTables(writer, one, output, "baltic"); // no star tables yet: nothing to refuse
 
     // a 64-bit key of an earlier version in a period this analysis would not rewrite
-    table(dir, Tables.STAR_BRIDGE_PROJECT_SPECIALIZATION,
+    TestData.deltaTable(dir, Tables.STAR_BRIDGE_PROJECT_SPECIALIZATION,
         "SELECT * FROM VALUES ('2007-2013', -4611686018427387904L), ('2014-2020', 5L) AS t(period, project_key)");
     InputException oldKeys = assertThrows(InputException.class, () -> StarStage.requireCurrentStarTables(writer, one, output, "baltic"));
     assertTrue(oldKeys.getMessage().contains("hold periods [2007-2013] with keys of an earlier version"), oldKeys.getMessage());
@@ -43,8 +40,8 @@ class StarStageTest {
     StarStage.requireCurrentStarTables(writer, AnalysedPeriods.of(writer, List.of()), output, "baltic"); // every period: rewritten
 
     // current keys, but star_dim_project with the list columns of an earlier version
-    table(dir, Tables.STAR_BRIDGE_PROJECT_SPECIALIZATION, "SELECT * FROM VALUES ('2007-2013', 4L) AS t(period, project_key)");
-    table(dir, Tables.STAR_DIM_PROJECT, "SELECT '2007-2013' AS period, 4L AS project_key, array('text_cluster(+2.0)') AS ici_reasons");
+    TestData.deltaTable(dir, Tables.STAR_BRIDGE_PROJECT_SPECIALIZATION, "SELECT * FROM VALUES ('2007-2013', 4L) AS t(period, project_key)");
+    TestData.deltaTable(dir, Tables.STAR_DIM_PROJECT, "SELECT '2007-2013' AS period, 4L AS project_key, array('text_cluster(+2.0)') AS ici_reasons");
     InputException lists = assertThrows(InputException.class, () -> StarStage.requireCurrentStarTables(writer, one, output, "baltic"));
     assertTrue(lists.getMessage().contains("have the list columns of an earlier version"), lists.getMessage());
   }
