@@ -489,6 +489,11 @@ public final class IciAtlasCli implements Runnable {
 
     @Override
     public Integer call() {
+      // first: through the application jar alone the other checks could fail first (no bundled sample without bin/ici-atlas)
+      ExportGenerator generator = ExportGenerator.onClassPath().orElseThrow(() -> new InputException("generate: the generator"
+          + " is a tool outside the application jar (module tools/, tools/target/ici-atlas-tools-<version>.jar). Run"
+          + " 'bin/ici-atlas generate' from a checkout, which puts that jar on the class path; with spark-submit add it"
+          + " with --jars."));
       if (replicate == 0 && scale == null) {
         throw new InputException("--scale SF is required (or --replicate K for copies of the real export)");
       }
@@ -508,9 +513,6 @@ public final class IciAtlasCli implements Runnable {
       new eu.iciatlas.common.config.ConfFiles(confDir);
       GeneratorOptions options = new GeneratorOptions(scale == null ? 0 : scale, seed, qualified, replicate, from, confDir, gzip,
           projectsPerFile);
-      ExportGenerator generator = ExportGenerator.onClassPath().orElseThrow(() -> new InputException("generate: the generator"
-          + " is a tool outside the application jar (module tools/, ici-atlas-tools-*.jar); run 'bin/ici-atlas generate' from a"
-          + " checkout, which puts it on the class path, or add that jar to this one's"));
       SparkSession spark = cli.session("ici-atlas generate");
       cli.out.println(generator.generate(spark, options, cli.progress()));
       return 0;

@@ -267,6 +267,13 @@ class IciAtlasCliTest {
   }
 
   @Test
+  void theGenerateVerbFindsTheGeneratorOfTheToolsModule() {
+    // the tools jar is on the test class path as bin/ici-atlas puts it on a run's; the services file names the generator
+    assertTrue(eu.iciatlas.common.generate.ExportGenerator.onClassPath().orElseThrow()
+        instanceof eu.iciatlas.tools.generate.KeepGenerator.Service);
+  }
+
+  @Test
   void badGenerateOptionsAreRefused(@TempDir Path dir) {
     Path out = dir.resolve("gen");
     refused(run("generate", "--output", out.toString()), out, "--scale");
