@@ -43,7 +43,7 @@ def grouped(rows):
     """ingest / classify / aggregate / write, from the progress lines (Spark is lazy: a write stage
     includes the computation of what it writes; 'bi export' is the CSV/Parquet copy for BI, made on a
     background thread while the next table is computed; 'wait for bi exports' is the wait at the end)."""
-    groups = {"ingest (incl. its Delta writes)": 0.0, "classify (write silver_projects)": 0.0, "aggregate (incl. its Delta writes)": 0.0, "linkage networks (measures, betweenness, their 3 writes)": 0.0, "BI exports (CSV + Parquet copies; a background thread, overlapping the groups above)": 0.0}
+    groups = {"ingest (incl. its Delta writes)": 0.0, "classify (write silver_project_classification)": 0.0, "aggregate (incl. its Delta writes)": 0.0, "linkage networks (measures, betweenness, their 3 writes)": 0.0, "BI exports (CSV + Parquet copies; a background thread, overlapping the groups above)": 0.0}
     in_analysis = False
     for stage, detail, secs, _ in rows:
         if stage.startswith("assign projects"):
@@ -53,8 +53,10 @@ def grouped(rows):
             continue
         if stage.startswith("network ") or stage == "linkage networks measured" or stage.startswith("write gold_network_"):
             continue  # inside the line above
-        if stage == "write silver_projects":
-            groups["classify (write silver_projects)"] += secs
+        if stage == "classify projects":
+            continue  # the line below, and reading the projects
+        if stage == "write silver_project_classification":
+            groups["classify (write silver_project_classification)"] += secs
         elif stage.startswith("write ") and in_analysis:
             groups["aggregate (incl. its Delta writes)"] += secs
         elif stage.startswith("write "):

@@ -17,6 +17,7 @@ public final class Tables {
   public static final String SILVER_NUTS_CONVERSION = "silver_nuts_conversion";
   public static final String SILVER_REGION_INDICATORS = "silver_region_indicators";
 
+  public static final String SILVER_PROJECT_CLASSIFICATION = "silver_project_classification";
   public static final String SILVER_PROJECT_REGIONS = "silver_project_regions";
 
   public static final String GOLD_ICI_SHARE = "gold_ici_share";

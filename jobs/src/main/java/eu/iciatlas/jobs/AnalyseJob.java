@@ -27,27 +27,27 @@ import org.apache.spark.sql.SparkSession;
  * AnalyseJob: the method of docs/METHOD.md over the silver tables of an output folder.
  *
  * <p>Inputs: silver_projects, silver_participations, silver_programmes, silver_region_indicators,
- * silver_nuts_regions and silver_nuts_conversion under {@code DIR/delta/}. Outputs: silver_project_regions
- * (project -> region, with the rule used); the gold tables gold_ici_share, gold_region_profile,
+ * silver_nuts_regions and silver_nuts_conversion under {@code DIR/delta/}. Outputs:
+ * silver_project_classification (the rules' decision, score, reasons and specializations per project),
+ * silver_project_regions (project -> region, with the rule used); the gold tables gold_ici_share, gold_region_profile,
  * gold_partner_nuts_recoding, gold_ici_share_summary, gold_ici_share_estimated, gold_specialization_share,
  * gold_country_specialization, gold_cluster_comparison, gold_correlations, gold_correlation_points,
  * gold_hypothesis_tests, gold_region_footprint, gold_region_links, gold_organisations; the star tables
  * star_fact_participation, star_dim_project, star_dim_programme, star_dim_region, star_dim_specialization
  * and three bridges; the linkage networks gold_network_summary, gold_network_organisations,
- * gold_network_communities (Delta, and the BI copies the data dictionary gives them); and, when asked to
- * reclassify, silver_projects with a fresh classification. Each table is written in one commit that
- * replaces exactly the analysed periods (Delta replaceWhere on period; all periods of silver_projects
- * unless --period is given). Configuration: conf/regions/&lt;name&gt;.csv, conf/classifier/,
- * conf/clusters.csv, conf/pipeline.properties.
+ * gold_network_communities (Delta, and the BI copies the data dictionary gives them). Each table is
+ * written in one commit that replaces exactly the analysed periods (Delta replaceWhere on period; all
+ * periods of silver_projects unless --period is given). Configuration: conf/regions/&lt;name&gt;.csv,
+ * conf/classifier/, conf/clusters.csv, conf/pipeline.properties.
  *
  * <p>The job reads the configuration, decides the periods ({@link AnalysedPeriods}) and wires its
- * stages over the inputs they share ({@link AnalysisInputs}): {@link RegionsStage}; {@link GoldStage}
+ * stages over the inputs they share ({@link AnalysisInputs}): {@link ClassifyStage} (before the inputs
+ * are read: they carry the classification); {@link RegionsStage}; {@link GoldStage}
  * (first the tables the others read), then the other gold tables and {@link StarStage}'s in one
  * concurrent batch; {@link NetworkStage}.
  */
 public final class AnalyseJob {
-  public record Config(String output, Path confDir, List<String> settingOverrides, String regions, List<String> periods,
-      boolean reclassify) {}
+  public record Config(String output, Path confDir, List<String> settingOverrides, String regions, List<String> periods) {}
 
   private final Config config;
   private final SparkSession spark;
@@ -87,12 +87,8 @@ public final class AnalyseJob {
           + " the text-free model, sensitivity %.3f, specificity %.3f (%s)", textFree.rates().sensitivity().value(),
           textFree.rates().specificity().value(), textFree.rates().labels())
           : "no estimated shares without text: " + textFree.unavailableReason());
-      if (config.reclassify()) {
-        rows.put(Tables.SILVER_PROJECTS, writer.write(Tables.SILVER_PROJECTS,
-            classifier.classify(periods.select(writer.read(Tables.SILVER_PROJECTS)),
-            periods.select(writer.read(Tables.SILVER_PARTICIPATIONS))), periods.scope()));
-      }
-      // read after the reclassification: a Delta table's rows are those of its version when it is read
+      rows.putAll(ClassifyStage.run(stages, periods, classifier));
+      // read after the classification: a Delta table's rows are those of its version when it is read
       AnalysisInputs inputs = AnalysisInputs.read(stages, periods, keepVersion, nutsVersion);
 
       RegionsStage.Result assigned = RegionsStage.run(stages, periods, inputs, regions);

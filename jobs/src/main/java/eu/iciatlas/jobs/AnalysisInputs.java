@@ -1,6 +1,7 @@
 package eu.iciatlas.jobs;
 
 import eu.iciatlas.common.Tables;
+import eu.iciatlas.common.analysis.IciClassifier;
 import eu.iciatlas.common.nuts.PartnerRegions;
 import eu.iciatlas.common.output.TableWriter;
 import org.apache.spark.sql.Dataset;
@@ -10,8 +11,8 @@ import org.apache.spark.storage.StorageLevel;
 /**
  * The silver rows every analysis stage reads: the participations of the analysed periods as Keep.eu
  * delivered them (its NUTS version, which the region definitions are written in) and placed in the
- * output version; the projects of the analysed periods with their classification but without their
- * texts and lineage (most of the bytes, which no gold or star table needs); the programmes of every
+ * output version; the projects of the analysed periods with their classification
+ * (silver_project_classification) but without their texts and lineage (most of the bytes, which no gold or star table needs); the programmes of every
  * period (the region assignment and the estimated shares join them by key; the star stage selects the
  * analysed periods itself); the NUTS tables and both NUTS versions.
  */
@@ -28,8 +29,9 @@ record AnalysisInputs(Dataset<Row> keepParticipations, Dataset<Row> participatio
     Dataset<Row> keepParticipations = periods.select(writer.read(Tables.SILVER_PARTICIPATIONS));
     Dataset<Row> participations = context.persisted().keep(PartnerRegions.place(keepParticipations, conversions, nutsRegions,
         keepVersion, nutsVersion), StorageLevel.MEMORY_AND_DISK());
-    Dataset<Row> projects = context.persisted().keep(periods.select(writer.read(Tables.SILVER_PROJECTS)).drop(NOT_ANALYSED),
-        StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> projects = context.persisted().keep(IciClassifier.withClassification(
+        periods.select(writer.read(Tables.SILVER_PROJECTS)).drop(NOT_ANALYSED),
+        periods.select(writer.read(Tables.SILVER_PROJECT_CLASSIFICATION))), StorageLevel.MEMORY_AND_DISK());
     return new AnalysisInputs(keepParticipations, participations, projects, writer.read(Tables.SILVER_PROGRAMMES), conversions,
         nutsRegions, keepVersion, nutsVersion);
   }

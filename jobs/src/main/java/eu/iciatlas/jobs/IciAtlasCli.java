@@ -238,7 +238,7 @@ public final class IciAtlasCli implements Runnable {
         Progress progress = cli.progress();
         GuardedRun.execute(spark, lock, GuardedRun.Request.analyse(output, runId, cli.commandLine, confDir, run.settings,
             analysis.regions), progress, () -> new AnalyseJob(new AnalyseJob.Config(output, confDir, run.settings, analysis.regions,
-                periods, true), spark, progress).run());
+                periods), spark, progress).run());
         report(spark, output, analysis.noReport, progress);
         RunSummary.of(spark, output, runId, periods, true, !analysis.noReport).print(cli.out, run.summaryJson);
       }
@@ -268,7 +268,7 @@ public final class IciAtlasCli implements Runnable {
               IngestJob.Outcome ingested = new IngestJob(config, spark, progress).run();
               Map<String, Long> rows = new LinkedHashMap<>(ingested.rowsPerTable());
               rows.putAll(new AnalyseJob(new AnalyseJob.Config(config.output(), config.confDir(), config.settingOverrides(),
-                  analysis.regions, ingested.periods(), false), spark, progress).run());
+                  analysis.regions, ingested.periods()), spark, progress).run());
               return rows;
             });
         report(spark, config.output(), analysis.noReport, progress);
@@ -414,7 +414,7 @@ public final class IciAtlasCli implements Runnable {
       Configuration hadoop = Preflight.hadoopConf();
       String qualified = Preflight.output("--output", output, hadoop, true);
       Preflight.requireTables("--output", qualified, hadoop, "run", eu.iciatlas.common.Tables.SILVER_PROJECTS,
-          eu.iciatlas.common.Tables.SILVER_PROGRAMMES);
+          eu.iciatlas.common.Tables.SILVER_PROJECT_CLASSIFICATION, eu.iciatlas.common.Tables.SILVER_PROGRAMMES);
       String modelOut = Preflight.output("--model", modelDir, hadoop, false);
       // the rules of the configuration (the run over --output classified with them) name the rules' error rates
       eu.iciatlas.common.config.ConfFiles conf = new eu.iciatlas.common.config.ConfFiles(confDirOrRepository(null));

@@ -6,7 +6,6 @@ import static org.apache.spark.sql.functions.explode;
 import eu.iciatlas.common.Persisted;
 import eu.iciatlas.common.Progress;
 import eu.iciatlas.common.Tables;
-import eu.iciatlas.common.analysis.IciClassifier;
 import eu.iciatlas.common.config.ConfFiles;
 import eu.iciatlas.common.config.PipelineSettings;
 import eu.iciatlas.common.eurostat.IndicatorDefinition;
@@ -30,8 +29,8 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * IngestJob: Keep.eu exports, Eurostat series and NUTS reference data into bronze, silver and
- * quarantine Delta tables, with an audit of every input row; silver_projects carries the ICI
- * classification (is_ici, ici_score, ici_reasons, specializations) so that the analysis can run on it.
+ * quarantine Delta tables, with an audit of every input row. The ICI classification is the analysis's
+ * first stage ({@link ClassifyStage}), so that it runs once per run, also when only the rules changed.
  *
  * <p>Inputs: Keep.eu projects/partners/calls (';' CSV or XLSX, plain or .gz, 2019 or current header
  * set), Eurostat files (bulk TSV, API TSV, SDMX-CSV 1.0/2.0, long CSV), a NUTS folder (GISCO code
@@ -104,8 +103,7 @@ public final class IngestJob {
 
       // Keep.eu silver and quarantine, from this run's bronze rows
       KeepSilverStage.Result silver = new KeepSilverStage(stages).run(config.runId(), runPeriods,
-          codes(regions, keepVersion, 1), codes(regions, keepVersion, 2), codes(regions, keepVersion, 3),
-          new IciClassifier(conf, settings), programmeRules);
+          codes(regions, keepVersion, 1), codes(regions, keepVersion, 2), codes(regions, keepVersion, 3), programmeRules);
       rows.putAll(silver.written());
 
       // Eurostat: kept when the output already has it from the same files, NUTS tables, indicators, settings and code

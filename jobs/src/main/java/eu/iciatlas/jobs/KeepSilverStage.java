@@ -4,7 +4,6 @@ import static org.apache.spark.sql.functions.col;
 
 import eu.iciatlas.common.Persisted;
 import eu.iciatlas.common.Tables;
-import eu.iciatlas.common.analysis.IciClassifier;
 import eu.iciatlas.common.keep.KeepColumns.Kind;
 import eu.iciatlas.common.keep.KeepSilver;
 import eu.iciatlas.common.keep.ProgrammeRules;
@@ -24,8 +23,8 @@ import org.apache.spark.storage.StorageLevel;
 /**
  * The Keep.eu silver stage of ingestion, from this run's bronze rows: each row checked into accepted
  * or quarantined with a reason (quarantine_keep_projects, _partners, _calls), and the accepted rows
- * into silver_participations, silver_projects (with the rules' ICI classification), silver_programmes
- * and silver_calls, replacing the run's periods only.
+ * into silver_participations, silver_projects, silver_programmes and silver_calls, replacing the run's
+ * periods only. The classification is a stage of the analysis ({@link ClassifyStage}).
  */
 final class KeepSilverStage {
   /**
@@ -45,7 +44,7 @@ final class KeepSilverStage {
 
   /** {@code nuts1..3}: the codes of the Keep.eu NUTS version a partner's region is checked against. */
   Result run(String runId, List<String> runPeriods, List<String> nuts1, List<String> nuts2, List<String> nuts3,
-      IciClassifier classifier, ProgrammeRules programmeRules) {
+      ProgrammeRules programmeRules) {
     Column thisRun = col("_run_id").equalTo(runId);
     Map<Kind, Dataset<Row>> bronze = new EnumMap<>(Kind.class);
     for (Kind kind : Kind.values()) {
@@ -73,7 +72,7 @@ final class KeepSilverStage {
     Dataset<Row> participations = writer.read(Tables.SILVER_PARTICIPATIONS).filter(runPeriod);
     Dataset<Row> projectsFromExport = KeepSilver.projectsFromExport(Validation.accepted(checkedProjects));
     written.put(Tables.SILVER_PROJECTS, writer.write(Tables.SILVER_PROJECTS,
-        classifier.classify(KeepSilver.projects(projectsFromExport, participations), participations), silverScope));
+        KeepSilver.projects(projectsFromExport, participations), silverScope));
     Dataset<Row> projects = writer.read(Tables.SILVER_PROJECTS).filter(runPeriod);
     written.put(Tables.SILVER_PROGRAMMES, writer.write(Tables.SILVER_PROGRAMMES,
         KeepSilver.programmes(projects, participations, programmeRules), silverScope));

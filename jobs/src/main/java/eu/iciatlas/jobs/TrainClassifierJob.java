@@ -40,8 +40,8 @@ import org.apache.spark.storage.StorageLevel;
  * TrainClassifierJob: fits the learned ICI classifier ({@link IciModel}) on the labelled projects
  * and measures it honestly.
  *
- * <p>Inputs: silver_projects (with the rules' columns) and silver_programmes of an --output that
- * holds the bundled 2014-2020 export, and a label file (data/evaluation/ici_labels_v2.csv:
+ * <p>Inputs: silver_projects, silver_project_classification (the rules' columns) and silver_programmes
+ * of an --output that holds the bundled 2014-2020 export, and a label file (data/evaluation/ici_labels_v2.csv:
  * project_id, is_ici, weight). Stratified 10-fold cross-validation (folds by label, seeded) picks
  * the regularisation and the probability threshold that give the best F1 weighted to the export,
  * and reports out-of-fold precision, recall, F1, Brier score and a reliability table for the model,
@@ -83,7 +83,8 @@ public final class TrainClassifierJob {
   private Map<String, Object> train(Persisted persisted) {
     Instant start = Instant.now();
     OutputTables tables = new OutputTables(spark, config.output());
-    Dataset<Row> projects = tables.read(Tables.SILVER_PROJECTS)
+    Dataset<Row> projects = IciClassifier.withClassification(tables.read(Tables.SILVER_PROJECTS),
+            tables.read(Tables.SILVER_PROJECT_CLASSIFICATION))
         .join(tables.read(Tables.SILVER_PROGRAMMES).select("programme_key", "strand"), "programme_key");
     Dataset<Row> labelFile = spark.read().option("header", "true").option("multiLine", "true").option("escape", "\"")
         .csv(config.labels().toString());

@@ -45,7 +45,7 @@ class GeneratorInvarianceTest {
         .format("delta").save(output.resolve("delta").resolve(Tables.STAR_BRIDGE_PROJECT_SPECIALIZATION).toString());
     // the shares are the point; the linkage networks of three copies would only cost time
     new AnalyseJob(new AnalyseJob.Config(output.toString(), TestData.repoRoot().resolve("conf"), List.of("network.enabled=false"),
-        "baltic", List.of("2014-2020"), false), spark, progress).run();
+        "baltic", List.of("2014-2020")), spark, progress).run();
     return output;
   }
 

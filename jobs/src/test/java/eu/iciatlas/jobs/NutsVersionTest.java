@@ -54,7 +54,7 @@ class NutsVersionTest {
   }
 
   private static AnalyseJob.Config analyse(List<String> settings) {
-    return new AnalyseJob.Config(output.toString(), TestData.repoRoot().resolve("conf"), settings, "baltic", List.of(), false);
+    return new AnalyseJob.Config(output.toString(), TestData.repoRoot().resolve("conf"), settings, "baltic", List.of());
   }
 
   @BeforeAll

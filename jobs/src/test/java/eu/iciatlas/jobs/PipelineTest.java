@@ -46,6 +46,33 @@ class PipelineTest {
     return spark.read().format("delta").option("versionAsOf", version).load(output.resolve("delta").resolve(name).toString());
   }
 
+  /** The projects as the analysis read them: the second ingestion's silver_projects with the analysis's classification. */
+  private static Dataset<Row> classifiedProjects() {
+    return eu.iciatlas.common.analysis.IciClassifier.withClassification(table(Tables.SILVER_PROJECTS, 1),
+        table(Tables.SILVER_PROJECT_CLASSIFICATION, 0));
+  }
+
+  /**
+   * The classification is a table of its own, written once, by the analysis: silver_projects (written by both
+   * ingestions) has none of its columns, and every project has exactly one classification row.
+   */
+  @Test
+  void theClassificationIsItsOwnTableWrittenOncePerRun() {
+    Dataset<Row> projects = table(Tables.SILVER_PROJECTS, 1);
+    for (String c : eu.iciatlas.common.analysis.IciClassifier.CLASSIFICATION_COLUMNS) {
+      assertTrue(!List.of(projects.columns()).contains(c), "silver_projects has no " + c);
+    }
+    Dataset<Row> classification = table(Tables.SILVER_PROJECT_CLASSIFICATION, 0);
+    assertEquals(1, spark.sql("DESCRIBE HISTORY delta.`" + output.resolve("delta").resolve(Tables.SILVER_PROJECT_CLASSIFICATION)
+        + "`").count(), "one commit: the analysis classified once, the ingestions did not");
+    assertEquals(projects.count(), classification.count());
+    assertEquals(0, projects.select("period", "project_id").exceptAll(classification.select("period", "project_id")).count(),
+        "every project has its classification row");
+    assertEquals(0, classification.filter(col("is_ici").isNull().or(col("ici_score").isNull())).count());
+    assertEquals(classification.filter(col("is_ici")).count(), classification.filter(col("primary_specialization").isNotNull()).count(),
+        "a primary specialization for every ICI and for no other project");
+  }
+
   @Test
   void everyInputRowIsAcceptedOrQuarantined() {
     assertEquals(12, first.audit().size(), "2 Keep.eu files (4 tables/sheets) + 8 Eurostat files");
@@ -178,7 +205,7 @@ class PipelineTest {
         .csv(TestData.repoRoot().resolve("data/evaluation/ici_labels_2014_2020.csv").toString());
     assertEquals(180, labels.count());
     List<Row> joined = labels.withColumnRenamed("is_ici", "label")
-        .join(table(Tables.SILVER_PROJECTS, 0).select("project_id", "is_ici"), "project_id")
+        .join(table(Tables.SILVER_PROJECT_CLASSIFICATION, 0).select("project_id", "is_ici"), "project_id")
         .select(col("is_ici").as("predicted"), col("sample_stratum").equalTo("theme_clustering").as("baseline"),
             col("label").equalTo("1").as("truth"), org.apache.spark.sql.functions.lit(1.0).as("weight"))
         .collectAsList();
@@ -202,7 +229,7 @@ class PipelineTest {
   void classifierKeepsItsReportedQualityOnTheReferenceSetWeightedToTheExport() {
     Dataset<Row> labels = spark.read().option("header", "true").option("multiLine", "true").option("escape", "\"")
         .csv(TestData.repoRoot().resolve("data/evaluation/ici_labels_v2.csv").toString());
-    List<Row> joined = labels.join(table(Tables.SILVER_PROJECTS, 0).select(col("project_id"), col("is_ici").as("predicted"),
+    List<Row> joined = labels.join(classifiedProjects().select(col("project_id"), col("is_ici").as("predicted"),
             org.apache.spark.sql.functions.array_contains(col("themes"), "Clustering and economic cooperation").as("baseline")),
             "project_id")
         .select(col("predicted"), col("baseline"), col("is_ici").equalTo("1").as("truth"), col("weight").cast("double"))
@@ -367,7 +394,7 @@ class PipelineTest {
     }
     assertEquals(projects.filter(col("is_ici")).count(), bridge.filter(col("is_primary")).count(),
         "every ICI has exactly one primary specialization in the bridge");
-    assertEquals(table(Tables.SILVER_PROJECTS, 1).filter(col("is_ici")).count(),
+    assertEquals(table(Tables.SILVER_PROJECT_CLASSIFICATION, 0).filter(col("is_ici")).count(),
         fact.groupBy("project_key").agg(org.apache.spark.sql.functions.max("is_ici_project").as("ici"))
             .filter(col("ici").equalTo(1)).count(), "ICI projects with participations, counted from the fact table");
   }
@@ -794,7 +821,7 @@ class PipelineTest {
     assertTrue(Files.exists(dir.resolve("model/model.json")) && Files.exists(dir.resolve("model/evaluation.md"))
         && Files.isDirectory(dir.resolve("model/stages")), "model, card and evaluation written");
     org.apache.spark.ml.PipelineModel model = org.apache.spark.ml.PipelineModel.load(dir.resolve("model").toString());
-    Dataset<Row> scored = eu.iciatlas.common.analysis.IciModel.probability(model, table(Tables.SILVER_PROJECTS, 0)
+    Dataset<Row> scored = eu.iciatlas.common.analysis.IciModel.probability(model, classifiedProjects()
         .filter("period = '2014-2020'").join(table(Tables.SILVER_PROGRAMMES, 0).select("programme_key", "strand"), "programme_key"));
     assertEquals(0, scored.filter("ici_probability IS NULL OR ici_probability < 0 OR ici_probability > 1").count());
   }

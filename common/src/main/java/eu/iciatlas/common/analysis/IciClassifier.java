@@ -164,14 +164,51 @@ public final class IciClassifier {
   }
 
   /**
-   * Adds is_ici, ici_score, ici_reasons, classified_without_text, specializations
-   * (array of code, matches, evidence) and primary_specialization to silver projects.
+   * The columns of silver_project_classification beside its keys (period, project_id), in the order
+   * {@link #classify} appends them: the partnership signals, the rules' score, reasons and decision,
+   * and the specializations.
+   */
+  public static final List<String> CLASSIFICATION_COLUMNS = List.of("partners", "private_partners", "has_business_support",
+      "has_research", "partner_countries", "ici_score", "ici_reasons", "is_ici", "classified_without_text", "specializations",
+      "primary_specialization");
+
+  /**
+   * silver_project_classification: per project (period, project_id), the {@link #CLASSIFICATION_COLUMNS}
+   * of {@link #classify}.
+   */
+  public Dataset<Row> classification(Dataset<Row> projects, Dataset<Row> participations) {
+    List<Column> columns = new ArrayList<>(List.of(col("period"), col("project_id")));
+    CLASSIFICATION_COLUMNS.forEach(c -> columns.add(col(c)));
+    return classify(projects, participations).select(columns.toArray(new Column[0]));
+  }
+
+  /**
+   * The projects with their classification, in the column order silver_projects had when it carried
+   * the classification itself (what the gold, star and network tables read); a project without a row
+   * in the classification keeps nulls. Classification columns already on the projects (an output of
+   * a version before the classification had its own table) are replaced.
+   */
+  public static Dataset<Row> withClassification(Dataset<Row> projects, Dataset<Row> classification) {
+    List<Column> columns = new ArrayList<>();
+    for (String c : projects.columns()) {
+      if (!CLASSIFICATION_COLUMNS.contains(c)) {
+        columns.add(projects.col(c));
+      }
+    }
+    CLASSIFICATION_COLUMNS.forEach(c -> columns.add(classification.col(c)));
+    return projects.join(classification, projects.col("period").equalTo(classification.col("period"))
+        .and(projects.col("project_id").equalTo(classification.col("project_id"))), "left")
+        .select(columns.toArray(new Column[0]));
+  }
+
+  /**
+   * Adds the {@link #CLASSIFICATION_COLUMNS} to silver projects: the partnership signals, is_ici,
+   * ici_score, ici_reasons, classified_without_text, specializations (array of code, matches,
+   * evidence) and primary_specialization.
    */
   public Dataset<Row> classify(Dataset<Row> projects, Dataset<Row> participations) {
     Dataset<Row> signals = partnerSignals(participations);
-    Dataset<Row> base = projects.drop("is_ici", "ici_score", "ici_reasons", "classified_without_text", "specializations",
-            "primary_specialization", "partners", "private_partners", "has_business_support", "has_research",
-            "partner_countries")
+    Dataset<Row> base = projects.drop(CLASSIFICATION_COLUMNS.toArray(new String[0]))
         .join(signals, Columns.names("project_id"), "left")
         .withColumn("_text", lower(concat_ws(" ", splitCamelCase(col("acronym")), col("title"), col("title_lang2"), col("title_lang3"),
             col("description_en"), col("description_1"), col("description_2"), col("expected_results_en"),

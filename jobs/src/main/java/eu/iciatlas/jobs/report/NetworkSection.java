@@ -124,7 +124,7 @@ final class NetworkSection {
       return;
     }
     List<String> ids = largest.stream().map(r -> r.<String>getAs("region_id")).toList();
-    Dataset<Row> projects = tables.read(Tables.SILVER_PROJECTS).filter(col("period").equalTo(period))
+    Dataset<Row> projects = tables.read(Tables.SILVER_PROJECT_CLASSIFICATION).filter(col("period").equalTo(period))
         .select("project_id", "is_ici").filter(col("is_ici"));
     Dataset<Row> projectRegions = tables.read(Tables.SILVER_PROJECT_REGIONS)
         .filter(col("period").equalTo(period).and(col("region_id").isin(ids.toArray())));
