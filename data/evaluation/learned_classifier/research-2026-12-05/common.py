@@ -27,6 +27,9 @@ def camel_split(s):
 def load():
     L = pd.read_csv(LABELS)
     P = pd.read_csv(os.path.join(HERE, "silver_projects.csv"), dtype=str, keep_default_na=False)
+    if "is_ici" not in P.columns:  # runs since 2026-12-06 keep the rules' columns in a table of their own
+        C = pd.read_csv(os.path.join(HERE, "silver_project_classification.csv"), dtype=str, keep_default_na=False)
+        P = P.merge(C, on=["period", "project_id"], how="left", validate="one_to_one")
     M = L.merge(P, on="project_id", how="left", suffixes=("", "_p"), validate="one_to_one")
     assert (M.period == "2014-2020").all()
     tx = ["title", "title_lang2", "title_lang3", "description_en", "description_1", "description_2",

@@ -416,7 +416,7 @@ public final class IciAtlasCli implements Runnable {
       Preflight.requireTables("--output", qualified, hadoop, "run", eu.iciatlas.common.Tables.SILVER_PROJECTS,
           eu.iciatlas.common.Tables.SILVER_PROJECT_CLASSIFICATION, eu.iciatlas.common.Tables.SILVER_PROGRAMMES);
       String modelOut = Preflight.output("--model", modelDir, hadoop, false);
-      // the rules of the configuration (the run over --output classified with them) name the rules' error rates
+      // the rules of the configuration name the rules' error rates (the job checks that --output was classified with them)
       eu.iciatlas.common.config.ConfFiles conf = new eu.iciatlas.common.config.ConfFiles(confDirOrRepository(null));
       String rulesDigest = new eu.iciatlas.common.analysis.IciClassifier(conf,
           eu.iciatlas.common.config.PipelineSettings.load(conf)).decisionDigest();

@@ -11,6 +11,7 @@ import static org.apache.spark.sql.functions.xxhash64;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import eu.iciatlas.common.Columns;
 import eu.iciatlas.common.Persisted;
 import eu.iciatlas.common.Progress;
 import eu.iciatlas.common.Tables;
@@ -30,6 +31,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -80,6 +82,26 @@ public final class TrainClassifierJob {
     }
   }
 
+  /**
+   * The rules' error rates this writes are named by the rules of the configuration: the labelled projects must have
+   * been classified with exactly those rules (an 'ingest' no longer classifies, so after a change of the rules only
+   * 'analyse' makes the classification current).
+   */
+  private void requireClassifiedByTheseRules(OutputTables tables, Dataset<Row> labels) {
+    Dataset<Row> classification = tables.read(Tables.SILVER_PROJECT_CLASSIFICATION);
+    Column digest = List.of(classification.columns()).contains(IciClassifier.RULES_DIGEST)
+        ? col(IciClassifier.RULES_DIGEST) : lit(null).cast("string");
+    Dataset<Row> labelled = labels.select("project_id").distinct()
+        .join(classification.select(col("project_id"), digest.as("digest")), Columns.names("project_id"), "left");
+    long other = labelled.filter(col("digest").isNull().or(col("digest").notEqual(config.rulesDigest()))).count();
+    if (other > 0) {
+      throw new eu.iciatlas.common.io.InputException("--output " + config.output() + ": " + other + " of the "
+          + labelled.count() + " labelled projects were not classified with the rules of conf/classifier/ (digest "
+          + config.rulesDigest() + "), or not at all; run 'bin/ici-atlas analyse --output " + config.output()
+          + "' without --set overrides of the rules first");
+    }
+  }
+
   private Map<String, Object> train(Persisted persisted) {
     Instant start = Instant.now();
     OutputTables tables = new OutputTables(spark, config.output());
@@ -90,6 +112,7 @@ public final class TrainClassifierJob {
         .csv(config.labels().toString());
     Dataset<Row> labels = labelFile
         .select(col("eval_id"), col("project_id"), col("is_ici").cast("double").as("label"), col("weight").cast("double"));
+    requireClassifiedByTheseRules(tables, labels);
     // vocabularies from the texts of every project of the labelled export (its period), never from labels
     Dataset<Row> export = projects.join(labels.select("project_id"), "project_id").select("period").distinct()
         .join(projects, "period").filter(col("has_project_record"));

@@ -791,6 +791,23 @@ class PipelineTest {
     assertEquals(checks.size(), estimated.filter("interval_holds_expected_share IS NOT NULL AND estimated_share IS NOT NULL").count());
   }
 
+  /**
+   * The rules' error rates are named by the rules of the configuration: on an output classified with other rules
+   * (here: a digest that is not the sample run's), train-classifier refuses before it fits anything and says to analyse.
+   */
+  @Test
+  void trainingRefusesAClassificationOfOtherRules(@org.junit.jupiter.api.io.TempDir Path dir) {
+    TrainClassifierJob job = new TrainClassifierJob(new TrainClassifierJob.Config(output.toString(),
+        TestData.repoRoot().resolve("data/evaluation/ici_labels_v2.csv"), dir.resolve("model").toString(), List.of(0.03), 2,
+        20261201L, eu.iciatlas.common.analysis.IciModel.Features.NO_TEXT, "0123456789abcdef"), spark,
+        new Progress(new PrintStream(System.err, true)));
+    eu.iciatlas.common.io.InputException e = org.junit.jupiter.api.Assertions.assertThrows(
+        eu.iciatlas.common.io.InputException.class, job::run);
+    assertTrue(e.getMessage().contains("600 of the 600 labelled projects were not classified with the rules of conf/classifier/"
+        + " (digest 0123456789abcdef)") && e.getMessage().contains("run 'bin/ici-atlas analyse --output "), e.getMessage());
+    assertTrue(!Files.exists(dir.resolve("model")), "nothing written");
+  }
+
   /** train-classifier end to end on the reference labels (2 folds, no text features: the smallest run that shows it). */
   @Test
   void theLearnedClassifierIsTrainedAndMeasuredOutOfFold(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {

@@ -36,7 +36,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
 
 /**
- * The gold tables: Dataset -> Dataset functions over classified silver_projects,
+ * The gold tables: Dataset -> Dataset functions over silver_projects with their classification,
  * silver_project_regions, silver_participations and silver_region_indicators. No reads, writes or
  * actions; the statistics tables are in {@link StatisticsTables}.
  */

@@ -172,13 +172,17 @@ public final class IciClassifier {
       "has_research", "partner_countries", "ici_score", "ici_reasons", "is_ici", "classified_without_text", "specializations",
       "primary_specialization");
 
+  /** silver_project_classification's column that names the rules a row was classified with ({@link #decisionDigest}). */
+  public static final String RULES_DIGEST = "rules_digest";
+
   /**
    * silver_project_classification: per project (period, project_id), the {@link #CLASSIFICATION_COLUMNS}
-   * of {@link #classify}.
+   * of {@link #classify} and the digest of the rules that decided them.
    */
   public Dataset<Row> classification(Dataset<Row> projects, Dataset<Row> participations) {
     List<Column> columns = new ArrayList<>(List.of(col("period"), col("project_id")));
     CLASSIFICATION_COLUMNS.forEach(c -> columns.add(col(c)));
+    columns.add(lit(decisionDigest()).as(RULES_DIGEST));
     return classify(projects, participations).select(columns.toArray(new Column[0]));
   }
 
@@ -186,19 +190,22 @@ public final class IciClassifier {
    * The projects with their classification, in the column order silver_projects had when it carried
    * the classification itself (what the gold, star and network tables read); a project without a row
    * in the classification keeps nulls. Classification columns already on the projects (an output of
-   * a version before the classification had its own table) are replaced.
+   * a version before the classification had its own table) are replaced. Joined by column names, so
+   * that a classification computed from the same projects does not make the keys ambiguous.
    */
   public static Dataset<Row> withClassification(Dataset<Row> projects, Dataset<Row> classification) {
-    List<Column> columns = new ArrayList<>();
+    List<String> columns = new ArrayList<>();
     for (String c : projects.columns()) {
       if (!CLASSIFICATION_COLUMNS.contains(c)) {
-        columns.add(projects.col(c));
+        columns.add(c);
       }
     }
-    CLASSIFICATION_COLUMNS.forEach(c -> columns.add(classification.col(c)));
-    return projects.join(classification, projects.col("period").equalTo(classification.col("period"))
-        .and(projects.col("project_id").equalTo(classification.col("project_id"))), "left")
-        .select(columns.toArray(new Column[0]));
+    columns.addAll(CLASSIFICATION_COLUMNS);
+    List<String> classified = new ArrayList<>(List.of("period", "project_id"));
+    classified.addAll(CLASSIFICATION_COLUMNS);
+    return projects.drop(CLASSIFICATION_COLUMNS.toArray(new String[0]))
+        .join(classification.select(Columns.cols(classified)), Columns.names("period", "project_id"), "left")
+        .select(Columns.cols(columns));
   }
 
   /**

@@ -52,7 +52,7 @@ public final class IciModel {
    */
   public enum Features { TEXT, NO_TEXT, TEXT_FREE }
 
-  /** Columns the model reads: silver_projects (with the rules' columns) and the programme's strand. */
+  /** Columns the model reads: silver_projects with the rules' columns (silver_project_classification) and the programme's strand. */
   static SQLTransformer features(Features set) {
     StringBuilder sql = new StringBuilder("SELECT *, ");
     if (set == Features.TEXT_FREE) {

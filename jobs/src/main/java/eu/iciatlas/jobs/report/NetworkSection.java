@@ -123,6 +123,14 @@ final class NetworkSection {
       h.append("<p class='note'>No region has an ICI network with edges in this period.</p>\n");
       return;
     }
+    // the pictures redraw the networks from the classification; an output analysed by an earlier version has none
+    if (!tables.exists(Tables.SILVER_PROJECT_CLASSIFICATION)
+        || tables.read(Tables.SILVER_PROJECT_CLASSIFICATION).filter(col("period").equalTo(period)).isEmpty()) {
+      h.append("<p class='note'>No pictures of the networks: this output has no ").append(Tables.SILVER_PROJECT_CLASSIFICATION)
+          .append(" rows of ").append(Html.escape(period)).append(" (analysed by an earlier version); run <code>bin/ici-atlas "
+              + "analyse --output DIR</code> to draw them.</p>\n");
+      return;
+    }
     List<String> ids = largest.stream().map(r -> r.<String>getAs("region_id")).toList();
     Dataset<Row> projects = tables.read(Tables.SILVER_PROJECT_CLASSIFICATION).filter(col("period").equalTo(period))
         .select("project_id", "is_ici").filter(col("is_ici"));
