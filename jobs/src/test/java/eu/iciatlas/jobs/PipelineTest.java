@@ -349,6 +349,36 @@ class PipelineTest {
     assertEquals("urban_population_share", first.getAs("indicator"), "urbanization first");
   }
 
+  /**
+   * gold_correlations' least-squares line (what the report draws) is Spark's own regr_slope / regr_intercept over the
+   * observations of gold_correlation_points, for every period, level, indicator and measure with at least 3 regions.
+   */
+  @Test
+  void theLeastSquaresLineOfEveryCorrelationIsThatOfItsPoints() {
+    Dataset<Row> points = table(Tables.GOLD_CORRELATION_POINTS, 0);
+    List<Row> lines = table(Tables.GOLD_CORRELATIONS, 0).collectAsList();
+    int compared = 0;
+    for (Row line : lines) {
+      String indicator = line.getAs("indicator");
+      String measure = line.getAs("measure");
+      Row expected = points.filter(col("period").equalTo(line.<String>getAs("period")).and(col("level").equalTo(line.<String>getAs("level")))
+              .and(col(indicator).isNotNull()).and(col(measure).isNotNull()))
+          .selectExpr("count(*) AS n", "regr_slope(" + measure + ", " + indicator + ") AS slope",
+              "regr_intercept(" + measure + ", " + indicator + ") AS intercept", "min(" + indicator + ") = max(" + indicator + ") AS constant")
+          .first();
+      assertEquals(((Number) line.getAs("n")).longValue(), expected.getLong(0), "n of " + line);
+      if (expected.getLong(0) < 3 || expected.getBoolean(3)) {
+        assertTrue(line.isNullAt(line.fieldIndex("ols_slope")) && line.isNullAt(line.fieldIndex("ols_intercept")), "no line: " + line);
+      } else {
+        assertEquals(expected.getDouble(1), line.<Double>getAs("ols_slope"), 1e-9 * (1 + Math.abs(expected.getDouble(1))), "slope of " + line);
+        assertEquals(expected.getDouble(2), line.<Double>getAs("ols_intercept"), 1e-9 * (1 + Math.abs(expected.getDouble(2))),
+            "intercept of " + line);
+        compared++;
+      }
+    }
+    assertTrue(compared >= 8, compared + " lines compared of " + lines.size());
+  }
+
   @Test
   void starSchemaKeysJoinWithoutLoss() {
     Dataset<Row> fact = table(Tables.STAR_FACT_PARTICIPATION, 0);

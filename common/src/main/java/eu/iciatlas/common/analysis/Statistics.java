@@ -12,9 +12,11 @@ import org.apache.commons.math3.stat.inference.MannWhitneyUTest;
 import org.apache.commons.math3.stat.ranking.NaNStrategy;
 import org.apache.commons.math3.stat.ranking.NaturalRanking;
 import org.apache.commons.math3.stat.ranking.TiesStrategy;
+import org.apache.commons.math3.stat.regression.SimpleRegression;
 
 /**
- * Correlation and rank tests on small aggregated samples (regions), with Apache Commons Math.
+ * Correlation, rank tests and the least-squares line on small aggregated samples (regions), with
+ * Apache Commons Math.
  * Two-sided p-values: Pearson and Spearman from Student's t with n - 2 degrees of freedom,
  * Kendall's tau-b from the normal approximation with the tie-corrected variance of S, Mann-Whitney
  * U from the normal approximation without tie or continuity correction (as Commons Math 3.6 does).
@@ -39,6 +41,20 @@ public final class Statistics {
     double tau = new KendallsCorrelation().correlation(x, y);
     double[] ci = bootstrapPearson(x, y, resamples, seed);
     return new Correlation(n, r, tTestP(r, n), rho, tTestP(rho, n), tau, kendallP(x, y, tau), ci[0], ci[1]);
+  }
+
+  /** The least-squares line y = intercept + slope x; both NaN below 3 points or where every x is the same. */
+  public record Line(double slope, double intercept) {}
+
+  public static Line leastSquares(double[] x, double[] y) {
+    if (x.length < 3 || constant(x)) {
+      return new Line(Double.NaN, Double.NaN);
+    }
+    SimpleRegression fit = new SimpleRegression();
+    for (int i = 0; i < x.length; i++) {
+      fit.addData(x[i], y[i]);
+    }
+    return new Line(fit.getSlope(), fit.getIntercept());
   }
 
   /** Two-sided p of H0: correlation = 0, t = r sqrt((n-2)/(1-r^2)) on n-2 degrees of freedom. */

@@ -36,7 +36,8 @@ public final class StatisticsTables {
       .add("pearson_r", DataTypes.DoubleType).add("pearson_p", DataTypes.DoubleType)
       .add("spearman_rho", DataTypes.DoubleType).add("spearman_p", DataTypes.DoubleType)
       .add("kendall_tau", DataTypes.DoubleType).add("kendall_p", DataTypes.DoubleType)
-      .add("pearson_r_bootstrap_low", DataTypes.DoubleType).add("pearson_r_bootstrap_high", DataTypes.DoubleType);
+      .add("pearson_r_bootstrap_low", DataTypes.DoubleType).add("pearson_r_bootstrap_high", DataTypes.DoubleType)
+      .add("ols_slope", DataTypes.DoubleType).add("ols_intercept", DataTypes.DoubleType);
 
   private static final StructType TESTS = new StructType()
       .add("period", DataTypes.StringType).add("level", DataTypes.StringType).add("measure", DataTypes.StringType)
@@ -149,10 +150,11 @@ public final class StatisticsTables {
           double[] xs = pairs.stream().mapToDouble(p -> p[0]).toArray();
           double[] ys = pairs.stream().mapToDouble(p -> p[1]).toArray();
           Statistics.Correlation c = Statistics.correlate(xs, ys, resamples, seed);
+          Statistics.Line line = Statistics.leastSquares(xs, ys);
           out.add(RowFactory.create(e.getKey(), level, StatisticsTables.INDICATOR_ORDER.indexOf(indicators.get(i)) < 0
                   ? 100 + i : StatisticsTables.INDICATOR_ORDER.indexOf(indicators.get(i)), indicators.get(i), m.getKey(), c.n(),
               nan(c.pearsonR()), nan(c.pearsonP()), nan(c.spearmanRho()), nan(c.spearmanP()), nan(c.kendallTau()),
-              nan(c.kendallP()), nan(c.bootstrapLow()), nan(c.bootstrapHigh())));
+              nan(c.kendallP()), nan(c.bootstrapLow()), nan(c.bootstrapHigh()), nan(line.slope()), nan(line.intercept())));
         }
       }
     }

@@ -29,6 +29,18 @@ class StatisticsTest {
     assertEquals(c, Statistics.correlate(X, Y, 2000, 7), "a seeded bootstrap gives the same interval on a rerun");
   }
 
+  /** The expected line: Python's statistics.linear_regression, and the same in exact fractions. */
+  @Test
+  void theLeastSquaresLineMatchesAnIndependentComputation() {
+    Statistics.Line line = Statistics.leastSquares(X, Y);
+    assertEquals(0.9376040689049681, line.slope(), 1e-12);
+    assertEquals(0.6561351457721535, line.intercept(), 1e-12);
+    assertTrue(Double.isNaN(Statistics.leastSquares(new double[] {2, 2, 2}, new double[] {1, 2, 3}).slope()), "x constant");
+    assertTrue(Double.isNaN(Statistics.leastSquares(new double[] {1, 2}, new double[] {1, 2}).intercept()), "two points");
+    assertEquals(0.0, Statistics.leastSquares(new double[] {1, 2, 3}, new double[] {5, 5, 5}).slope(), 0.0,
+        "a flat line where every y is the same (no correlation, but a line)");
+  }
+
   @Test
   void mannWhitneyMatchesAnIndependentComputation() {
     Statistics.MannWhitney t = Statistics.mannWhitney(new double[] {4, 7, 7, 9, 12, 15}, new double[] {1, 2, 2, 3, 5, 7, 8});

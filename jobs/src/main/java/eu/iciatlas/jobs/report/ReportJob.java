@@ -655,23 +655,23 @@ public final class ReportJob {
       m.put("region_names", String.join(", ", ids.stream().map(id -> regionNames.getOrDefault(id, id)).toList()));
       points.add(m);
     }
-    // the least-squares line of each period's points, as two points at the ends of its x range
+    Map<String, List<Row>> stats = new TreeMap<>();
+    for (Row r : tables.read(Tables.GOLD_CORRELATIONS).filter(col("indicator").equalTo(indicator)).orderBy("period", "level", "measure")
+        .collectAsList()) {
+      stats.computeIfAbsent(r.getAs("period"), k -> new ArrayList<>()).add(r);
+    }
+    // each period's least-squares line (gold_correlations, NUTS 2 share), drawn between the ends of its points' x range
     List<Map<String, Object>> lines = new ArrayList<>();
     for (String period : periods) {
-      org.apache.commons.math3.stat.regression.SimpleRegression fit = new org.apache.commons.math3.stat.regression.SimpleRegression();
-      double min = Double.POSITIVE_INFINITY;
-      double max = Double.NEGATIVE_INFINITY;
-      for (Map<String, Object> m : points) {
-        if (period.equals(m.get("period")) && m.get("ici_share") != null) {
-          double x = ((Number) m.get("urban")).doubleValue();
-          fit.addData(x, ((Number) m.get("ici_share")).doubleValue());
-          min = Math.min(min, x);
-          max = Math.max(max, x);
-        }
-      }
-      if (fit.getN() >= 3 && max > min) {
-        for (double x : new double[] {min, max}) {
-          lines.add(Map.of("period", period, "urban", x, "ici_share", fit.predict(x)));
+      Row fit = stats.getOrDefault(period, List.of()).stream().filter(r -> "nuts2".equals(r.getAs("level"))
+          && "ici_share".equals(r.getAs("measure")) && java.util.Arrays.asList(r.schema().fieldNames()).contains("ols_slope")
+          && r.getAs("ols_slope") != null).findFirst().orElse(null);
+      double[] range = points.stream().filter(m -> period.equals(m.get("period")) && m.get("ici_share") != null)
+          .mapToDouble(m -> ((Number) m.get("urban")).doubleValue()).sorted().toArray();
+      if (fit != null && range.length > 0) {
+        for (double x : new double[] {range[0], range[range.length - 1]}) {
+          lines.add(Map.of("period", period, "urban", x,
+              "ici_share", fit.<Double>getAs("ols_intercept") + fit.<Double>getAs("ols_slope") * x));
         }
       }
     }
@@ -679,14 +679,10 @@ public final class ReportJob {
     chart(h, "urbanization", VegaSpecs.urbanization(points, lines, initial, VegaSpecs.axisEnd(points.stream()
         .filter(m -> m.get("ici_share") != null).mapToDouble(m -> ((Number) m.get("ici_share")).doubleValue()).max().orElse(0))));
     h.append("<figcaption>Each point a NUTS 2 region with projects of the definition's regions: the share of its projects that are "
-        + "ICIs against the share of its population in predominantly urban NUTS 3 regions; the line is the least-squares fit. "
+        + "ICIs against the share of its population in predominantly urban NUTS 3 regions; the line is the least-squares fit "
+        + "(gold_correlations.ols_slope and ols_intercept). "
         + "Many regions have no urban NUTS 3 region (0 %) or all of them (100 %), hence the points on those edges. The points of "
         + "the region chosen above are dark blue.</figcaption></figure>\n");
-    Map<String, List<Row>> stats = new TreeMap<>();
-    for (Row r : tables.read(Tables.GOLD_CORRELATIONS).filter(col("indicator").equalTo(indicator)).orderBy("period", "level", "measure")
-        .collectAsList()) {
-      stats.computeIfAbsent(r.getAs("period"), k -> new ArrayList<>()).add(r);
-    }
     for (String period : periods) {
       open(h, period, initial);
       if (shareless(shares.get(period))) {

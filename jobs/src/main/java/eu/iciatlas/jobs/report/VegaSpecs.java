@@ -1,6 +1,7 @@
 package eu.iciatlas.jobs.report;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
@@ -13,7 +14,8 @@ import java.util.Map;
  * (a cross-border region id, or '' for all) highlights its bar, outline or NUTS 2 points.
  */
 final class VegaSpecs {
-  static final ObjectMapper JSON = new ObjectMapper();
+  // maps by key: Map.of iterates in an order that changes from JVM to JVM, and a rerun should write the same page
+  static final ObjectMapper JSON = new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
   static final String HIGHLIGHT = "#2171b5";
   static final String DIMMED = "#a6bddb";
   static final String NO_VALUE = "#d9d9d9";
