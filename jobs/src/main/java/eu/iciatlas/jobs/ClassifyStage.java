@@ -27,18 +27,23 @@ final class ClassifyStage {
     Map<String, Long> written = new LinkedHashMap<>();
     Dataset<Row> projects = writer.read(Tables.SILVER_PROJECTS);
     List<String> legacy = IciClassifier.CLASSIFICATION_COLUMNS.stream().filter(List.of(projects.columns())::contains).toList();
-    if (!legacy.isEmpty()) {
+    Scope scope = periods.scope();
+    Dataset<Row> participations = writer.read(Tables.SILVER_PARTICIPATIONS);
+    if (legacy.isEmpty()) {
+      projects = periods.select(projects);
+      participations = periods.select(participations);
+    } else {
       // an output of a version that kept the classification on silver_projects: the columns leave it (every period, one
-      // commit), so that no stale or null classification stays beside the classification's own table
-      context.progress().info("silver_projects of an earlier version: its classification columns move to "
-          + Tables.SILVER_PROJECT_CLASSIFICATION + " (" + String.join(", ", legacy) + ")");
+      // commit), and every period is classified, so that no period is left without a classification
+      context.progress().info("silver_projects of an earlier version: its classification columns (" + String.join(", ", legacy)
+          + ") leave it and every period of it is classified into " + Tables.SILVER_PROJECT_CLASSIFICATION);
       written.put(Tables.SILVER_PROJECTS, writer.write(Tables.SILVER_PROJECTS, projects.drop(legacy.toArray(new String[0])),
           Scope.WHOLE_TABLE));
       projects = writer.read(Tables.SILVER_PROJECTS);
+      scope = Scope.WHOLE_TABLE;
     }
     written.put(Tables.SILVER_PROJECT_CLASSIFICATION, writer.write(Tables.SILVER_PROJECT_CLASSIFICATION,
-        classifier.classification(periods.select(projects), periods.select(writer.read(Tables.SILVER_PARTICIPATIONS))),
-        periods.scope()));
+        classifier.classification(projects, participations), scope));
     context.progress().stage("classify projects", "rules " + classifier.decisionDigest(), start);
     return written;
   }

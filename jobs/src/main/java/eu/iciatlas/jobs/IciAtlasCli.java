@@ -414,16 +414,16 @@ public final class IciAtlasCli implements Runnable {
       Configuration hadoop = Preflight.hadoopConf();
       String qualified = Preflight.output("--output", output, hadoop, true);
       Preflight.requireTables("--output", qualified, hadoop, "run", eu.iciatlas.common.Tables.SILVER_PROJECTS,
-          eu.iciatlas.common.Tables.SILVER_PROJECT_CLASSIFICATION, eu.iciatlas.common.Tables.SILVER_PROGRAMMES);
+          eu.iciatlas.common.Tables.SILVER_PARTICIPATIONS, eu.iciatlas.common.Tables.SILVER_PROGRAMMES);
       String modelOut = Preflight.output("--model", modelDir, hadoop, false);
-      // the rules of the configuration name the rules' error rates (the job checks that --output was classified with them)
+      // the rules of the configuration decide the labelled projects here and name the rules' error rates
       eu.iciatlas.common.config.ConfFiles conf = new eu.iciatlas.common.config.ConfFiles(confDirOrRepository(null));
-      String rulesDigest = new eu.iciatlas.common.analysis.IciClassifier(conf,
-          eu.iciatlas.common.config.PipelineSettings.load(conf)).decisionDigest();
+      eu.iciatlas.common.analysis.IciClassifier rules = new eu.iciatlas.common.analysis.IciClassifier(conf,
+          eu.iciatlas.common.config.PipelineSettings.load(conf));
       SparkSession spark = cli.session("ici-atlas train-classifier");
       Map<String, Object> card = new TrainClassifierJob(new TrainClassifierJob.Config(qualified, labelFile, modelOut, regParams,
           folds, seed, textFree ? IciModel.Features.TEXT_FREE : noTextFeatures ? IciModel.Features.NO_TEXT : IciModel.Features.TEXT,
-          rulesDigest), spark, cli.progress()).run();
+          rules), spark, cli.progress()).run();
       cli.out.println("model: " + eu.iciatlas.common.io.InputSniffer.display(modelOut) + " (regParam " + card.get("reg_param")
           + ", threshold " + card.get("threshold") + ")");
       cli.out.println("cross-validated, weighted to the export: " + card.get("cross_validated_weighted"));

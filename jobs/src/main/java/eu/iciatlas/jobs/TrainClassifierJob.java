@@ -11,7 +11,6 @@ import static org.apache.spark.sql.functions.xxhash64;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import eu.iciatlas.common.Columns;
 import eu.iciatlas.common.Persisted;
 import eu.iciatlas.common.Progress;
 import eu.iciatlas.common.Tables;
@@ -31,7 +30,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.spark.ml.PipelineModel;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -42,8 +40,8 @@ import org.apache.spark.storage.StorageLevel;
  * TrainClassifierJob: fits the learned ICI classifier ({@link IciModel}) on the labelled projects
  * and measures it honestly.
  *
- * <p>Inputs: silver_projects, silver_project_classification (the rules' columns) and silver_programmes
- * of an --output that holds the bundled 2014-2020 export, and a label file (data/evaluation/ici_labels_v2.csv:
+ * <p>Inputs: silver_projects, silver_participations and silver_programmes of an --output that holds the
+ * bundled 2014-2020 export, classified here by the rules of the configuration, and a label file (data/evaluation/ici_labels_v2.csv:
  * project_id, is_ici, weight). Stratified 10-fold cross-validation (folds by label, seeded) picks
  * the regularisation and the probability threshold that give the best F1 weighted to the export,
  * and reports out-of-fold precision, recall, F1, Brier score and a reliability table for the model,
@@ -54,7 +52,7 @@ import org.apache.spark.storage.StorageLevel;
  */
 public final class TrainClassifierJob {
   public record Config(String output, Path labels, String model, List<Double> regParams, int folds, long seed,
-      IciModel.Features features, String rulesDigest) {}
+      IciModel.Features features, IciClassifier rules) {}
 
   /** One project's out-of-fold probability. */
   record Scored(String evalId, boolean truth, double weight, double probability, boolean rules, boolean theme) {}
@@ -83,36 +81,27 @@ public final class TrainClassifierJob {
   }
 
   /**
-   * The rules' error rates this writes are named by the rules of the configuration: the labelled projects must have
-   * been classified with exactly those rules (an 'ingest' no longer classifies, so after a change of the rules only
-   * 'analyse' makes the classification current).
+   * The projects of the labels' periods with the decisions of {@code rules}, classified here rather than read from
+   * silver_project_classification: the rules' error rates this job writes are named by the rules of the configuration,
+   * and the table holds what the last analysis decided (other rules, or texts an 'ingest' has since replaced).
    */
-  private void requireClassifiedByTheseRules(OutputTables tables, Dataset<Row> labels) {
-    Dataset<Row> classification = tables.read(Tables.SILVER_PROJECT_CLASSIFICATION);
-    Column digest = List.of(classification.columns()).contains(IciClassifier.RULES_DIGEST)
-        ? col(IciClassifier.RULES_DIGEST) : lit(null).cast("string");
-    Dataset<Row> labelled = labels.select("project_id").distinct()
-        .join(classification.select(col("project_id"), digest.as("digest")), Columns.names("project_id"), "left");
-    long other = labelled.filter(col("digest").isNull().or(col("digest").notEqual(config.rulesDigest()))).count();
-    if (other > 0) {
-      throw new eu.iciatlas.common.io.InputException("--output " + config.output() + ": " + other + " of the "
-          + labelled.count() + " labelled projects were not classified with the rules of conf/classifier/ (digest "
-          + config.rulesDigest() + "), or not at all; run 'bin/ici-atlas analyse --output " + config.output()
-          + "' without --set overrides of the rules first");
-    }
+  static Dataset<Row> classifiedProjectsOfLabelledPeriods(OutputTables tables, Dataset<Row> labels, IciClassifier rules) {
+    Dataset<Row> silver = tables.read(Tables.SILVER_PROJECTS);
+    Dataset<Row> periods = silver.join(labels.select("project_id").distinct(), "project_id").select("period").distinct();
+    Dataset<Row> projects = silver.join(periods, "period");
+    return IciClassifier.withClassification(projects,
+        rules.classification(projects, tables.read(Tables.SILVER_PARTICIPATIONS).join(periods, "period")));
   }
 
   private Map<String, Object> train(Persisted persisted) {
     Instant start = Instant.now();
     OutputTables tables = new OutputTables(spark, config.output());
-    Dataset<Row> projects = IciClassifier.withClassification(tables.read(Tables.SILVER_PROJECTS),
-            tables.read(Tables.SILVER_PROJECT_CLASSIFICATION))
-        .join(tables.read(Tables.SILVER_PROGRAMMES).select("programme_key", "strand"), "programme_key");
     Dataset<Row> labelFile = spark.read().option("header", "true").option("multiLine", "true").option("escape", "\"")
         .csv(config.labels().toString());
     Dataset<Row> labels = labelFile
         .select(col("eval_id"), col("project_id"), col("is_ici").cast("double").as("label"), col("weight").cast("double"));
-    requireClassifiedByTheseRules(tables, labels);
+    Dataset<Row> projects = persisted.keep(classifiedProjectsOfLabelledPeriods(tables, labels, config.rules())
+        .join(tables.read(Tables.SILVER_PROGRAMMES).select("programme_key", "strand"), "programme_key"), StorageLevel.MEMORY_AND_DISK());
     // vocabularies from the texts of every project of the labelled export (its period), never from labels
     Dataset<Row> export = projects.join(labels.select("project_id"), "project_id").select("period").distinct()
         .join(projects, "period").filter(col("has_project_record"));
@@ -201,7 +190,7 @@ public final class TrainClassifierJob {
     card.put("command", "bin/ici-atlas train-classifier --output " + eu.iciatlas.common.io.InputSniffer.display(config.output()) + " --labels "
         + config.labels() + " --model " + config.model());
     RuleErrorRates errorRates = RuleErrorRates.measure(chosen.stream()
-        .map(x -> new RuleErrorRates.Decision(x.rules(), x.truth(), x.weight())).toList(), config.rulesDigest(),
+        .map(x -> new RuleErrorRates.Decision(x.rules(), x.truth(), x.weight())).toList(), config.rules().decisionDigest(),
         labelsName(config.labels(), (String) card.get("labels_sha256")));
     TextFreeRates textFree = null;
     if (config.features() == IciModel.Features.TEXT_FREE) {

@@ -666,6 +666,11 @@ class PipelineTest {
         spark, new Progress(new PrintStream(System.err, true))).run();
     Path page = output.resolve("report/index.html");
     String html = Files.readString(page);
+    new eu.iciatlas.jobs.report.ReportJob(new eu.iciatlas.jobs.report.ReportJob.Config(output.toString(), null),
+        spark, Progress.silent()).run();
+    assertTrue(html.equals(Files.readString(page)), "the same output gives the same page, byte for byte");
+    assertTrue(html.contains("the line is the least-squares fit (gold_correlations.ols_slope and ols_intercept)"),
+        "the urbanization line comes from gold_correlations");
     assertTrue(html.contains("; every one of its 12 files balanced."), "the balance as ingest_audit has it");
     assertTrue(html.contains("<td>cross-border</td>") && !html.contains("<td>cross_border</td>"), "region kinds in words");
     for (Row r : table(Tables.GOLD_COUNTRY_SPECIALIZATION, 0).filter("period = '2014-2020' and region_kind = 'cross_border'")
@@ -786,10 +791,9 @@ class PipelineTest {
     assertEquals(quarantined, doc.get("rows_quarantined").asLong(), "the quarantine count of run-2's audit");
   }
 
-  private static String rulesDigest() {
+  private static eu.iciatlas.common.analysis.IciClassifier rules(String... overrides) {
     eu.iciatlas.common.config.ConfFiles conf = new eu.iciatlas.common.config.ConfFiles(TestData.repoRoot().resolve("conf"));
-    return new eu.iciatlas.common.analysis.IciClassifier(conf, eu.iciatlas.common.config.PipelineSettings.load(conf))
-        .decisionDigest();
+    return new eu.iciatlas.common.analysis.IciClassifier(conf, eu.iciatlas.common.config.PipelineSettings.load(conf, List.of(overrides)));
   }
 
   /**
@@ -822,20 +826,21 @@ class PipelineTest {
   }
 
   /**
-   * The rules' error rates are named by the rules of the configuration: on an output classified with other rules
-   * (here: a digest that is not the sample run's), train-classifier refuses before it fits anything and says to analyse.
+   * train-classifier measures the rules of its configuration, not what silver_project_classification holds: with a
+   * higher threshold the labelled projects are decided anew (fewer ICIs), with the configured one as the analysis did.
    */
   @Test
-  void trainingRefusesAClassificationOfOtherRules(@org.junit.jupiter.api.io.TempDir Path dir) {
-    TrainClassifierJob job = new TrainClassifierJob(new TrainClassifierJob.Config(output.toString(),
-        TestData.repoRoot().resolve("data/evaluation/ici_labels_v2.csv"), dir.resolve("model").toString(), List.of(0.03), 2,
-        20261201L, eu.iciatlas.common.analysis.IciModel.Features.NO_TEXT, "0123456789abcdef"), spark,
-        new Progress(new PrintStream(System.err, true)));
-    eu.iciatlas.common.io.InputException e = org.junit.jupiter.api.Assertions.assertThrows(
-        eu.iciatlas.common.io.InputException.class, job::run);
-    assertTrue(e.getMessage().contains("600 of the 600 labelled projects were not classified with the rules of conf/classifier/"
-        + " (digest 0123456789abcdef)") && e.getMessage().contains("run 'bin/ici-atlas analyse --output "), e.getMessage());
-    assertTrue(!Files.exists(dir.resolve("model")), "nothing written");
+  void trainingClassifiesTheLabelledPeriodsWithTheRulesOfItsConfiguration() {
+    eu.iciatlas.common.output.OutputTables tables = new eu.iciatlas.common.output.OutputTables(spark, output.toString());
+    Dataset<Row> labels = spark.read().option("header", "true").option("multiLine", "true").option("escape", "\"")
+        .csv(TestData.repoRoot().resolve("data/evaluation/ici_labels_v2.csv").toString()).select("project_id");
+    Dataset<Row> asConfigured = TrainClassifierJob.classifiedProjectsOfLabelledPeriods(tables, labels, rules());
+    Dataset<Row> stricter = TrainClassifierJob.classifiedProjectsOfLabelledPeriods(tables, labels, rules("ici.threshold=6.5"));
+    assertEquals(List.of("2014-2020"), asConfigured.select("period").distinct().as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
+    long analysed = table(Tables.SILVER_PROJECT_CLASSIFICATION, 0).filter("period = '2014-2020' AND is_ici").count();
+    assertEquals(analysed, asConfigured.filter("is_ici").count(), "the configured rules decide as the analysis did");
+    long strict = stricter.filter("is_ici").count();
+    assertTrue(strict > 0 && strict < analysed, strict + " ICIs at threshold 6.5 against " + analysed);
   }
 
   /** train-classifier end to end on the reference labels (2 folds, no text features: the smallest run that shows it). */
@@ -843,7 +848,7 @@ class PipelineTest {
   void theLearnedClassifierIsTrainedAndMeasuredOutOfFold(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
     Map<String, Object> card = new TrainClassifierJob(new TrainClassifierJob.Config(output.toString(),
         TestData.repoRoot().resolve("data/evaluation/ici_labels_v2.csv"), dir.resolve("model").toString(), List.of(0.03), 2,
-        20261201L, eu.iciatlas.common.analysis.IciModel.Features.NO_TEXT, rulesDigest()), spark, new Progress(new PrintStream(System.err, true))).run();
+        20261201L, eu.iciatlas.common.analysis.IciModel.Features.NO_TEXT, rules()), spark, new Progress(new PrintStream(System.err, true))).run();
     assertEquals(600L, card.get("labelled_projects"));
     // the rules' error rates behind every expected share are what train-classifier measures on these labels, to the digit
     assertEquals(Files.readString(TestData.repoRoot().resolve("conf/classifier/rule_error_rates.csv")),
@@ -878,7 +883,7 @@ class PipelineTest {
   void theTextFreeModelIsMeasuredWithTheTextHidden(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
     Map<String, Object> card = new TrainClassifierJob(new TrainClassifierJob.Config(output.toString(),
         TestData.repoRoot().resolve("data/evaluation/ici_labels_v2.csv"), dir.resolve("model").toString(), List.of(0.1), 2,
-        20261201L, eu.iciatlas.common.analysis.IciModel.Features.TEXT_FREE, rulesDigest()), spark,
+        20261201L, eu.iciatlas.common.analysis.IciModel.Features.TEXT_FREE, rules()), spark,
         new Progress(new PrintStream(System.err, true))).run();
     assertEquals("text_free", card.get("features_used"));
     eu.iciatlas.common.analysis.TextFreeRates rates = eu.iciatlas.common.analysis.TextFreeRates.parse(

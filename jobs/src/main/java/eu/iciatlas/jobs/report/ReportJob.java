@@ -616,7 +616,7 @@ public final class ReportJob {
 
   /**
    * The urbanization scatter of every period (the share on the y axis, each point named in its tooltip, the least-squares
-   * line fitted here with Commons Math on the same points), then per period the statistics of gold_correlations, each with one
+   * line of gold_correlations' ols_slope and ols_intercept over the same points), then per period the statistics of gold_correlations, each with one
    * plain sentence.
    */
   private void urbanization(StringBuilder h, List<String> periods, String initial, Map<String, List<Row>> shares,
@@ -679,8 +679,11 @@ public final class ReportJob {
     chart(h, "urbanization", VegaSpecs.urbanization(points, lines, initial, VegaSpecs.axisEnd(points.stream()
         .filter(m -> m.get("ici_share") != null).mapToDouble(m -> ((Number) m.get("ici_share")).doubleValue()).max().orElse(0))));
     h.append("<figcaption>Each point a NUTS 2 region with projects of the definition's regions: the share of its projects that are "
-        + "ICIs against the share of its population in predominantly urban NUTS 3 regions; the line is the least-squares fit "
-        + "(gold_correlations.ols_slope and ols_intercept). "
+        + "ICIs against the share of its population in predominantly urban NUTS 3 regions; "
+        + (lines.isEmpty() ? "no least-squares line: fewer than 3 regions with a share, or an output analysed by a version "
+            + "without gold_correlations.ols_slope (run 'bin/ici-atlas analyse' again). "
+            : "the line is the least-squares fit (gold_correlations.ols_slope and ols_intercept), drawn for the periods that "
+            + "have one. ")
         + "Many regions have no urban NUTS 3 region (0 %) or all of them (100 %), hence the points on those edges. The points of "
         + "the region chosen above are dark blue.</figcaption></figure>\n");
     for (String period : periods) {
