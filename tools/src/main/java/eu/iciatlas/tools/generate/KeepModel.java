@@ -94,6 +94,51 @@ final class KeepModel {
 
   // ---------------------------------------------------------------- driver-side records
 
+  /** A real partner row, keyed as the ingestion keys it, with the cells the generator copies rendered ({@code segments}). */
+  private record RealPartner(String file, long record, String programme, String programmeKey, String period, String projectId,
+      boolean lead, String programmeCell, String organisation, String street, String postalCode, String town, String country,
+      String department, String nuts3, String leadCell, String[] segments) {
+    static Column[] columns() {
+      return new Column[] {col("_file"), col(CsvSources.SOURCE_ROW), col("_programme"), col("_prog_key"), col("_period"),
+          col("_pid"), coalesce(KeepNormalise.yesNo(col("lead_partner")), lit(false)), col("programme"), col("organisation"),
+          col("street"), col("postal_code"), col("town"), col("country"), col("department"), col("nuts3"), col("lead_partner")};
+    }
+
+    static RealPartner of(Row r, String[] segments) {
+      return new RealPartner(r.getString(0), r.getLong(1), r.getString(2), r.getString(3), r.getString(4), r.getString(5),
+          r.getBoolean(6), r.getString(7), r.getString(8), r.getString(9), r.getString(10), r.getString(11), r.getString(12),
+          r.getString(13), r.getString(14), r.getString(15), segments);
+    }
+  }
+
+  /** A real project row, keyed as the ingestion keys it, with its copied cells rendered. */
+  private record RealProject(String file, long record, String programme, String programmeKey, String period, String projectId,
+      String programmeCell, String acronym, String start, String end, String[] segments) {
+    static Column[] columns() {
+      return new Column[] {col("_file"), col(CsvSources.SOURCE_ROW), col("_programme"), col("_prog_key"), col("_period"),
+          col("_pid"), col("programme"), col("acronym"), col("project_start"), col("project_end")};
+    }
+
+    static RealProject of(Row r, String[] segments) {
+      return new RealProject(r.getString(0), r.getLong(1), r.getString(2), r.getString(3), r.getString(4), r.getString(5),
+          r.getString(6), r.getString(7), r.getString(8), r.getString(9), segments);
+    }
+  }
+
+  /** A real call row with its copied cells rendered. */
+  private record RealCall(String file, long record, String serialNumber, String[] segments) {
+    static Column[] columns() {
+      return new Column[] {col("_file"), col(CsvSources.SOURCE_ROW), col("call_serial_number")};
+    }
+
+    static RealCall of(Row r, String[] segments) {
+      return new RealCall(r.getString(0), r.getLong(1), r.getString(2), segments);
+    }
+  }
+
+  /** A distinct partner of a programme and role: its place in the pseudo-random order, and the cells it gives a project. */
+  private record PoolEntry(long order, String origin, String[] address, String[] segments) {}
+
   private static final class Programme {
     final String key;
     String name;
@@ -102,8 +147,8 @@ final class KeepModel {
     String countries = "";
     long partnerRows;
     long leadRows;
-    final List<Object[]> leadPool = new ArrayList<>();
-    final List<Object[]> otherPool = new ArrayList<>();
+    final List<PoolEntry> leadPool = new ArrayList<>();
+    final List<PoolEntry> otherPool = new ArrayList<>();
 
     Programme(String key) {
       this.key = key;
@@ -122,54 +167,65 @@ final class KeepModel {
     String period;
     long partnerRows;
     long leadRows;
-    Integer ownDonor;
 
     Template(String pid) {
       this.pid = pid;
     }
   }
 
+  private record PartnerPool(Dataset<Row> pool, Dataset<Row> leadPool, long realPartnerRows, double duplicateRate) {}
+
+  /** Donor tables, and for the templates: each donor's index by project id, each group's id and size by key. */
+  private record Donors(Dataset<Row> donors, Dataset<Row> donorRows, Dataset<Row> donorGroups, long count,
+      Map<String, Integer> index, Map<String, int[]> groups) {}
+
+  private record Templates(Dataset<Row> templates, Dataset<Row> dists, long count, double fullPartnershipShare) {}
+
   private KeepModel(SparkSession spark, Map<Kind, Dataset<Row>> real, ProgrammeRules rules) {
     // 1. normalise with the ingestion's expressions (Spark), collect, render the copied cells once (driver)
     Dataset<Row> partnerRows = keyed(real.get(Kind.PARTNERS)).filter(blankToNull(col("organisation")).isNotNull());
-    List<Column> partnerSelect = new ArrayList<>(List.of(col("_file"), col(CsvSources.SOURCE_ROW), col("_programme"),
-        col("_prog_key"), col("_period"), col("_pid"), coalesce(KeepNormalise.yesNo(col("lead_partner")), lit(false)),
-        col("programme"), col("organisation"), col("street"), col("postal_code"), col("town"), col("country"),
-        col("department"), col("nuts3"), col("lead_partner")));
-    partnerSelect.addAll(Arrays.asList(KeepLayout.cells(partnerRows, Kind.PARTNERS)));
-    List<Row> partners = rendered(partnerRows.select(partnerSelect.toArray(new Column[0])).collectAsList(), 16,
-        Kind.PARTNERS, PARTNER_OVERRIDES);
-    List<String> partnerSegments = KeepLayout.segmentNames(Kind.PARTNERS, PARTNER_OVERRIDES, PARTNER_SEGMENT);
-
-    Dataset<Row> projectRows = keyed(real.get(Kind.PROJECTS));
-    List<Column> projectSelect = new ArrayList<>(List.of(col("_file"), col(CsvSources.SOURCE_ROW), col("_programme"),
-        col("_prog_key"), col("_period"), col("_pid"), col("programme"), col("acronym"), col("project_start"),
-        col("project_end")));
-    projectSelect.addAll(Arrays.asList(KeepLayout.cells(projectRows, Kind.PROJECTS)));
-    List<Row> projects = rendered(projectRows.select(projectSelect.toArray(new Column[0])).collectAsList(), 10,
-        Kind.PROJECTS, PROJECT_OVERRIDES);
-    List<String> projectSegments = KeepLayout.segmentNames(Kind.PROJECTS, PROJECT_OVERRIDES, PROJECT_SEGMENT);
-
+    List<RealPartner> partners = rendered(partnerRows, RealPartner.columns(), Kind.PARTNERS, PARTNER_OVERRIDES).stream()
+        .map(r -> RealPartner.of(r.row(), r.segments())).toList();
+    List<RealProject> projects = rendered(keyed(real.get(Kind.PROJECTS)), RealProject.columns(), Kind.PROJECTS,
+        PROJECT_OVERRIDES).stream().map(r -> RealProject.of(r.row(), r.segments())).toList();
     Dataset<Row> callRows = real.get(Kind.CALLS).filter(col(CsvSources.CORRUPT).isNull())
         .withColumn("_file", regexp_extract(col(CsvSources.SOURCE_FILE), "([^/]*)$", 1))
         .filter(KeepNormalise.periodFromProgramme(KeepNormalise.programme(col("programme"))).isNotNull()
             .and(blankToNull(col("call_serial_number")).isNotNull()));
-    List<Column> callSelect = new ArrayList<>(List.of(col("_file"), col(CsvSources.SOURCE_ROW),
-        col("call_serial_number")));
-    callSelect.addAll(Arrays.asList(KeepLayout.cells(callRows, Kind.CALLS)));
-    List<Row> callList = rendered(callRows.select(callSelect.toArray(new Column[0])).collectAsList(), 3,
-        Kind.CALLS, CALL_OVERRIDES);
-    List<String> callSegments = KeepLayout.segmentNames(Kind.CALLS, CALL_OVERRIDES, CALL_SEGMENT);
+    List<RealCall> callList = rendered(callRows, RealCall.columns(), Kind.CALLS, CALL_OVERRIDES).stream()
+        .map(r -> RealCall.of(r.row(), r.segments())).toList();
 
-    // 2. programmes: strand and countries with the pipeline's rules (one small Spark job)
+    Map<String, Programme> programmes = programmes(spark, projects, partners, rules);
+    PartnerPool partnerPool = partnerPool(spark, partners, programmes);
+    pool = partnerPool.pool();
+    leadPool = partnerPool.leadPool();
+    realPartnerRows = partnerPool.realPartnerRows();
+    duplicateRate = partnerPool.duplicateRate();
+    Donors donorTables = donors(spark, projects, programmes);
+    donors = donorTables.donors();
+    donorRows = donorTables.donorRows();
+    donorGroups = donorTables.donorGroups();
+    donorCount = donorTables.count();
+    Templates templateTables = templates(spark, projects, partners, programmes, donorTables);
+    templates = templateTables.templates();
+    dists = templateTables.dists();
+    templateCount = templateTables.count();
+    fullPartnershipShare = templateTables.fullPartnershipShare();
+    calls = calls(spark, callList);
+    callCount = callList.size();
+  }
+
+  /** 2. Programmes: strand and countries with the pipeline's rules (one small Spark job), an index each. */
+  private static Map<String, Programme> programmes(SparkSession spark, List<RealProject> projects, List<RealPartner> partners,
+      ProgrammeRules rules) {
     Map<String, Programme> programmes = new TreeMap<>();
-    for (Row r : projects) {
-      programme(programmes, r.getString(3), r.getString(2));
+    for (RealProject r : projects) {
+      programme(programmes, r.programmeKey(), r.programme());
     }
-    for (Row r : partners) {
-      Programme p = programme(programmes, r.getString(3), r.getString(2));
+    for (RealPartner r : partners) {
+      Programme p = programme(programmes, r.programmeKey(), r.programme());
       p.partnerRows++;
-      p.leadRows += r.getBoolean(6) ? 1 : 0;
+      p.leadRows += r.lead() ? 1 : 0;
     }
     if (!programmes.isEmpty()) {
       List<String> names = new ArrayList<>();
@@ -186,60 +242,66 @@ final class KeepModel {
         p.countries = byName.get(p.name).getString(2);
       }
     }
+    return programmes;
+  }
 
-    // 3. partner pool: distinct rows per programme and role, in a fixed pseudo-random order (the
-    //    generator's seed picks where in it a project starts)
+  /**
+   * 3. The partner pool: distinct rows per programme and role, in a fixed pseudo-random order (the generator's seed picks
+   * where in it a project starts); and the share of real partner rows the ingestion drops as duplicates.
+   */
+  private static PartnerPool partnerPool(SparkSession spark, List<RealPartner> partners, Map<String, Programme> programmes) {
     Set<List<Object>> seen = new HashSet<>();
     Set<List<Object>> distinctRows = new HashSet<>();
-    for (Row r : partners) {
-      boolean lead = r.getBoolean(6);
+    for (RealPartner r : partners) {
       // the ingestion's duplicate key: project, organisation, town, postal code, department, lead flag, NUTS 3, street
-      distinctRows.add(Arrays.asList(r.get(5), r.get(8), r.get(11), r.get(10), r.get(13), r.get(15), r.get(14), r.get(9)));
-      if (!seen.add(Arrays.asList(r.get(3), lead, r.get(8), r.get(11), r.get(10), r.get(13), r.get(14), r.get(9)))) {
+      distinctRows.add(Arrays.asList(r.projectId(), r.organisation(), r.town(), r.postalCode(), r.department(), r.leadCell(),
+          r.nuts3(), r.street()));
+      if (!seen.add(Arrays.asList(r.programmeKey(), r.lead(), r.organisation(), r.town(), r.postalCode(), r.department(),
+          r.nuts3(), r.street()))) {
         continue;
       }
-      Object[] entry = new Object[7 + partnerSegments.size()];
-      entry[0] = mix(0, "pool", r.getString(0), r.getLong(1));
-      for (int i = 0; i < 5; i++) {
-        entry[1 + i] = r.get(8 + i); // organisation, street, postal code, town, country
-      }
-      entry[6] = r.getString(0) + "#" + r.getLong(1);
-      for (int i = 0; i < partnerSegments.size(); i++) {
-        entry[7 + i] = r.get(16 + i);
-      }
-      Programme p = programmes.get(r.getString(3));
-      (lead ? p.leadPool : p.otherPool).add(entry);
+      PoolEntry entry = new PoolEntry(mix(0, "pool", r.file(), r.record()), r.file() + "#" + r.record(),
+          new String[] {r.organisation(), r.street(), r.postalCode(), r.town(), r.country()}, r.segments());
+      Programme p = programmes.get(r.programmeKey());
+      (r.lead() ? p.leadPool : p.otherPool).add(entry);
     }
-    realPartnerRows = partners.size();
-    duplicateRate = partners.isEmpty() ? 0 : (partners.size() - distinctRows.size()) / (double) partners.size();
+    double duplicateRate = partners.isEmpty() ? 0 : (partners.size() - distinctRows.size()) / (double) partners.size();
+    List<String> segments = KeepLayout.segmentNames(Kind.PARTNERS, PARTNER_OVERRIDES, PARTNER_SEGMENT);
     List<Row> poolTable = new ArrayList<>();
     for (Programme p : programmes.values()) {
       for (String role : List.of(LEAD, OTHER)) {
-        List<Object[]> entries = role.equals(LEAD) ? p.leadPool : p.otherPool;
-        entries.sort(Comparator.<Object[]>comparingLong(e -> (Long) e[0]).thenComparing(e -> (String) e[6]));
+        List<PoolEntry> entries = role.equals(LEAD) ? p.leadPool : p.otherPool;
+        entries.sort(Comparator.comparingLong(PoolEntry::order).thenComparing(PoolEntry::origin));
         for (int k = 0; k < entries.size(); k++) {
-          Object[] e = entries.get(k);
-          Object[] values = new Object[8 + partnerSegments.size()];
+          PoolEntry e = entries.get(k);
+          Object[] values = new Object[8 + segments.size()];
           values[0] = p.index;
           values[1] = role;
           values[2] = k;
-          System.arraycopy(e, 1, values, 3, 5);
-          System.arraycopy(e, 7, values, 8, partnerSegments.size());
+          System.arraycopy(e.address(), 0, values, 3, 5);
+          System.arraycopy(e.segments(), 0, values, 8, segments.size());
           poolTable.add(RowFactory.create(values));
         }
       }
     }
     List<String> poolNames = new ArrayList<>(List.of("p_prog", "p_role", "p_key", "p_organisation", "p_street",
         "p_postal_code", "p_town", "p_country"));
-    poolNames.addAll(partnerSegments);
-    pool = table(spark, poolTable, poolNames, DataTypes.IntegerType, DataTypes.StringType, DataTypes.IntegerType);
-    leadPool = pool.filter(col("p_role").equalTo(LEAD))
+    poolNames.addAll(segments);
+    Dataset<Row> pool = table(spark, poolTable, poolNames, DataTypes.IntegerType, DataTypes.StringType, DataTypes.IntegerType);
+    Dataset<Row> leadPool = pool.filter(col("p_role").equalTo(LEAD))
         .select("p_prog", "p_key", "p_organisation", "p_street", "p_postal_code", "p_town", "p_country");
+    return new PartnerPool(pool, leadPool, partners.size(), duplicateRate);
+  }
 
-    // 4. donors: real projects with a project record, one row per project row (two lead partners: two rows)
-    Map<String, List<Row>> donorMap = new TreeMap<>();
-    for (Row r : projects) {
-      donorMap.computeIfAbsent(r.getString(5), k -> new ArrayList<>()).add(r);
+  /**
+   * 4. Donors: real projects with a project record, one row per project row (two lead partners: two rows), and the
+   * groups of donors by strand and country set, strand and country, strand, and all.
+   */
+  private static Donors donors(SparkSession spark, List<RealProject> projects, Map<String, Programme> programmes) {
+    List<String> segments = KeepLayout.segmentNames(Kind.PROJECTS, PROJECT_OVERRIDES, PROJECT_SEGMENT);
+    Map<String, List<RealProject>> donorMap = new TreeMap<>();
+    for (RealProject r : projects) {
+      donorMap.computeIfAbsent(r.projectId(), k -> new ArrayList<>()).add(r);
     }
     Map<String, Integer> donorIndex = new HashMap<>();
     List<Row> donorTable = new ArrayList<>();
@@ -248,21 +310,19 @@ final class KeepModel {
     for (var e : donorMap.entrySet()) {
       int d = donorIndex.size();
       donorIndex.put(e.getKey(), d);
-      List<Row> rows = e.getValue();
-      donorTable.add(RowFactory.create(d, rows.size(), rows.get(0).getString(7)));
+      List<RealProject> rows = e.getValue();
+      donorTable.add(RowFactory.create(d, rows.size(), rows.get(0).acronym()));
       for (int r = 0; r < rows.size(); r++) {
-        Row row = rows.get(r);
-        Object[] values = new Object[4 + projectSegments.size()];
+        RealProject row = rows.get(r);
+        Object[] values = new Object[4 + segments.size()];
         values[0] = d;
         values[1] = r;
-        values[2] = row.get(8);
-        values[3] = row.get(9);
-        for (int i = 0; i < projectSegments.size(); i++) {
-          values[4 + i] = row.get(10 + i);
-        }
+        values[2] = row.start();
+        values[3] = row.end();
+        System.arraycopy(row.segments(), 0, values, 4, segments.size());
         donorRowTable.add(RowFactory.create(values));
       }
-      Programme p = programmes.get(rows.get(0).getString(3));
+      Programme p = programmes.get(rows.get(0).programmeKey());
       List<String> keys = new ArrayList<>(List.of("sc:" + p.strand + "|" + p.countries, "s:" + p.strand, "all"));
       for (String country : countries(p)) {
         keys.add("c:" + p.strand + "|" + country);
@@ -271,11 +331,11 @@ final class KeepModel {
         groupMembers.computeIfAbsent(g, k -> new ArrayList<>()).add(d);
       }
     }
-    donors = table(spark, donorTable, List.of("d_idx", "d_nrows", "d_acronym"), DataTypes.IntegerType,
+    Dataset<Row> donors = table(spark, donorTable, List.of("d_idx", "d_nrows", "d_acronym"), DataTypes.IntegerType,
         DataTypes.IntegerType, DataTypes.StringType);
     List<String> donorRowNames = new ArrayList<>(List.of("dr_idx", "dr_r", "dr_start", "dr_end"));
-    donorRowNames.addAll(projectSegments);
-    donorRows = table(spark, donorRowTable, donorRowNames, DataTypes.IntegerType, DataTypes.IntegerType);
+    donorRowNames.addAll(segments);
+    Dataset<Row> donorRows = table(spark, donorRowTable, donorRowNames, DataTypes.IntegerType, DataTypes.IntegerType);
     Map<String, int[]> groups = new HashMap<>(); // key -> {id, size}
     List<Row> groupTable = new ArrayList<>();
     for (var e : groupMembers.entrySet()) {
@@ -285,30 +345,38 @@ final class KeepModel {
         groupTable.add(RowFactory.create(id, k, e.getValue().get(k)));
       }
     }
-    donorGroups = table(spark, groupTable, List.of("g_id", "g_k", "g_d"), DataTypes.IntegerType,
+    Dataset<Row> donorGroups = table(spark, groupTable, List.of("g_id", "g_k", "g_d"), DataTypes.IntegerType,
         DataTypes.IntegerType, DataTypes.IntegerType);
+    return new Donors(donors, donorRows, donorGroups, donorTable.size(), donorIndex, groups);
+  }
 
-    // 5. templates: every real project with partner rows in its programme
+  /**
+   * 5. Templates: every real project with partner rows in its programme, with its donor group and, for programmes whose
+   * export holds only lead partners, the partner-count distribution of its strand; and the share q of those that draw
+   * from it, set so that SF 1 has the participations of {@link GeneratorOptions#PARTICIPATIONS_AT_SF1}.
+   */
+  private static Templates templates(SparkSession spark, List<RealProject> projects, List<RealPartner> partners,
+      Map<String, Programme> programmes, Donors donors) {
     Map<String, Template> templateMap = new TreeMap<>();
-    for (Row r : projects) {
-      Template t = templateMap.computeIfAbsent(r.getString(5), Template::new);
+    for (RealProject r : projects) {
+      Template t = templateMap.computeIfAbsent(r.projectId(), Template::new);
       if (t.programmeCell == null) {
-        t.programmeCell = r.getString(6);
-        t.programmeKey = r.getString(3);
-        t.period = r.getString(4);
+        t.programmeCell = r.programmeCell();
+        t.programmeKey = r.programmeKey();
+        t.period = r.period();
       }
     }
-    for (Row r : partners) {
-      Template t = templateMap.computeIfAbsent(r.getString(5), Template::new);
+    for (RealPartner r : partners) {
+      Template t = templateMap.computeIfAbsent(r.projectId(), Template::new);
       if (t.programmeFromPartners == null) {
-        t.programmeFromPartners = r.getString(7);
+        t.programmeFromPartners = r.programmeCell();
         if (t.programmeKey == null) {
-          t.programmeKey = r.getString(3);
-          t.period = r.getString(4);
+          t.programmeKey = r.programmeKey();
+          t.period = r.period();
         }
       }
       t.partnerRows++;
-      t.leadRows += r.getBoolean(6) ? 1 : 0;
+      t.leadRows += r.lead() ? 1 : 0;
     }
     // partner counts of the projects of fully exported programmes, per strand
     Map<String, List<Long>> distMembers = new TreeMap<>();
@@ -329,41 +397,26 @@ final class KeepModel {
         distTable.add(RowFactory.create(id, k, e.getValue().get(k)));
       }
     }
-    dists = table(spark, distTable, List.of("x_id", "x_k", "x_n"), DataTypes.IntegerType, DataTypes.IntegerType,
+    Dataset<Row> dists = table(spark, distTable, List.of("x_id", "x_k", "x_n"), DataTypes.IntegerType, DataTypes.IntegerType,
         DataTypes.LongType);
 
     List<Row> templateTable = new ArrayList<>();
-    double a = 0;
-    double b = 0;
-    double c = 0;
+    double fullRows = 0; // participations of the templates of fully exported programmes
+    double leadRows = 0; // of the lead-only ones, as exported
+    double drawnRows = 0; // of the lead-only ones, all drawn from their strand's distribution
     for (Template t : templateMap.values()) {
       Programme p = programmes.get(t.programmeKey);
       if (p.leadPool.isEmpty()) {
         continue; // no partner rows to give its projects
       }
-      Integer own = donorIndex.get(t.pid);
-      int[] group = null;
-      if (own == null) {
-        group = groups.get("sc:" + p.strand + "|" + p.countries);
-        if (group == null || group[1] < MIN_GROUP) {
-          group = null;
-          for (String country : countries(p)) {
-            int[] g = groups.get("c:" + p.strand + "|" + country);
-            if (g != null && g[1] >= MIN_GROUP && (group == null || g[1] > group[1])) {
-              group = g;
-            }
-          }
-        }
-        if (group == null) {
-          group = groups.getOrDefault("s:" + p.strand, groups.get("all"));
-        }
-      }
+      Integer own = donors.index().get(t.pid);
+      int[] group = own == null ? donorGroup(donors.groups(), p) : null;
       double[] dist = p.leadOnly() ? distInfo.getOrDefault("s:" + p.strand, distInfo.get("all")) : null;
       if (!p.leadOnly()) {
-        a += Math.max(t.partnerRows, 1);
+        fullRows += Math.max(t.partnerRows, 1);
       } else {
-        b += Math.max(t.leadRows, 1);
-        c += dist == null ? Math.max(t.leadRows, 1) : dist[2];
+        leadRows += Math.max(t.leadRows, 1);
+        drawnRows += dist == null ? Math.max(t.leadRows, 1) : dist[2];
       }
       templateTable.add(RowFactory.create(templateTable.size(),
           t.programmeCell != null ? t.programmeCell : t.programmeFromPartners, p.index, t.period,
@@ -372,32 +425,49 @@ final class KeepModel {
           dist == null ? null : (int) dist[0], dist == null ? null : (long) dist[1],
           (long) p.leadPool.size(), (long) p.otherPool.size()));
     }
-    templates = table(spark, templateTable, List.of("t_idx", "t_programme", "t_prog_idx", "t_period", "t_period_start",
-            "t_lead_only", "t_partner_rows", "t_lead_rows", "t_own_donor", "t_dgroup", "t_dgroup_size", "t_dist",
-            "t_dist_size", "t_lead_size", "t_other_size"),
+    Dataset<Row> templates = table(spark, templateTable, List.of("t_idx", "t_programme", "t_prog_idx", "t_period",
+            "t_period_start", "t_lead_only", "t_partner_rows", "t_lead_rows", "t_own_donor", "t_dgroup", "t_dgroup_size",
+            "t_dist", "t_dist_size", "t_lead_size", "t_other_size"),
         DataTypes.IntegerType, DataTypes.StringType, DataTypes.IntegerType, DataTypes.StringType, DataTypes.IntegerType,
         DataTypes.BooleanType, DataTypes.LongType, DataTypes.LongType, DataTypes.IntegerType, DataTypes.IntegerType,
         DataTypes.LongType, DataTypes.IntegerType, DataTypes.LongType, DataTypes.LongType, DataTypes.LongType);
-    templateCount = templateTable.size();
-    donorCount = donorTable.size();
-    double target = templateCount * (double) GeneratorOptions.PARTICIPATIONS_AT_SF1 / GeneratorOptions.PROJECTS_AT_SF1;
-    fullPartnershipShare = c <= b ? 0 : Math.max(0, Math.min(1, (target - a - b) / (c - b)));
+    double target = templateTable.size() * (double) GeneratorOptions.PARTICIPATIONS_AT_SF1 / GeneratorOptions.PROJECTS_AT_SF1;
+    double share = drawnRows <= leadRows ? 0 : Math.max(0, Math.min(1, (target - fullRows - leadRows) / (drawnRows - leadRows)));
+    return new Templates(templates, dists, templateTable.size(), share);
+  }
 
-    // 6. calls
-    List<Row> callTable = new ArrayList<>();
-    for (Row r : callList) {
-      Object[] values = new Object[2 + callSegments.size()];
-      values[0] = callTable.size();
-      values[1] = r.get(2);
-      for (int i = 0; i < callSegments.size(); i++) {
-        values[2 + i] = r.get(3 + i);
+  /**
+   * The donors of a template without a project record: those of its strand and country set (at least {@value #MIN_GROUP}),
+   * else of its strand and the programme country with most such donors, else of its strand, else all.
+   */
+  private static int[] donorGroup(Map<String, int[]> groups, Programme p) {
+    int[] group = groups.get("sc:" + p.strand + "|" + p.countries);
+    if (group == null || group[1] < MIN_GROUP) {
+      group = null;
+      for (String country : countries(p)) {
+        int[] g = groups.get("c:" + p.strand + "|" + country);
+        if (g != null && g[1] >= MIN_GROUP && (group == null || g[1] > group[1])) {
+          group = g;
+        }
       }
+    }
+    return group != null ? group : groups.getOrDefault("s:" + p.strand, groups.get("all"));
+  }
+
+  /** 6. Calls: serial number and copied cells of every real call. */
+  private static Dataset<Row> calls(SparkSession spark, List<RealCall> callList) {
+    List<String> segments = KeepLayout.segmentNames(Kind.CALLS, CALL_OVERRIDES, CALL_SEGMENT);
+    List<Row> callTable = new ArrayList<>();
+    for (RealCall r : callList) {
+      Object[] values = new Object[2 + segments.size()];
+      values[0] = callTable.size();
+      values[1] = r.serialNumber();
+      System.arraycopy(r.segments(), 0, values, 2, segments.size());
       callTable.add(RowFactory.create(values));
     }
     List<String> callNames = new ArrayList<>(List.of("c_idx", "c_sn"));
-    callNames.addAll(callSegments);
-    calls = table(spark, callTable, callNames, DataTypes.IntegerType, DataTypes.StringType);
-    callCount = callTable.size();
+    callNames.addAll(segments);
+    return table(spark, callTable, callNames, DataTypes.IntegerType, DataTypes.StringType);
   }
 
   static KeepModel build(SparkSession spark, Map<Kind, Dataset<Row>> real, ProgrammeRules rules) {
@@ -427,22 +497,21 @@ final class KeepModel {
     return p.countries.isEmpty() ? List.of() : List.of(p.countries.split("-"));
   }
 
+  /** A collected real row (its fixed columns) and its rendered copied cells. */
+  private record Rendered(Row row, String[] segments) {}
+
   /**
-   * Rows in file order (by file name, first column, then record number, second), each with its
-   * layout cells (from {@code fixed} on) replaced by the rendered segments.
+   * The rows of {@code real} in file order (by file name, then record number), each with its fixed {@code columns} and its
+   * layout cells rendered into segments.
    */
-  private static List<Row> rendered(List<Row> rows, int fixed, Kind kind, Set<Integer> overrides) {
-    List<Row> out = new ArrayList<>(rows.size());
-    for (Row r : rows) {
-      String[] segments = KeepLayout.renderSegments(kind, overrides, r, fixed);
-      Object[] values = new Object[fixed + segments.length];
-      for (int i = 0; i < fixed; i++) {
-        values[i] = r.get(i);
-      }
-      System.arraycopy(segments, 0, values, fixed, segments.length);
-      out.add(RowFactory.create(values));
+  private static List<Rendered> rendered(Dataset<Row> real, Column[] columns, Kind kind, Set<Integer> overrides) {
+    List<Column> select = new ArrayList<>(Arrays.asList(columns));
+    select.addAll(Arrays.asList(KeepLayout.cells(real, kind)));
+    List<Rendered> out = new ArrayList<>();
+    for (Row r : real.select(select.toArray(new Column[0])).collectAsList()) {
+      out.add(new Rendered(r, KeepLayout.renderSegments(kind, overrides, r, columns.length)));
     }
-    out.sort(Comparator.<Row, String>comparing(r -> r.getString(0)).thenComparingLong(r -> r.getLong(1)));
+    out.sort(Comparator.<Rendered, String>comparing(r -> r.row().getString(0)).thenComparingLong(r -> r.row().getLong(1)));
     return out;
   }
 
