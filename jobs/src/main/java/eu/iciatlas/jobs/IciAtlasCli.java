@@ -358,7 +358,8 @@ public final class IciAtlasCli implements Runnable {
       description = {"Fit the learned ICI classifier on the labelled projects and measure it by stratified cross-validation;",
           "writes the model, model.json, evaluation.md and rule_error_rates.csv (the rules' measured error, for the expected",
           "shares: copy it to conf/classifier/ when the rules change) to --model. --output is a run over the export the",
-          "labels come from (the bundled 2014-2020 export: the README's first command), made with the rules of conf/."})
+          "labels come from (the bundled 2014-2020 export: the README's first command); its labelled period is classified here",
+          "with the rules of conf/ (the output's own classification is not read)."})
   static final class TrainClassifier implements Callable<Integer> {
     @ParentCommand
     IciAtlasCli cli;
@@ -413,7 +414,7 @@ public final class IciAtlasCli implements Runnable {
       }
       Configuration hadoop = Preflight.hadoopConf();
       String qualified = Preflight.output("--output", output, hadoop, true);
-      Preflight.requireTables("--output", qualified, hadoop, "run", eu.iciatlas.common.Tables.SILVER_PROJECTS,
+      Preflight.requireTables("--output", qualified, hadoop, "ingest", eu.iciatlas.common.Tables.SILVER_PROJECTS,
           eu.iciatlas.common.Tables.SILVER_PARTICIPATIONS, eu.iciatlas.common.Tables.SILVER_PROGRAMMES);
       String modelOut = Preflight.output("--model", modelDir, hadoop, false);
       // the rules of the configuration decide the labelled projects here and name the rules' error rates

@@ -3,11 +3,8 @@ package eu.iciatlas.jobs.report;
 import static eu.iciatlas.jobs.report.Html.dec;
 import static eu.iciatlas.jobs.report.Html.num;
 import static eu.iciatlas.jobs.report.Html.pct;
-import static org.apache.spark.sql.functions.col;
 
 import eu.iciatlas.common.Tables;
-import eu.iciatlas.common.network.NetworkTables;
-import eu.iciatlas.common.output.OutputTables;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -19,7 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.jfree.svg.SVGGraphics2D;
 
@@ -29,7 +25,8 @@ import org.jfree.svg.SVGGraphics2D;
  * picture of the ICI networks of the largest regions. The picture places the organisations on a
  * circle grouped by country (a deterministic layout that needs no force simulation and keeps each
  * country's ties to the others visible as chords); its edges come from NetworkTables.edges over the
- * silver tables, the code the gold tables use, restricted to the pictured regions.
+ * silver tables, the code the gold tables use, restricted to the pictured regions. The rows come from
+ * {@link ReportQueries}.
  */
 final class NetworkSection {
   /** Colorbrewer "Paired" (12 classes, qualitative); countries beyond the 11 largest share the grey. */
@@ -39,10 +36,10 @@ final class NetworkSection {
   private static final Color OTHER = new Color(0x999999);
   static final int PICTURED_REGIONS = 3;
 
-  private final OutputTables tables;
+  private final ReportQueries queries;
 
-  NetworkSection(OutputTables tables) {
-    this.tables = tables;
+  NetworkSection(ReportQueries queries) {
+    this.queries = queries;
   }
 
   void render(StringBuilder h, String period) {
@@ -51,9 +48,7 @@ final class NetworkSection {
         + "Density 2E / (N (N - 1)); clustering: 3 &times; triangles / connected triples; cross-border: share of edges "
         + "between organisations of different countries. All figures in <code>gold_network_summary</code>; the NUTS 2 "
         + "networks are there too.</p>\n");
-    List<Row> summary = tables.read(Tables.GOLD_NETWORK_SUMMARY)
-        .filter(col("period").equalTo(period).and(col("level").equalTo(NetworkTables.ORGANISATION)))
-        .orderBy(col("region_kind").equalTo("input"), col("region_kind"), col("region_name"), col("scope")).collectAsList();
+    List<Row> summary = queries.networkSummary(period);
     Map<String, Row[]> byRegion = new LinkedHashMap<>();
     for (Row r : summary) {
       Row[] pair = byRegion.computeIfAbsent(r.getAs("region_id"), k -> new Row[2]);
@@ -94,13 +89,7 @@ final class NetworkSection {
   }
 
   private void brokers(StringBuilder h, String period) {
-    Dataset<Row> organisations = tables.read(Tables.GOLD_NETWORK_ORGANISATIONS)
-        .filter(col("period").equalTo(period).and(col("scope").equalTo("all")).and(col("is_broker")));
-    List<Row> top = organisations.withColumn("_rank", org.apache.spark.sql.functions.row_number().over(
-            org.apache.spark.sql.expressions.Window.partitionBy("region_id")
-                .orderBy(col("betweenness").desc(), col("degree").desc(), col("organisation"))))
-        .filter(col("_rank").leq(3)).orderBy(col("region_kind").equalTo("input"), col("region_name"), col("_rank"))
-        .collectAsList();
+    List<Row> top = queries.topBrokers(period, 3);
     h.append("<h3>Top brokers</h3>\n<p class='note'>Organisations with ties in two or more countries other than their own, "
         + "by betweenness (the share of shortest paths between other organisations that pass through them; "
         + "estimated from a sample of sources in the largest networks, see <code>betweenness_sources</code>).</p>\n"
@@ -115,41 +104,21 @@ final class NetworkSection {
   }
 
   private void pictures(StringBuilder h, String period) {
-    List<Row> largest = tables.read(Tables.GOLD_NETWORK_SUMMARY)
-        .filter(col("period").equalTo(period).and(col("level").equalTo(NetworkTables.ORGANISATION))
-            .and(col("scope").equalTo("ici")).and(col("region_kind").notEqual("input")).and(col("edges").gt(0)))
-        .orderBy(col("nodes").desc(), col("region_id")).limit(PICTURED_REGIONS).collectAsList();
+    List<Row> largest = queries.largestIciNetworks(period, PICTURED_REGIONS);
     if (largest.isEmpty()) {
       h.append("<p class='note'>No region has an ICI network with edges in this period.</p>\n");
       return;
     }
     // the pictures redraw the networks from the classification; an output analysed by an earlier version has none
-    if (!tables.exists(Tables.SILVER_PROJECT_CLASSIFICATION)
-        || tables.read(Tables.SILVER_PROJECT_CLASSIFICATION).filter(col("period").equalTo(period)).isEmpty()) {
+    if (!queries.hasClassification(period)) {
       h.append("<p class='note'>No pictures of the networks: this output has no ").append(Tables.SILVER_PROJECT_CLASSIFICATION)
           .append(" rows of ").append(Html.escape(period)).append(" (analysed by an earlier version); run <code>bin/ici-atlas "
               + "analyse --output DIR</code> to draw them.</p>\n");
       return;
     }
     List<String> ids = largest.stream().map(r -> r.<String>getAs("region_id")).toList();
-    Dataset<Row> projects = tables.read(Tables.SILVER_PROJECT_CLASSIFICATION).filter(col("period").equalTo(period))
-        .select("project_id", "is_ici").filter(col("is_ici"));
-    Dataset<Row> projectRegions = tables.read(Tables.SILVER_PROJECT_REGIONS)
-        .filter(col("period").equalTo(period).and(col("region_id").isin(ids.toArray())));
-    Dataset<Row> participations = tables.read(Tables.SILVER_PARTICIPATIONS).filter(col("period").equalTo(period));
-    Dataset<Row> memberships = NetworkTables.memberships(projects, projectRegions, participations)
-        .filter(col("scope").equalTo("ici").and(col("level").equalTo(NetworkTables.ORGANISATION)).and(col("region_id").isin(ids.toArray())));
-    Map<String, List<Row>> edges = new HashMap<>();
-    for (Row e : NetworkTables.edges(memberships).select("region_id", "node_a", "node_b", "weight").collectAsList()) {
-      edges.computeIfAbsent(e.getString(0), k -> new ArrayList<>()).add(e);
-    }
-    Map<String, List<Row>> nodes = new HashMap<>();
-    for (Row n : tables.read(Tables.GOLD_NETWORK_ORGANISATIONS).filter(col("period").equalTo(period)
-            .and(col("scope").equalTo("ici")).and(col("region_id").isin(ids.toArray())))
-        .select("region_id", "organisation_key", "country_code", "degree", "organisation")
-        .orderBy("region_id", "country_code", "organisation_key").collectAsList()) {
-      nodes.computeIfAbsent(n.getString(0), k -> new ArrayList<>()).add(n);
-    }
+    Map<String, List<Row>> edges = queries.iciEdges(period, ids);
+    Map<String, List<Row>> nodes = queries.iciOrganisations(period, ids);
     Map<String, Color> colours = countryColours(nodes);
     h.append("<h3>ICI networks of the largest regions</h3>\n<p class='note'>Organisations of ICI projects on a circle, grouped "
         + "by country (colour), size by degree; a line is a shared ICI project (thicker: more). The ")

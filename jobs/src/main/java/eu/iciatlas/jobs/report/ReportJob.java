@@ -1,7 +1,5 @@
 package eu.iciatlas.jobs.report;
 
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.lit;
 import static eu.iciatlas.jobs.report.Html.dec;
 import static eu.iciatlas.jobs.report.Html.num;
 import static eu.iciatlas.jobs.report.Html.pct;
@@ -26,7 +24,6 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
@@ -49,19 +46,21 @@ public final class ReportJob {
   private final SparkSession spark;
   private final Progress progress;
   private final OutputTables tables;
+  private final ReportQueries queries;
 
   public ReportJob(Config config, SparkSession spark, Progress progress) {
     this.config = config;
     this.spark = spark;
     this.progress = progress;
     this.tables = new OutputTables(spark, config.output());
+    this.queries = new ReportQueries(tables, config.output());
   }
 
   public Path run() {
     Instant start = Instant.now();
     tables.require("analyse", REQUIRED.toArray(new String[0]));
-    String initial = config.period() != null ? config.period() : defaultPeriod();
-    Map<String, List<Row>> shares = byPeriod(Tables.GOLD_ICI_SHARE, "region_kind", "share DESC", "region_name");
+    String initial = config.period() != null ? config.period() : queries.defaultPeriod();
+    Map<String, List<Row>> shares = queries.byPeriod(Tables.GOLD_ICI_SHARE, "region_kind", "share DESC", "region_name");
     if (!shares.containsKey(initial)) {
       throw new InputException("--period " + initial + ": gold_ici_share of " + config.output() + " has no rows for it; it has "
           + String.join(", ", shares.keySet()));
@@ -77,14 +76,14 @@ public final class ReportJob {
     figure3(html, periods, initial);
     table1(html, periods, initial);
     table2(html, periods, initial);
-    Map<String, String> nuts2Names = nutsNames(2); // read once for the scatter's tooltips and the links
+    Map<String, String> nuts2Names = queries.nutsNames(2); // read once for the scatter's tooltips and the links
     urbanization(html, periods, initial, shares, nuts2Names);
     links(html, periods, initial, nuts2Names);
     boolean networks = tables.exists(Tables.GOLD_NETWORK_SUMMARY) && tables.exists(Tables.GOLD_NETWORK_ORGANISATIONS);
     for (String period : periods) {
       open(html, period, initial);
       if (networks) {
-        new NetworkSection(tables).render(html, period);
+        new NetworkSection(queries).render(html, period);
       } else {
         html.append("<h2>Linkage networks</h2>\n<p>This output has no linkage network tables (analysed with "
             + PipelineSettings.NETWORKS_ENABLED + "=false).</p>\n");
@@ -181,37 +180,8 @@ public final class ReportJob {
         + "<b id='region-note' class='note'></b></div>\n");
   }
 
-  /** Every row of a table grouped by period (periods in order), each group in the given order. Small gold tables only. */
-  private Map<String, List<Row>> byPeriod(String table, String... order) {
-    Map<String, List<Row>> out = new TreeMap<>();
-    for (Row r : rows(table, null, order)) {
-      out.computeIfAbsent(r.getAs("period"), k -> new ArrayList<>()).add(r);
-    }
-    return out;
-  }
-
-  /** The latest period with ICI projects, else the latest period. */
-  private String defaultPeriod() {
-    List<Row> r = tables.read(Tables.GOLD_ICI_SHARE).groupBy("period").agg(org.apache.spark.sql.functions.sum("ici_projects").as("n"))
-        .orderBy(col("n").gt(0).desc(), col("period").desc()).limit(1).collectAsList();
-    if (r.isEmpty()) {
-      throw new InputException("--output " + config.output() + ": gold_ici_share is empty; nothing to report");
-    }
-    return r.get(0).getString(0);
-  }
-
-  private List<Row> rows(String table, String period, String... order) {
-    Dataset<Row> d = tables.read(table);
-    if (period != null) {
-      d = d.filter(col("period").equalTo(period));
-    }
-    return d.orderBy(java.util.Arrays.stream(order).map(org.apache.spark.sql.functions::expr).toArray(org.apache.spark.sql.Column[]::new))
-        .collectAsList();
-  }
-
   private void head(StringBuilder h, String period) {
-    Row run = tables.exists(Tables.RUN_MANIFEST) ? tables.read(Tables.RUN_MANIFEST).filter(col("outcome").equalTo("succeeded"))
-        .orderBy(col("ended_at").desc()).limit(1).collectAsList().stream().findFirst().orElse(null) : null;
+    Row run = queries.lastSucceededRun();
     h.append("<!DOCTYPE html>\n<html lang='en'>\n<head>\n<meta charset='utf-8'>\n")
         .append("<meta name='viewport' content='width=device-width, initial-scale=1'>\n")
         .append("<title>ICI Atlas report</title>\n<style>\n")
@@ -252,7 +222,7 @@ public final class ReportJob {
     h.append("<h2>Summary</h2>\n<table><tr><th>period</th><th>region kind</th><th>regions</th><th>with ICIs</th>"
         + "<th>mean of regional shares</th><th>pooled share</th><th>pooled expected share (95 % interval)</th>"
         + "<th>ICI projects / projects</th></tr>\n");
-    for (Row r : rows(Tables.GOLD_ICI_SHARE_SUMMARY, null, "period", "region_kind")) {
+    for (Row r : queries.rows(Tables.GOLD_ICI_SHARE_SUMMARY, null, "period", "region_kind")) {
       h.append("<tr><td>").append(Html.escape(r.getAs("period"))).append("</td><td>").append(Html.escape(regionKind(r.getAs("region_kind"))))
           .append("</td>").append(num(r.getAs("regions"))).append(num(r.getAs("regions_with_ici")))
           .append(pct(r.getAs("mean_regional_share"))).append(pct(r.getAs("pooled_share")))
@@ -266,12 +236,8 @@ public final class ReportJob {
 
   /** Figure 1: the choropleth of the NUTS 2 regions' ICI shares with the cross-border regions outlined, every period. */
   private void map(StringBuilder h, List<String> periods, String initial, Map<String, List<Row>> shares) {
-    Map<String, List<Row>> points = new TreeMap<>();
-    for (Row r : tables.read(Tables.GOLD_CORRELATION_POINTS).filter(col("level").equalTo("nuts2"))
-        .select("period", "unit_id", "ici_projects", "ici_share").orderBy("period", "unit_id").collectAsList()) {
-      points.computeIfAbsent(r.getString(0), k -> new ArrayList<>()).add(r);
-    }
-    Map<String, List<Row>> footprints = byPeriod(Tables.GOLD_REGION_FOOTPRINT, "region_id", "nuts_code");
+    Map<String, List<Row>> points = queries.nuts2Shares();
+    Map<String, List<Row>> footprints = queries.byPeriod(Tables.GOLD_REGION_FOOTPRINT, "region_id", "nuts_code");
     List<Map<String, Object>> nuts2 = new ArrayList<>();
     List<Map<String, Object>> outlines = new ArrayList<>();
     double aspect = 0.5;
@@ -304,8 +270,8 @@ public final class ReportJob {
           regionOutlines.add(new NutsMap.Outline(id, name, codes.get(id)));
         }
       });
-      int version = nutsVersion(period);
-      NutsMap map = new NutsMap(version, counterparts(version, NutsMap.geometryVersion(version)));
+      int version = queries.nutsVersion(period);
+      NutsMap map = new NutsMap(version, queries.counterparts(version, NutsMap.geometryVersion(version)));
       NutsMap.Features features = map.features(period, values, regionOutlines);
       nuts2.addAll(features.nuts2());
       outlines.addAll(features.outlines());
@@ -352,33 +318,6 @@ public final class ReportJob {
   /** A column's value, null for an output written before the column existed (e.g. the expected shares). */
   private static Object optional(Row r, String column) {
     return java.util.Arrays.asList(r.schema().fieldNames()).contains(column) ? r.getAs(column) : null;
-  }
-
-  /** The NUTS version of the period's region tables (2013 for outputs written before the column existed). */
-  private int nutsVersion(String period) {
-    Dataset<Row> points = tables.read(Tables.GOLD_CORRELATION_POINTS);
-    if (!java.util.Arrays.asList(points.columns()).contains("nuts_version")) {
-      return 2013;
-    }
-    Row r = points.filter(col("period").equalTo(period)).select(org.apache.spark.sql.functions.max("nuts_version")).first();
-    return r.isNullAt(0) ? 2013 : ((Number) r.get(0)).intValue();
-  }
-
-  /** Codes of the data version -> their codes in the geometry version (JRC matrices, NUTS 2 and 3, either direction). */
-  private Map<String, List<String>> counterparts(int dataVersion, int geometryVersion) {
-    Map<String, List<String>> out = new TreeMap<>();
-    if (dataVersion == geometryVersion || !tables.exists(Tables.SILVER_NUTS_CONVERSION)) {
-      return out;
-    }
-    Dataset<Row> m = tables.read(Tables.SILVER_NUTS_CONVERSION);
-    Dataset<Row> pairs = m.filter(col("from_version").equalTo(dataVersion).and(col("to_version").equalTo(geometryVersion)))
-        .select(col("from_code").as("code"), col("to_code").as("drawn"))
-        .unionByName(m.filter(col("from_version").equalTo(geometryVersion).and(col("to_version").equalTo(dataVersion)))
-            .select(col("to_code").as("code"), col("from_code").as("drawn")));
-    for (Row r : pairs.distinct().orderBy("code", "drawn").collectAsList()) {
-      out.computeIfAbsent(r.getString(0), k -> new ArrayList<>()).add(r.getString(1));
-    }
-    return out;
   }
 
   /** Figure 2: the share per cross-border region (chart of every period), then the period's table with the expected shares. */
@@ -439,17 +378,15 @@ public final class ReportJob {
    * the paper gives one (context, not a target).
    */
   private void estimatedWithoutText(StringBuilder h, String period, List<Row> shares) {
-    if (!tables.exists(Tables.GOLD_ICI_SHARE_ESTIMATED)
-        || !java.util.Arrays.asList(tables.read(Tables.GOLD_ICI_SHARE_ESTIMATED).columns()).contains("interval_holds_expected_share")) {
+    if (!queries.hasColumn(Tables.GOLD_ICI_SHARE_ESTIMATED, "interval_holds_expected_share")) {
       return; // an output of an earlier version: analyse it again to get the estimates and their check
     }
-    List<Row> rows = rows(Tables.GOLD_ICI_SHARE_ESTIMATED, period, "region_kind", "region_name");
+    List<Row> rows = queries.rows(Tables.GOLD_ICI_SHARE_ESTIMATED, period, "region_kind", "region_name");
     if (rows.isEmpty()) {
       return;
     }
-    List<Row> checks = tables.read(Tables.GOLD_ICI_SHARE_ESTIMATED).filter(col("interval_holds_expected_share").isNotNull())
-        .select("interval_holds_expected_share").collectAsList();
-    long held = checks.stream().filter(r -> r.getBoolean(0)).count();
+    List<Boolean> checks = queries.estimateChecks();
+    long held = checks.stream().filter(Boolean::booleanValue).count();
     Map<String, Object> expected = new TreeMap<>();
     shares.forEach(r -> expected.put(r.getAs("region_id"), optional(r, "expected_share")));
     Map<String, String[]> paper = paperShares(period);
@@ -512,7 +449,7 @@ public final class ReportJob {
   /** Figure 3: the share of cross-border regions with ICIs of each specialization, every period. */
   private void figure3(StringBuilder h, List<String> periods, String initial) {
     List<Map<String, Object>> rows = new ArrayList<>();
-    for (Row r : rows(Tables.GOLD_SPECIALIZATION_SHARE, null, "period", "specialization")) {
+    for (Row r : queries.rows(Tables.GOLD_SPECIALIZATION_SHARE, null, "period", "specialization")) {
       if ("cross_border".equals(r.getAs("region_kind"))) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("period", r.getAs("period"));
@@ -531,8 +468,8 @@ public final class ReportJob {
 
   /** Table 1 per period: countries x specializations, the column heads turned so that the table fits the page. */
   private void table1(StringBuilder h, List<String> periods, String initial) {
-    Map<String, List<Row>> all = byPeriod(Tables.GOLD_COUNTRY_SPECIALIZATION, "country_code", "specialization");
-    Map<String, String> countries = nutsNames(0);
+    Map<String, List<Row>> all = queries.byPeriod(Tables.GOLD_COUNTRY_SPECIALIZATION, "country_code", "specialization");
+    Map<String, String> countries = queries.nutsNames(0);
     h.append("<h2>Table 1. Cross-border regions with ICIs, by country and specialization</h2>\n");
     for (String period : periods) {
       open(h, period, initial);
@@ -575,7 +512,7 @@ public final class ReportJob {
    * their ICI projects), the specializations of its established clusters (with their names) and where the two meet.
    */
   private void table2(StringBuilder h, List<String> periods, String initial) {
-    Map<String, List<Row>> all = byPeriod(Tables.GOLD_CLUSTER_COMPARISON, "region_name", "specialization");
+    Map<String, List<Row>> all = queries.byPeriod(Tables.GOLD_CLUSTER_COMPARISON, "region_name", "specialization");
     h.append("<h2>Table 2. ICIs and established international clusters</h2>\n");
     for (String period : periods) {
       open(h, period, initial);
@@ -623,12 +560,12 @@ public final class ReportJob {
       Map<String, String> names) {
     String indicator = "urban_population_share";
     h.append("<h2>Urbanization and ICI activity</h2>\n");
-    if (!java.util.Arrays.asList(tables.read(Tables.GOLD_CORRELATION_POINTS).columns()).contains(indicator)) {
+    if (!queries.hasColumn(Tables.GOLD_CORRELATION_POINTS, indicator)) {
       h.append("<p>No urbanization indicator in the Eurostat inputs of this run.</p>\n");
       return;
     }
     Map<String, Map<String, List<String>>> regionsOf = new TreeMap<>(); // period -> NUTS 2 -> cross-border region ids
-    for (Row r : rows(Tables.GOLD_REGION_FOOTPRINT, null, "period", "region_id", "nuts_code")) {
+    for (Row r : queries.rows(Tables.GOLD_REGION_FOOTPRINT, null, "period", "region_id", "nuts_code")) {
       String code = r.getAs("nuts_code");
       if (code != null && code.length() >= 4) {
         List<String> ids = regionsOf.computeIfAbsent(r.getAs("period"), k -> new TreeMap<>()).computeIfAbsent(code.substring(0, 4), k -> new ArrayList<>());
@@ -640,8 +577,7 @@ public final class ReportJob {
     Map<String, String> regionNames = new TreeMap<>();
     shares.values().forEach(rows -> rows.forEach(r -> regionNames.put(r.getAs("region_id"), r.getAs("region_name"))));
     List<Map<String, Object>> points = new ArrayList<>();
-    for (Row r : tables.read(Tables.GOLD_CORRELATION_POINTS).filter(col("level").equalTo("nuts2").and(col(indicator).isNotNull()))
-        .select("period", "unit_id", indicator, "ici_projects", "ici_share").orderBy("period", "unit_id").collectAsList()) {
+    for (Row r : queries.nuts2Points(indicator)) {
       String period = r.getString(0);
       List<String> ids = regionsOf.getOrDefault(period, Map.of()).getOrDefault(r.getString(1), List.of());
       Map<String, Object> m = new LinkedHashMap<>();
@@ -655,11 +591,7 @@ public final class ReportJob {
       m.put("region_names", String.join(", ", ids.stream().map(id -> regionNames.getOrDefault(id, id)).toList()));
       points.add(m);
     }
-    Map<String, List<Row>> stats = new TreeMap<>();
-    for (Row r : tables.read(Tables.GOLD_CORRELATIONS).filter(col("indicator").equalTo(indicator)).orderBy("period", "level", "measure")
-        .collectAsList()) {
-      stats.computeIfAbsent(r.getAs("period"), k -> new ArrayList<>()).add(r);
-    }
+    Map<String, List<Row>> stats = queries.correlations(indicator);
     // each period's least-squares line (gold_correlations, NUTS 2 share), drawn between the ends of its points' x range
     List<Map<String, Object>> lines = new ArrayList<>();
     for (String period : periods) {
@@ -680,8 +612,8 @@ public final class ReportJob {
         .filter(m -> m.get("ici_share") != null).mapToDouble(m -> ((Number) m.get("ici_share")).doubleValue()).max().orElse(0))));
     h.append("<figcaption>Each point a NUTS 2 region with projects of the definition's regions: the share of its projects that are "
         + "ICIs against the share of its population in predominantly urban NUTS 3 regions; "
-        + (lines.isEmpty() ? "no least-squares line: fewer than 3 regions with a share, or an output analysed by a version "
-            + "without gold_correlations.ols_slope (run 'bin/ici-atlas analyse' again). "
+        + (lines.isEmpty() ? "no least-squares line: fewer than 3 regions with a share, the same urbanization in all of them, "
+            + "or an output analysed by a version without gold_correlations.ols_slope (run 'bin/ici-atlas analyse' again). "
             : "the line is the least-squares fit (gold_correlations.ols_slope and ols_intercept), drawn for the periods that "
             + "have one. ")
         + "Many regions have no urban NUTS 3 region (0 %) or all of them (100 %), hence the points on those edges. The points of "
@@ -753,27 +685,13 @@ public final class ReportJob {
     return "ici_share".equals(measure) ? "ICI share" : "ici_projects".equals(measure) ? "ICI projects" : measure.replace('_', ' ');
   }
 
-  /** NUTS code of a level -> name (the latest version that has the code); level 0: the countries, in their languages. */
-  private Map<String, String> nutsNames(int level) {
-    Map<String, String> names = new TreeMap<>();
-    if (tables.exists(Tables.SILVER_NUTS_REGIONS)) {
-      for (Row r : tables.read(Tables.SILVER_NUTS_REGIONS).filter(col("level").equalTo(level)).orderBy("nuts_version")
-          .select("nuts_id", "name").collectAsList()) {
-        names.put(r.getString(0), r.getString(1));
-      }
-    }
-    return names;
-  }
-
   private void links(StringBuilder h, List<String> periods, String initial, Map<String, String> names) {
     h.append("<h2>Top regional links</h2>\n<p class='note'>Pairs of NUTS 2 regions whose partners share the most ICI projects "
         + "(then projects) in the period.</p>\n");
-    Dataset<Row> links = tables.read(Tables.GOLD_REGION_LINKS);
     for (String period : periods) {
       open(h, period, initial);
       h.append("<table><tr><th>region</th><th>region</th><th>shared ICI projects</th><th>shared projects</th></tr>\n");
-      for (Row r : links.filter(col("period").equalTo(period))
-          .orderBy(col("shared_ici_projects").desc(), col("shared_projects").desc(), col("nuts2_a"), col("nuts2_b")).limit(15).collectAsList()) {
+      for (Row r : queries.topLinks(period, 15)) {
         h.append("<tr><td>").append(Html.escape(r.getAs("nuts2_a") + " " + names.getOrDefault(r.<String>getAs("nuts2_a"), "")))
             .append("</td><td>").append(Html.escape(r.getAs("nuts2_b") + " " + names.getOrDefault(r.<String>getAs("nuts2_b"), "")))
             .append("</td>").append(num(r.getAs("shared_ici_projects"))).append(num(r.getAs("shared_projects"))).append("</tr>\n");
@@ -801,8 +719,8 @@ public final class ReportJob {
           + "were classified from title, themes and partners.</li>\n</ul></div>\n", withText, projects, Html.escape(period)));
     }
     h.append("<ul>\n");
-    if (tables.exists(Tables.DUMP_PROVENANCE)) {
-      for (Row r : tables.read(Tables.DUMP_PROVENANCE).orderBy("period", "kind", "source_file").collectAsList()) {
+    if (queries.exists(Tables.DUMP_PROVENANCE)) {
+      for (Row r : queries.rows(Tables.DUMP_PROVENANCE, null, "period", "kind", "source_file")) {
         h.append("<li>").append(Html.escape(r.getAs("period"))).append(' ').append(Html.escape(r.getAs("kind"))).append(" from <code>")
             .append(Html.escape(new Path(r.<String>getAs("source_file")).getName())).append("</code> (")
             .append(String.format(Locale.ROOT, "%,d rows, %,d bytes, sha256 %s…, exported %s", r.<Long>getAs("rows"), r.<Long>getAs("bytes"),
@@ -810,20 +728,13 @@ public final class ReportJob {
             .append(")</li>\n");
       }
     }
-    if (tables.exists(Tables.INGEST_AUDIT)) {
-      Row last = tables.read(Tables.INGEST_AUDIT).orderBy(col("run_id").desc()).limit(1).collectAsList().stream().findFirst().orElse(null);
-      if (last != null) {
-        Row totals = tables.read(Tables.INGEST_AUDIT).filter(col("run_id").equalTo(last.<String>getAs("run_id")))
-            .agg(org.apache.spark.sql.functions.sum("rows_read"), org.apache.spark.sql.functions.sum("rows_accepted"),
-                org.apache.spark.sql.functions.sum("rows_quarantined"), org.apache.spark.sql.functions.count(lit(1)),
-                org.apache.spark.sql.functions.count_if(col("balanced").equalTo(false))).first();
-        long unbalanced = totals.getLong(4);
-        String balance = unbalanced == 0 ? "every one of its " + totals.getLong(3) + " files balanced"
-            : unbalanced + " of its " + totals.getLong(3) + " files NOT balanced (see ingest_audit)";
-        h.append(String.format(Locale.ROOT, "<li>Ingestion run %s: %,d input rows read, %,d accepted, %,d quarantined with a reason "
-            + "(quarantine_* tables); %s.</li>\n", Html.escape(last.getAs("run_id")), totals.getLong(0), totals.getLong(1), totals.getLong(2),
-            balance));
-      }
+    ReportQueries.AuditTotals audit = queries.lastAudit();
+    if (audit != null) {
+      String balance = audit.unbalanced() == 0 ? "every one of its " + audit.files() + " files balanced"
+          : audit.unbalanced() + " of its " + audit.files() + " files NOT balanced (see ingest_audit)";
+      h.append(String.format(Locale.ROOT, "<li>Ingestion run %s: %,d input rows read, %,d accepted, %,d quarantined with a reason "
+          + "(quarantine_* tables); %s.</li>\n", Html.escape(audit.runId()), audit.read(), audit.accepted(), audit.quarantined(),
+          balance));
     }
     h.append("</ul>\n");
   }
