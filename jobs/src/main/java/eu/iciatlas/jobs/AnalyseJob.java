@@ -11,6 +11,7 @@ import eu.iciatlas.common.analysis.TextFreeModel;
 import eu.iciatlas.common.config.ConfFiles;
 import eu.iciatlas.common.config.PipelineSettings;
 import eu.iciatlas.common.nuts.OutputNutsVersion;
+import eu.iciatlas.common.output.DataDictionary;
 import eu.iciatlas.common.output.TableWriter;
 import eu.iciatlas.common.output.TableWriter.PendingWrite;
 import java.nio.file.Path;
@@ -66,7 +67,8 @@ public final class AnalyseJob {
     // BI copies in the background: closing the writer (first) waits for them and fails the run if one failed;
     // then what the job persisted is released, whether it succeeded or failed
     try (Persisted persisted = new Persisted();
-        TableWriter writer = TableWriter.withBackgroundExports(spark, config.output(), progress)) {
+        TableWriter writer = TableWriter.withBackgroundExports(spark, config.output(), progress,
+            DataDictionary.packaged().withSilverBiCopies(settings.biSilverCopies()))) {
       StageContext stages = new StageContext(spark, writer, persisted, progress);
       writer.require("ingest", Tables.SILVER_PROJECTS, Tables.SILVER_PARTICIPATIONS, Tables.SILVER_PROGRAMMES,
           Tables.SILVER_REGION_INDICATORS);

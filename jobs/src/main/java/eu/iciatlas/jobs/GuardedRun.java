@@ -90,8 +90,9 @@ final class GuardedRun {
     repairIfInterrupted(spark, lock, output, progress);
     // the effective configuration, once per run (the jobs name only what they read and write)
     ConfFiles conf = new ConfFiles(request.confDir());
-    progress.info("configuration: " + conf.describe() + ", " + PipelineSettings.load(conf,
-        request.overrides()) + request.regions().map(r -> ", region definition " + r).orElse(""));
+    PipelineSettings settings = PipelineSettings.load(conf, request.overrides());
+    progress.info("configuration: " + conf.describe() + ", " + settings + request.regions().map(r -> ", region definition " + r)
+        .orElse(""));
     TableWriter writer = new TableWriter(spark, output, progress);
     RunGuard guard = new RunGuard(spark, writer, output);
     lock.journal(OutputLock.RUNNING, guard.versionsBefore());
@@ -106,6 +107,13 @@ final class GuardedRun {
       guard.record(runId, commandLine, files, configHash, code, rows, "succeeded", null, List.of());
       lock.journal(OutputLock.PUBLISHING, null);
       int published = BiCopies.publish(output, hadoop);
+      if (!settings.biSilverCopies()) {
+        List<String> withdrawn = BiCopies.withdraw(output, hadoop, DataDictionary.SILVER_PREFIX);
+        if (!withdrawn.isEmpty()) {
+          progress.info("bi.silver=false: the BI copies of earlier runs of " + withdrawn + " removed from bi/ (the Delta tables"
+              + " hold them)");
+        }
+      }
       progress.info("data dictionary: " + eu.iciatlas.common.io.InputSniffer.display(BiReadme.write(spark, writer, output).toString()));
       lock.journal(OutputLock.PUBLISHED, null);
       progress.info("run " + runId + " succeeded; run_manifest updated; " + published + " BI copies published");

@@ -14,6 +14,7 @@ import eu.iciatlas.common.io.InputException;
 import eu.iciatlas.common.keep.KeepColumns.Kind;
 import eu.iciatlas.common.keep.ProgrammeRules;
 import eu.iciatlas.common.nuts.OutputNutsVersion;
+import eu.iciatlas.common.output.DataDictionary;
 import eu.iciatlas.common.output.TableWriter;
 import eu.iciatlas.common.output.TableWriter.Scope;
 import eu.iciatlas.common.quality.IngestAudit;
@@ -80,7 +81,8 @@ public final class IngestJob {
     // BI copies in the background: closing the writer (first) waits for them and fails the run if one failed;
     // then what the job persisted is released, whether it succeeded or failed
     try (Persisted persisted = new Persisted();
-        TableWriter writer = TableWriter.withBackgroundExports(spark, config.output(), progress)) {
+        TableWriter writer = TableWriter.withBackgroundExports(spark, config.output(), progress,
+            DataDictionary.packaged().withSilverBiCopies(settings.biSilverCopies()))) {
       java.util.LinkedHashMap<String, Long> rows = new java.util.LinkedHashMap<>();
       int outputVersion = settings.outputNutsVersion();
       OutputNutsVersion.requireSameAsWritten(writer, config.output(), outputVersion);
@@ -111,6 +113,7 @@ public final class IngestJob {
           .run(eurostatFiles, config.runId(), ingestedAt, nuts, conf, settings, indicators);
       rows.putAll(eurostat.written());
       unchanged.addAll(eurostat.kept());
+      writer.copyWhereBiHasNone(unchanged);
 
       // Audit, from the tables as written
       Instant auditStart = Instant.now();

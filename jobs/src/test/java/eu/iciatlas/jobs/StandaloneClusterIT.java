@@ -1,6 +1,7 @@
 package eu.iciatlas.jobs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
@@ -94,6 +95,8 @@ class StandaloneClusterIT {
         "--conf", "spark.executor.defaultJavaOptions=-XX:+UseParallelGC", "--",
         "run", "--output", work.resolve("cluster").toString()));
     cluster.addAll(input);
+    // only gold and star tables are compared: the silver tables' BI copies (the largest) would only cost time
+    cluster.addAll(List.of("--set", "bi.silver=false"));
     // a lost executor (its JVM killed mid-run): Spark reruns its tasks on a new executor and the run succeeds
     Thread killer = new Thread(() -> killOneExecutorWhenLogged(work.resolve("cluster-run.log"), "write bronze_keep_partners"),
         "kill-an-executor");
@@ -118,6 +121,11 @@ class StandaloneClusterIT {
     assertTrue(Files.readString(Path.of(executorLogs.get(0))).contains("CoarseGrainedExecutorBackend"), executorLogs.get(0));
     assertTrue(Files.readString(Path.of(executorLogs.get(0))).contains("-XX:+UseParallelGC"), "the cluster's executor default");
 
+    try (Stream<Path> files = Files.list(work.resolve("cluster/bi"))) {
+      assertEquals(List.of(), files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("silver_")).toList(),
+          "bi.silver=false: no BI copies of the silver tables");
+    }
+    assertFalse(Files.readString(work.resolve("cluster/bi/README.md")).contains("## silver_"), "nor in the data dictionary");
     TreeSet<String> localTables = biTables(reference.resolve("bi"));
     TreeSet<String> clusterTables = biTables(work.resolve("cluster/bi"));
     assertTrue(localTables.size() >= 18, "gold and star tables of the local run: " + localTables);

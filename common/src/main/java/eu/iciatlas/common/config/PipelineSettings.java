@@ -14,7 +14,7 @@ import java.util.TreeSet;
  */
 public record PipelineSettings(int keepNutsVersion, int outputNutsVersion, double minRecodeCoverage, double iciThreshold,
     int specializationMinMatches, int bootstrapResamples, long bootstrapSeed, int betweennessExactMaxNodes,
-    int betweennessSampleSources, boolean networksEnabled) {
+    int betweennessSampleSources, boolean networksEnabled, boolean biSilverCopies) {
   public static final String KEEP_NUTS_VERSION = "keep.nuts.version";
   public static final String OUTPUT_NUTS_VERSION = "output.nuts.version";
   /** NUTS versions an output can be written in: those with JRC matrices and GISCO code lists bundled. */
@@ -27,9 +27,10 @@ public record PipelineSettings(int keepNutsVersion, int outputNutsVersion, doubl
   public static final String BETWEENNESS_EXACT_MAX_NODES = "network.betweenness.exact.max.nodes";
   public static final String BETWEENNESS_SAMPLE_SOURCES = "network.betweenness.sample.sources";
   public static final String NETWORKS_ENABLED = "network.enabled";
+  public static final String BI_SILVER = "bi.silver";
   private static final Set<String> KEYS = new TreeSet<>(List.of(KEEP_NUTS_VERSION, OUTPUT_NUTS_VERSION, MIN_RECODE_COVERAGE,
       ICI_THRESHOLD, SPECIALIZATION_MIN_MATCHES, BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED, BETWEENNESS_EXACT_MAX_NODES,
-      BETWEENNESS_SAMPLE_SOURCES, NETWORKS_ENABLED));
+      BETWEENNESS_SAMPLE_SOURCES, NETWORKS_ENABLED, BI_SILVER));
 
   public static PipelineSettings load(ConfFiles conf) {
     return load(conf, List.of());
@@ -85,13 +86,18 @@ public record PipelineSettings(int keepNutsVersion, int outputNutsVersion, doubl
       throw new InputException(BETWEENNESS_SAMPLE_SOURCES + " = " + sampleSources + " must be at least 10 and not above "
           + BETWEENNESS_EXACT_MAX_NODES + " = " + exactMaxNodes);
     }
-    String networks = values.get(NETWORKS_ENABLED);
-    if (!networks.equals("true") && !networks.equals("false")) {
-      throw new InputException("pipeline setting " + NETWORKS_ENABLED + " = '" + networks + "' must be true or false");
-    }
     return new PipelineSettings((int) number(values, KEEP_NUTS_VERSION), (int) outputVersion, coverage,
         number(values, ICI_THRESHOLD), (int) number(values, SPECIALIZATION_MIN_MATCHES), resamples,
-        (long) number(values, BOOTSTRAP_SEED), exactMaxNodes, sampleSources, Boolean.parseBoolean(networks));
+        (long) number(values, BOOTSTRAP_SEED), exactMaxNodes, sampleSources, bool(values, NETWORKS_ENABLED),
+        bool(values, BI_SILVER));
+  }
+
+  private static boolean bool(Map<String, String> values, String key) {
+    String v = values.get(key);
+    if (!v.equals("true") && !v.equals("false")) {
+      throw new InputException("pipeline setting " + key + " = '" + v + "' must be true or false");
+    }
+    return Boolean.parseBoolean(v);
   }
 
   /** ", did you mean 'x'?" for a key one or two edits away from a known one. */
@@ -116,6 +122,6 @@ public record PipelineSettings(int keepNutsVersion, int outputNutsVersion, doubl
         + ICI_THRESHOLD + "=" + iciThreshold + ", " + SPECIALIZATION_MIN_MATCHES + "=" + specializationMinMatches + ", "
         + BOOTSTRAP_RESAMPLES + "=" + bootstrapResamples + ", " + BOOTSTRAP_SEED + "=" + bootstrapSeed + ", "
         + BETWEENNESS_EXACT_MAX_NODES + "=" + betweennessExactMaxNodes + ", " + BETWEENNESS_SAMPLE_SOURCES + "="
-        + betweennessSampleSources + ", " + NETWORKS_ENABLED + "=" + networksEnabled;
+        + betweennessSampleSources + ", " + NETWORKS_ENABLED + "=" + networksEnabled + ", " + BI_SILVER + "=" + biSilverCopies;
   }
 }

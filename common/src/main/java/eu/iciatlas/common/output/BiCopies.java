@@ -61,6 +61,34 @@ public final class BiCopies {
     }
   }
 
+  /**
+   * Removes the published copies of the tables whose names start with {@code prefix} (bi/&lt;table&gt;.csv and
+   * bi/parquet/&lt;table&gt;/): a run that makes none of them (bi.silver=false) leaves no copies of an earlier run
+   * beside its own, which could disagree with the tables. Returns the tables whose copies were removed.
+   */
+  public static List<String> withdraw(String outputDir, Configuration conf, String prefix) {
+    Path bi = biDir(outputDir);
+    java.util.TreeSet<String> removed = new java.util.TreeSet<>();
+    try {
+      FileSystem fs = bi.getFileSystem(conf);
+      for (Path dir : List.of(bi, new Path(bi, "parquet"))) {
+        if (!fs.exists(dir)) {
+          continue;
+        }
+        for (FileStatus f : fs.listStatus(dir)) {
+          String name = f.getPath().getName();
+          if (name.startsWith(prefix) && (dir.equals(bi) ? name.endsWith(".csv") : f.isDirectory())) {
+            fs.delete(f.getPath(), true);
+            removed.add(name.endsWith(".csv") ? name.substring(0, name.length() - 4) : name);
+          }
+        }
+      }
+      return List.copyOf(removed);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot remove the " + prefix + "* copies from " + bi + ": " + e.getMessage(), e);
+    }
+  }
+
   /** Removes what a failed or interrupted run left under DIR/bi: its staged copies and half-written exports. */
   public static int discard(String outputDir, Configuration conf) {
     Path bi = biDir(outputDir);

@@ -85,6 +85,18 @@ final class BiExporter implements AutoCloseable {
     return "bi export queued";
   }
 
+  /** Whether DIR/bi (published, not staged) holds the copies {@code formats} give the table. */
+  boolean published(String table, DataDictionary.BiFormats formats) {
+    Path bi = BiCopies.biDir(tables.outputDir());
+    try {
+      FileSystem fs = bi.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      return fs.exists(new Path(bi, table + ".csv"))
+          && (formats != DataDictionary.BiFormats.CSV_AND_PARQUET || fs.exists(new Path(bi, "parquet/" + table)));
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot list the BI copies under " + bi + ": " + e.getMessage(), e);
+    }
+  }
+
   /** The copies of one version: CSV, and Parquet when the dictionary says so. Returns seconds taken. */
   private double copy(String table, long version, Dataset<Row> kept, DataDictionary.BiFormats formats) {
     Instant start = Instant.now();

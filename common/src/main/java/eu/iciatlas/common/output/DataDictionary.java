@@ -91,6 +91,20 @@ public final class DataDictionary {
     return entry == null ? BiFormats.NONE : entry.biFormats();
   }
 
+  /** The prefix of the silver tables, whose BI copies a run makes only with bi.silver=true. */
+  public static final String SILVER_PREFIX = "silver_";
+
+  /** This dictionary, or, with {@code silverCopies} false, one in which no silver table gets BI copies (bi.silver). */
+  public DataDictionary withSilverBiCopies(boolean silverCopies) {
+    if (silverCopies) {
+      return this;
+    }
+    Map<String, TableEntry> without = new LinkedHashMap<>();
+    tables.forEach((name, e) -> without.put(name, name.startsWith(SILVER_PREFIX)
+        ? new TableEntry(e.table(), e.grain(), e.keys(), e.description(), BiFormats.NONE) : e));
+    return new DataDictionary(without, columns);
+  }
+
   /** This dictionary and one more table (for tests and benchmarks, which write tables of their own). */
   public DataDictionary with(TableEntry entry) {
     Map<String, TableEntry> more = new LinkedHashMap<>(tables);

@@ -286,6 +286,24 @@ public final class TableWriter implements AutoCloseable {
     }
   }
 
+  /**
+   * For tables a run keeps unchanged (not written): makes the BI copies the dictionary gives them where DIR/bi has
+   * none (an earlier run with bi.silver=false, or copies deleted by hand), so that every run leaves the copies its
+   * settings promise. Returns the tables whose copies were made or queued.
+   */
+  public List<String> copyWhereBiHasNone(List<String> keptTables) {
+    List<String> copied = new ArrayList<>();
+    for (String table : keptTables) {
+      DataDictionary.BiFormats formats = dictionary.biFormats(table);
+      if (formats != DataDictionary.BiFormats.NONE && exists(table) && !bi.published(table, formats)) {
+        progress.info("bi copies of " + table + " (kept unchanged, but bi/ has none): " + bi.export(table, latestVersion(table),
+            null, formats));
+        copied.add(table);
+      }
+    }
+    return copied;
+  }
+
   /** The note given to the table's latest commit, or null (no table, or a commit without one). */
   public String lastCommitNote(String table) {
     return tables.lastCommitNote(table);

@@ -43,6 +43,13 @@ class TableWriterTest {
     assertEquals(List.of("2007-2013", "2014-2020"), writer.read("t").orderBy("period").select("period")
         .as(org.apache.spark.sql.Encoders.STRING()).collectAsList(), "2007-2013 untouched, 2014-2020 replaced");
     assertEquals("new", writer.read("t").filter("period = '2014-2020'").first().getAs("text"));
+
+    // a table a run keeps unchanged gets its copy back where bi/ has none (b has no copies in the dictionary)
+    List<String> latest = Files.readAllLines(dir.resolve("bi/t.csv"));
+    assertEquals(List.of(), writer.copyWhereBiHasNone(List.of("t")), "the copy is there");
+    Files.delete(dir.resolve("bi/t.csv"));
+    assertEquals(List.of("t"), writer.copyWhereBiHasNone(List.of("t", "b")));
+    assertEquals(latest, Files.readAllLines(dir.resolve("bi/t.csv")), "the latest version, as its write copied it");
   }
 
   @Test
