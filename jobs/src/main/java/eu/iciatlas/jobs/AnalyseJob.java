@@ -72,6 +72,10 @@ public final class AnalyseJob {
       StageContext stages = new StageContext(spark, writer, persisted, progress);
       writer.require("ingest", Tables.SILVER_PROJECTS, Tables.SILVER_PARTICIPATIONS, Tables.SILVER_PROGRAMMES,
           Tables.SILVER_REGION_INDICATORS);
+      // the ingestion's tables, which an analysis does not write: their copies where bi/ has none (an ingestion with
+      // bi.silver=false, then an analysis with true), so that the notebooks find what this run's settings promise
+      writer.copyWhereBiHasNone(List.of(Tables.SILVER_PROJECTS, Tables.SILVER_PARTICIPATIONS, Tables.SILVER_PROGRAMMES,
+          Tables.SILVER_CALLS, Tables.SILVER_NUTS_REGIONS, Tables.SILVER_REGION_INDICATORS));
       Map<String, Long> rows = new LinkedHashMap<>();
       AnalysedPeriods periods = AnalysedPeriods.of(writer, config.periods());
       progress.info("analysis of periods " + periods.periods() + " with region definition " + regions.name());

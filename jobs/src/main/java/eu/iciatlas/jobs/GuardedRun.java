@@ -103,20 +103,22 @@ final class GuardedRun {
     try {
       Map<String, Long> rows = body.get();
       stageSingleFiles(writer, output, hadoop, progress, runId);
+      if (!settings.biSilverCopies()) {
+        // the silver copies of earlier runs would no longer agree with the tables: the publication removes them (or
+        // the recovery that finishes it after a crash)
+        BiCopies.stageWithdrawal(output, hadoop, DataDictionary.SILVER_PREFIX);
+      }
       StopRequest.check("recording the run as succeeded");
       guard.record(runId, commandLine, files, configHash, code, rows, "succeeded", null, List.of());
       lock.journal(OutputLock.PUBLISHING, null);
-      int published = BiCopies.publish(output, hadoop);
-      if (!settings.biSilverCopies()) {
-        List<String> withdrawn = BiCopies.withdraw(output, hadoop, DataDictionary.SILVER_PREFIX);
-        if (!withdrawn.isEmpty()) {
-          progress.info("bi.silver=false: the BI copies of earlier runs of " + withdrawn + " removed from bi/ (the Delta tables"
-              + " hold them)");
-        }
+      BiCopies.Published published = BiCopies.publish(output, hadoop);
+      if (!published.withdrawn().isEmpty()) {
+        progress.info("bi.silver=false: the BI copies of earlier runs of " + published.withdrawn() + " removed from bi/ (the"
+            + " Delta tables hold them)");
       }
       progress.info("data dictionary: " + eu.iciatlas.common.io.InputSniffer.display(BiReadme.write(spark, writer, output).toString()));
       lock.journal(OutputLock.PUBLISHED, null);
-      progress.info("run " + runId + " succeeded; run_manifest updated; " + published + " BI copies published");
+      progress.info("run " + runId + " succeeded; run_manifest updated; " + published.moved() + " BI copies published");
       return rows;
     } catch (Exception | Error e) {
       // Exception, not only RuntimeException: Scala code throws SparkException (checked) undeclared

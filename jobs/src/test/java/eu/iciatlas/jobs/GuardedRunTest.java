@@ -45,10 +45,40 @@ class GuardedRunTest {
   }
 
   private Map<String, Long> run(String out, String runId, java.util.function.Supplier<Map<String, Long>> body) {
+    return run(out, runId, List.of(), body);
+  }
+
+  private Map<String, Long> run(String out, String runId, List<String> settings,
+      java.util.function.Supplier<Map<String, Long>> body) {
     try (OutputLock lock = GuardedRun.lock(out, runId, "test " + runId)) {
-      return GuardedRun.execute(spark, lock, GuardedRun.Request.analyse(out, runId, "test " + runId, null, List.of(), "default"),
+      return GuardedRun.execute(spark, lock, GuardedRun.Request.analyse(out, runId, "test " + runId, null, settings, "default"),
           progress, body);
     }
+  }
+
+  /** bi.silver=false: the silver copies an earlier run published leave bi/ and its data dictionary when the run succeeds. */
+  @Test
+  void aRunWithoutSilverCopiesRemovesThoseOfEarlierRuns(@TempDir Path dir) throws Exception {
+    String out = dir.toUri().toString();
+    eu.iciatlas.common.output.DataDictionary tables = eu.iciatlas.common.TestData.dictionaryWithCsvTables("silver_t", "a");
+    run(out, "run-1", () -> {
+      try (TableWriter writer = TableWriter.withBackgroundExports(spark, out, progress, tables)) {
+        return Map.of("silver_t", writer.write("silver_t", rows(1)), "a", writer.write("a", rows(1)));
+      }
+    });
+    assertEquals(List.of("period,n", "2014-2020,1"), Files.readAllLines(dir.resolve("bi/silver_t.csv")));
+    assertTrue(Files.readString(dir.resolve("bi/README.md")).contains("## silver_t"));
+
+    run(out, "run-2", List.of("bi.silver=false"), () -> {
+      try (TableWriter writer = TableWriter.withBackgroundExports(spark, out, progress, tables.withSilverBiCopies(false))) {
+        return Map.of("silver_t", writer.write("silver_t", rows(2)), "a", writer.write("a", rows(2)));
+      }
+    });
+    assertFalse(Files.exists(dir.resolve("bi/silver_t.csv")), "the copy of run-1 would disagree with the table");
+    assertEquals(List.of("period,n", "2014-2020,2"), Files.readAllLines(dir.resolve("bi/a.csv")));
+    String readme = Files.readString(dir.resolve("bi/README.md"));
+    assertTrue(readme.contains("## a") && !readme.contains("silver_t"), readme);
+    assertFalse(Files.exists(dir.resolve("bi/_staging")));
   }
 
   /**

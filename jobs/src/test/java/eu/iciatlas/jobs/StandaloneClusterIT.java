@@ -121,7 +121,7 @@ class StandaloneClusterIT {
     assertTrue(Files.readString(Path.of(executorLogs.get(0))).contains("CoarseGrainedExecutorBackend"), executorLogs.get(0));
     assertTrue(Files.readString(Path.of(executorLogs.get(0))).contains("-XX:+UseParallelGC"), "the cluster's executor default");
 
-    try (Stream<Path> files = Files.list(work.resolve("cluster/bi"))) {
+    try (Stream<Path> files = Files.walk(work.resolve("cluster/bi"))) {
       assertEquals(List.of(), files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("silver_")).toList(),
           "bi.silver=false: no BI copies of the silver tables");
     }

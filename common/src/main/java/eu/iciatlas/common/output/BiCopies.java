@@ -28,15 +28,54 @@ public final class BiCopies {
     return new Path(biDir(outputDir), STAGING);
   }
 
-  /** Moves every staged copy into DIR/bi (replacing the earlier copy of that table); returns how many. */
-  public static int publish(String outputDir, Configuration conf) {
+  /**
+   * In the staging folder: the table-name prefixes (one per line) whose published copies the publication
+   * removes, so that a crash between the two is finished by the recovery's publication like the moves.
+   */
+  static final String WITHDRAWAL = "_withdraw";
+
+  /** What a publication did: the copies moved into DIR/bi, and the tables whose earlier copies it removed. */
+  public record Published(int moved, List<String> withdrawn) {}
+
+  /**
+   * Stages the removal of the published copies of the tables named {@code prefix}* (bi.silver=false): the
+   * publication of this run does it ({@link #publish}), or the recovery that finishes an interrupted one.
+   */
+  public static void stageWithdrawal(String outputDir, Configuration conf, String prefix) {
+    Path marker = new Path(stagingDir(outputDir), WITHDRAWAL);
+    try {
+      FileSystem fs = marker.getFileSystem(conf);
+      try (java.io.OutputStream out = fs.create(marker, true)) {
+        out.write((prefix + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot write " + marker + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Removes the published copies a staged withdrawal names, then moves every staged copy into DIR/bi
+   * (replacing the earlier copy of that table). Run again after a crash, it finishes what is left.
+   */
+  public static Published publish(String outputDir, Configuration conf) {
     Path staging = stagingDir(outputDir);
     Path bi = biDir(outputDir);
     int moved = 0;
+    List<String> withdrawn = new java.util.ArrayList<>();
     try {
       FileSystem fs = staging.getFileSystem(conf);
       if (!fs.exists(staging)) {
-        return 0;
+        return new Published(0, List.of());
+      }
+      Path marker = new Path(staging, WITHDRAWAL);
+      if (fs.exists(marker)) {
+        try (java.io.InputStream in = fs.open(marker)) {
+          for (String prefix : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
+            if (!prefix.isBlank()) {
+              withdrawn.addAll(withdraw(outputDir, conf, prefix.trim()));
+            }
+          }
+        }
       }
       for (FileStatus f : fs.listStatus(staging)) {
         String name = f.getPath().getName();
@@ -55,7 +94,7 @@ public final class BiCopies {
       }
       fs.delete(staging, true);
       removeHadoopLitter(fs, bi);
-      return moved;
+      return new Published(moved, List.copyOf(withdrawn));
     } catch (IOException e) {
       throw new IllegalStateException("cannot move the BI copies from " + staging + " into " + bi + ": " + e.getMessage(), e);
     }

@@ -85,13 +85,21 @@ final class BiExporter implements AutoCloseable {
     return "bi export queued";
   }
 
-  /** Whether DIR/bi (published, not staged) holds the copies {@code formats} give the table. */
+  /**
+   * Whether DIR/bi holds the copies {@code formats} give the table, published or staged by an earlier job of this
+   * run (the shared test run ingests twice before it publishes).
+   */
   boolean published(String table, DataDictionary.BiFormats formats) {
     Path bi = BiCopies.biDir(tables.outputDir());
     try {
       FileSystem fs = bi.getFileSystem(spark.sparkContext().hadoopConfiguration());
-      return fs.exists(new Path(bi, table + ".csv"))
-          && (formats != DataDictionary.BiFormats.CSV_AND_PARQUET || fs.exists(new Path(bi, "parquet/" + table)));
+      for (Path dir : List.of(bi, BiCopies.stagingDir(tables.outputDir()))) {
+        if (fs.exists(new Path(dir, table + ".csv"))
+            && (formats != DataDictionary.BiFormats.CSV_AND_PARQUET || fs.exists(new Path(dir, "parquet/" + table)))) {
+          return true;
+        }
+      }
+      return false;
     } catch (IOException e) {
       throw new IllegalStateException("cannot list the BI copies under " + bi + ": " + e.getMessage(), e);
     }

@@ -27,8 +27,17 @@ public final class RunRecovery {
     String phase = dead.phase() == null ? "starting" : dead.phase();
     if (OutputLock.PUBLISHING.equals(phase) || OutputLock.PUBLISHED.equals(phase)) {
       // its tables were published (run_manifest says succeeded): finish moving its BI copies
-      int moved = BiCopies.publish(outputDir, conf);
-      String done = "run " + dead.runId() + " had succeeded; " + moved + " BI copies moved into place";
+      BiCopies.Published published = BiCopies.publish(outputDir, conf);
+      // the data dictionary lists the copies in DIR/bi: written again for what is there now
+      try {
+        if (BiCopies.biDir(outputDir).getFileSystem(conf).exists(BiCopies.biDir(outputDir))) {
+          BiReadme.write(spark, new TableWriter(spark, outputDir, progress), outputDir);
+        }
+      } catch (java.io.IOException e) {
+        throw new IllegalStateException("cannot list " + BiCopies.biDir(outputDir) + ": " + e.getMessage(), e);
+      }
+      String done = "run " + dead.runId() + " had succeeded; " + published.moved() + " BI copies moved into place"
+          + (published.withdrawn().isEmpty() ? "" : ", the earlier copies of " + published.withdrawn() + " removed (bi.silver=false)");
       progress.stage("recover", done, start);
       return done;
     }

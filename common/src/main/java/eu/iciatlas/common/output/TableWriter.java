@@ -287,17 +287,17 @@ public final class TableWriter implements AutoCloseable {
   }
 
   /**
-   * For tables a run keeps unchanged (not written): makes the BI copies the dictionary gives them where DIR/bi has
-   * none (an earlier run with bi.silver=false, or copies deleted by hand), so that every run leaves the copies its
-   * settings promise. Returns the tables whose copies were made or queued.
+   * For tables a run does not write (kept unchanged, or read by an analysis): makes the BI copies the dictionary
+   * gives them where DIR/bi has none (an earlier run with bi.silver=false, or copies deleted by hand), so that every
+   * run leaves the copies its settings promise. Returns the tables whose copies were made or queued.
    */
-  public List<String> copyWhereBiHasNone(List<String> keptTables) {
+  public List<String> copyWhereBiHasNone(List<String> tablesNotWritten) {
     List<String> copied = new ArrayList<>();
-    for (String table : keptTables) {
+    for (String table : tablesNotWritten) {
       DataDictionary.BiFormats formats = dictionary.biFormats(table);
       if (formats != DataDictionary.BiFormats.NONE && exists(table) && !bi.published(table, formats)) {
-        progress.info("bi copies of " + table + " (kept unchanged, but bi/ has none): " + bi.export(table, latestVersion(table),
-            null, formats));
+        progress.info("bi copies of " + table + " (not written by this run, and bi/ has none): "
+            + bi.export(table, latestVersion(table), null, formats));
         copied.add(table);
       }
     }

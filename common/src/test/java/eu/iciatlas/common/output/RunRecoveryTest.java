@@ -90,6 +90,10 @@ class RunRecoveryTest {
     Files.createDirectories(dir.resolve("bi/_staging/parquet/gold_t"));
     Files.writeString(dir.resolve("bi/_staging/gold_t.csv"), "a\n1\n");
     Files.writeString(dir.resolve("bi/_staging/parquet/gold_t/part-0.parquet"), "p");
+    // the run had bi.silver=false: the silver copies of an earlier run go too
+    BiCopies.stageWithdrawal(out, spark.sparkContext().hadoopConfiguration(), DataDictionary.SILVER_PREFIX);
+    Files.writeString(dir.resolve("bi/silver_old.csv"), "b\n2\n");
+    Files.writeString(Files.createDirectories(dir.resolve("bi/parquet/silver_old")).resolve("part-0.parquet"), "p");
     OutputLock.Holder dead = new OutputLock.Holder("run-ok", OutputLock.hostName(), 1, null, Instant.now().toString(),
         "ici-atlas run", OutputLock.PUBLISHING, Map.of());
     String done = RunRecovery.recover(spark, out, dead, "test", "run-next", new Progress(new PrintStream(System.err, true)));
@@ -97,5 +101,8 @@ class RunRecoveryTest {
     assertTrue(Files.exists(dir.resolve("bi/parquet/gold_t/part-0.parquet")));
     assertFalse(Files.exists(dir.resolve("bi/_staging")));
     assertTrue(done.contains("had succeeded; 2 BI copies moved"), done);
+    assertFalse(Files.exists(dir.resolve("bi/silver_old.csv")) || Files.exists(dir.resolve("bi/parquet/silver_old")));
+    assertTrue(done.contains("the earlier copies of [silver_old] removed"), done);
+    assertTrue(Files.exists(dir.resolve("bi/README.md")), "the data dictionary written again for what bi/ holds now");
   }
 }
