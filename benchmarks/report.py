@@ -55,7 +55,7 @@ def grouped(rows):
             continue  # inside the line above
         if stage == "classify projects":
             continue  # the line below, and reading the projects
-        if stage == "write silver_project_classification":
+        if stage.startswith("write silver_project_classification"):  # its name is wider than the column: no gap before the rows
             groups["classify (write silver_project_classification)"] += secs
         elif stage.startswith("write ") and in_analysis:
             groups["aggregate (incl. its Delta writes)"] += secs
