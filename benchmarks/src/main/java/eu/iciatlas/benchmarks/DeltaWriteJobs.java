@@ -35,12 +35,7 @@ public final class DeltaWriteJobs {
   private DeltaWriteJobs() {}
 
   public static void main(String[] args) throws Exception {
-    SparkSession.Builder builder = SparkSession.builder().master("local[2]").appName("delta-write-jobs")
-        .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "8")
-        .config("spark.driver.bindAddress", "127.0.0.1").config("spark.driver.host", "127.0.0.1")
-        .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
-        .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
-        .config("spark.databricks.delta.snapshotPartitions", "2"); // as bin/ici-atlas sets it
+    SparkSession.Builder builder = BenchmarkSessions.localDelta("delta-write-jobs");
     for (String setting : args) {
       String[] kv = setting.split("=", 2);
       if (kv.length != 2) {

@@ -55,13 +55,7 @@ public class SmallTableWriteBenchmark {
 
   @Setup(Level.Trial)
   public void start() throws Exception {
-    spark = SparkSession.builder().master("local[2]").appName("small-table-write")
-        .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "8")
-        .config("spark.driver.bindAddress", "127.0.0.1").config("spark.driver.host", "127.0.0.1")
-        .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
-        .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
-        .config("spark.databricks.delta.snapshotPartitions", "2")
-        .getOrCreate();
+    spark = BenchmarkSessions.localDelta("small-table-write").getOrCreate();
     dir = Files.createTempDirectory("small-table-write");
     dictionary = DataDictionary.packaged().with(new DataDictionary.TableEntry(TABLE, "one row per region and period",
         "region_id, period", "a small gold-like table", bi ? DataDictionary.BiFormats.CSV : DataDictionary.BiFormats.NONE));
