@@ -12,6 +12,7 @@ import eu.iciatlas.common.keep.KeepColumns.Kind;
 import eu.iciatlas.common.keep.KeepNormalise;
 import eu.iciatlas.common.output.TableWriter;
 import eu.iciatlas.common.output.TableWriter.Scope;
+import eu.iciatlas.common.schema.TableSchemas;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -38,10 +39,7 @@ final class KeepBronzeStage {
    */
   record Result(Map<String, Long> written, Map<Kind, Dataset<Row>> delivered, List<String> periods, Column inRun) {}
 
-  private static final StructType PROVENANCE = new StructType()
-      .add("period", "string").add("kind", "string").add("source_file", "string").add("rows", "long")
-      .add("bytes", "long").add("sha256", "string").add("export_date", "date").add("export_date_source", "string")
-      .add("run_id", "string").add("ingested_at", "timestamp");
+  private static final StructType PROVENANCE = TableSchemas.of(Tables.DUMP_PROVENANCE);
 
   private final SparkSession spark;
   private final TableWriter writer;

@@ -6,6 +6,8 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
+import eu.iciatlas.common.Tables;
+import eu.iciatlas.common.schema.TableSchemas;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -19,7 +21,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -36,15 +37,7 @@ import org.apache.spark.sql.types.StructType;
  * thousand draws each.
  */
 public final class EstimatedShares {
-  public static final StructType SCHEMA = new StructType()
-      .add("region_id", DataTypes.StringType).add("region_name", DataTypes.StringType)
-      .add("region_kind", DataTypes.StringType).add("period", DataTypes.StringType)
-      .add("projects", DataTypes.LongType).add("projects_with_text", DataTypes.LongType)
-      .add("predicted_icis", DataTypes.LongType).add("apparent_share", DataTypes.DoubleType)
-      .add("estimated_share", DataTypes.DoubleType).add("estimated_share_low", DataTypes.DoubleType)
-      .add("estimated_share_high", DataTypes.DoubleType).add("sensitivity", DataTypes.DoubleType)
-      .add("specificity", DataTypes.DoubleType).add("method", DataTypes.StringType)
-      .add("interval_holds_expected_share", DataTypes.BooleanType).add("estimate_null_reason", DataTypes.StringType);
+  private static final StructType SCHEMA = TableSchemas.of(Tables.GOLD_ICI_SHARE_ESTIMATED);
 
   /** Below this coverage of the check (intervals that hold the expected share where text exists), no estimate without text. */
   public static final double MIN_CHECK_COVERAGE = 0.8;

@@ -109,7 +109,7 @@ public final class StarSchema {
     return array_join(list, "|");
   }
 
-  /** Programmes x the countries with partners in them: the list star_dim_programme.country_list as rows. */
+  /** Programmes x the countries their names mention (silver_programmes.countries): the list star_dim_programme.country_list as rows. */
   public static Dataset<Row> bridgeProgrammeCountry(Dataset<Row> programmes) {
     return programmes.select(col("programme_key"), col("period"), explode(col("countries")).as("country_code"))
         .select(programmeKey(col("programme_key")).as("programme_sk"), col("country_code"), col("programme_key"), col("period"));

@@ -6,6 +6,8 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import eu.iciatlas.common.Columns;
+import eu.iciatlas.common.Tables;
+import eu.iciatlas.common.schema.TableSchemas;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,7 +18,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -30,21 +31,10 @@ public final class StatisticsTables {
       "epo_patents_per_million", "population", "area_km2", "gdp_pps_per_inhabitant_eu27_2020_100");
   private static final List<String> ADDITIVE = List.of("population", "area_km2");
 
-  private static final StructType CORRELATIONS = new StructType()
-      .add("period", DataTypes.StringType).add("level", DataTypes.StringType).add("indicator_order", DataTypes.IntegerType)
-      .add("indicator", DataTypes.StringType).add("measure", DataTypes.StringType).add("n", DataTypes.IntegerType)
-      .add("pearson_r", DataTypes.DoubleType).add("pearson_p", DataTypes.DoubleType)
-      .add("spearman_rho", DataTypes.DoubleType).add("spearman_p", DataTypes.DoubleType)
-      .add("kendall_tau", DataTypes.DoubleType).add("kendall_p", DataTypes.DoubleType)
-      .add("pearson_r_bootstrap_low", DataTypes.DoubleType).add("pearson_r_bootstrap_high", DataTypes.DoubleType)
-      .add("ols_slope", DataTypes.DoubleType).add("ols_intercept", DataTypes.DoubleType);
+  /** gold_correlations as computed here; the stage adds nuts_version. */
+  private static final StructType CORRELATIONS = TableSchemas.withoutColumns(Tables.GOLD_CORRELATIONS, "nuts_version");
 
-  private static final StructType TESTS = new StructType()
-      .add("period", DataTypes.StringType).add("level", DataTypes.StringType).add("measure", DataTypes.StringType)
-      .add("test", DataTypes.StringType)
-      .add("n_with_cluster", DataTypes.IntegerType).add("n_without_cluster", DataTypes.IntegerType)
-      .add("median_with_cluster", DataTypes.DoubleType).add("median_without_cluster", DataTypes.DoubleType)
-      .add("u", DataTypes.DoubleType).add("p", DataTypes.DoubleType).add("rank_biserial", DataTypes.DoubleType);
+  private static final StructType TESTS = TableSchemas.of(Tables.GOLD_HYPOTHESIS_TESTS);
 
   private StatisticsTables() {}
 

@@ -3,6 +3,7 @@ package eu.iciatlas.common.output;
 
 import eu.iciatlas.common.Tables;
 import eu.iciatlas.common.io.FileDigest;
+import eu.iciatlas.common.schema.TableSchemas;
 import io.delta.tables.DeltaTable;
 import java.io.IOException;
 import java.security.MessageDigest;
@@ -21,7 +22,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -36,17 +36,7 @@ import org.apache.spark.sql.types.StructType;
  * the run ended: for a succeeded run, the versions it published).
  */
 public final class RunGuard {
-  private static final StructType INPUT = new StructType().add("path", DataTypes.StringType)
-      .add("bytes", DataTypes.LongType).add("sha256", DataTypes.StringType);
-  private static final StructType MANIFEST = new StructType()
-      .add("run_id", DataTypes.StringType).add("started_at", DataTypes.TimestampType)
-      .add("ended_at", DataTypes.TimestampType).add("command_line", DataTypes.StringType)
-      .add("inputs", DataTypes.createArrayType(INPUT)).add("configuration_sha256", DataTypes.StringType)
-      .add("code_version", DataTypes.StringType)
-      .add("rows_per_table", DataTypes.createMapType(DataTypes.StringType, DataTypes.LongType))
-      .add("outcome", DataTypes.StringType).add("error", DataTypes.StringType)
-      .add("restored_tables", DataTypes.createArrayType(DataTypes.StringType))
-      .add("table_versions", DataTypes.createMapType(DataTypes.StringType, DataTypes.LongType));
+  private static final StructType MANIFEST = TableSchemas.of(Tables.RUN_MANIFEST);
 
   private final SparkSession spark;
   private final TableWriter writer;

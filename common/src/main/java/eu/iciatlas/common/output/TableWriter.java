@@ -3,6 +3,7 @@ package eu.iciatlas.common.output;
 import eu.iciatlas.common.ProgrammePeriods;
 import eu.iciatlas.common.Progress;
 import eu.iciatlas.common.StopRequest;
+import eu.iciatlas.common.schema.TableSchemas;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,7 +14,8 @@ import org.apache.spark.sql.SparkSession;
 /**
  * Writes a table as Delta under {@code DIR/delta/<table>} in one commit (the whole table, or the rows
  * of a {@link Scope}), with the data dictionary's comments, and hands the committed version to a
- * {@link BiExporter} for the BI copies the dictionary gives the table. A run's writers
+ * {@link BiExporter} for the BI copies the dictionary gives the table. Rows whose columns differ from
+ * the table's declared schema ({@link TableSchemas}) are refused before anything is written. A run's writers
  * ({@link #withBackgroundExports}) make those copies in the background and stage them until the run
  * has succeeded; {@link #close()} waits for them. A commit asked for after a stop request
  * ({@link StopRequest}) is refused.
@@ -160,6 +162,7 @@ public final class TableWriter implements AutoCloseable {
       throw new IllegalArgumentException("writing " + table + ": rows given for a scope with no values (" + scope.column()
           + "); they would be added to the table, not replace any of it");
     }
+    TableSchemas.packaged().check(table, rows.schema()); // the plan's schema: no Spark job
     Dataset<Row> commented = dictionary.withColumnComments(table, rows);
     if (keepForExport) {
       commented = commented.persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import eu.iciatlas.common.DatasetAssert;
 import eu.iciatlas.common.SparkTestSession;
+import eu.iciatlas.common.Tables;
+import eu.iciatlas.common.schema.TableSchemas;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
@@ -23,13 +25,9 @@ import org.junit.jupiter.api.Test;
 class GoldTablesTest {
   private final SparkSession spark = SparkTestSession.get();
 
-  private static final StructType SPEC = new StructType().add("code", DataTypes.StringType).add("matches", DataTypes.IntegerType)
-      .add("evidence", DataTypes.createArrayType(DataTypes.StringType)).add("themes", DataTypes.StringType);
-
   private Dataset<Row> projects() {
-    StructType schema = new StructType().add("project_id", DataTypes.StringType).add("period", DataTypes.StringType)
-        .add("is_ici", DataTypes.BooleanType).add("has_text", DataTypes.BooleanType)
-        .add("specializations", DataTypes.createArrayType(SPEC)).add("primary_specialization", DataTypes.StringType);
+    StructType schema = TableSchemas.columns(List.of(Tables.SILVER_PROJECTS, Tables.SILVER_PROJECT_CLASSIFICATION), "project_id",
+        "period", "is_ici", "has_text", "specializations", "primary_specialization");
     Row energy = RowFactory.create("energy", 3, List.of("wind energy"), "");
     Row ict = RowFactory.create("ict", 2, List.of("digital"), "");
     return spark.createDataFrame(List.of(
@@ -42,8 +40,8 @@ class GoldTablesTest {
   }
 
   private Dataset<Row> projectRegions() {
-    StructType schema = new StructType().add("project_id", DataTypes.StringType).add("period", DataTypes.StringType)
-        .add("region_id", DataTypes.StringType).add("region_name", DataTypes.StringType).add("region_kind", DataTypes.StringType);
+    StructType schema = TableSchemas.columns(Tables.SILVER_PROJECT_REGIONS, "project_id", "period", "region_id", "region_name",
+        "region_kind");
     return spark.createDataFrame(List.of(
         RowFactory.create("P1", "2014-2020", "R1", "Region 1", "cross_border"),
         RowFactory.create("P2", "2014-2020", "R1", "Region 1", "cross_border"),
@@ -54,9 +52,8 @@ class GoldTablesTest {
   }
 
   private Dataset<Row> participations() {
-    StructType schema = new StructType().add("project_id", DataTypes.StringType).add("period", DataTypes.StringType)
-        .add("organisation", DataTypes.StringType).add("town", DataTypes.StringType)
-        .add("country_code", DataTypes.StringType).add("nuts2", DataTypes.StringType);
+    StructType schema = TableSchemas.columns(Tables.SILVER_PARTICIPATIONS, "project_id", "period", "organisation", "town",
+        "country_code", "nuts2");
     return spark.createDataFrame(List.of(
         RowFactory.create("P1", "2014-2020", "Lund University", "Lund", "SE", "SE22"),
         RowFactory.create("P1", "2014-2020", "Region Hovedstaden", "Hillerød", "DK", "DK01"),
@@ -100,8 +97,7 @@ class GoldTablesTest {
    */
   @Test
   void aNuts2RegionWhoseProjectsHaveNoTextHasNoIciShare() {
-    StructType indicators = new StructType().add("nuts2", DataTypes.StringType).add("indicator", DataTypes.StringType)
-        .add("year", DataTypes.IntegerType).add("value", DataTypes.DoubleType);
+    StructType indicators = TableSchemas.columns(Tables.SILVER_REGION_INDICATORS, "nuts2", "indicator", "year", "value");
     Dataset<Row> profile = GoldTables.regionProfile(projects(), participations(),
         spark.createDataFrame(List.of(RowFactory.create("DK01", "population", 2016, 1.8e6)), indicators));
     DatasetAssert.assertRows(List.of(Arrays.asList("DK01", 3L, 2L, 3L, 2.0 / 3, null), Arrays.asList("DK05", 1L, 0L, 0L, null,

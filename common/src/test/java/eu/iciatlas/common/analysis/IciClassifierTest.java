@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import eu.iciatlas.common.SparkTestSession;
+import eu.iciatlas.common.Tables;
 import eu.iciatlas.common.TestData;
 import eu.iciatlas.common.config.ConfFiles;
 import eu.iciatlas.common.config.PipelineSettings;
+import eu.iciatlas.common.schema.TableSchemas;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -15,7 +17,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 
@@ -26,12 +27,9 @@ class IciClassifierTest {
   private final IciClassifier classifier = new IciClassifier(conf, PipelineSettings.load(conf));
 
   private Map<String, Row> classify() {
-    StructType p = new StructType().add("project_id", DataTypes.StringType).add("acronym", DataTypes.StringType)
-        .add("title", DataTypes.StringType).add("title_lang2", DataTypes.StringType).add("title_lang3", DataTypes.StringType)
-        .add("description_en", DataTypes.StringType).add("description_1", DataTypes.StringType)
-        .add("description_2", DataTypes.StringType).add("expected_results_en", DataTypes.StringType)
-        .add("expected_results_1", DataTypes.StringType).add("expected_results_2", DataTypes.StringType)
-        .add("themes", DataTypes.createArrayType(DataTypes.StringType)).add("has_text", DataTypes.BooleanType);
+    StructType p = TableSchemas.columns(Tables.SILVER_PROJECTS, "project_id", "acronym", "title", "title_lang2", "title_lang3",
+        "description_en", "description_1", "description_2", "expected_results_en", "expected_results_1", "expected_results_2",
+        "themes", "has_text");
     Dataset<Row> projects = spark.createDataFrame(List.of(
         RowFactory.create("WIND", "WindNet", "Offshore wind cluster", null, null,
             "A business network and cluster of SMEs in offshore wind energy: joint products for wind turbines and new markets.",
@@ -44,8 +42,8 @@ class IciClassifierTest {
             "Ettevõtete võrgustik toidu ekspordiks.", null, null, null, List.of(), true),
         RowFactory.create("OLD", "EstRuClusterDevelopment", null, null, null, null, null, null, null, null, null, null, false)),
         p);
-    StructType q = new StructType().add("project_id", DataTypes.StringType).add("organisation", DataTypes.StringType)
-        .add("legal_status", DataTypes.StringType).add("country_code", DataTypes.StringType);
+    StructType q = TableSchemas.columns(Tables.SILVER_PARTICIPATIONS, "project_id", "organisation", "legal_status",
+        "country_code");
     Dataset<Row> partners = spark.createDataFrame(List.of(
         RowFactory.create("WIND", "Wind Denmark ApS", "private", "DK"),
         RowFactory.create("WIND", "Offshore Cluster Schleswig-Holstein e.V.", "private", "DE"),

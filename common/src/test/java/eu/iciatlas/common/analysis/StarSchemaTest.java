@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import eu.iciatlas.common.SparkTestSession;
+import eu.iciatlas.common.Tables;
+import eu.iciatlas.common.schema.TableSchemas;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -58,14 +60,10 @@ class StarSchemaTest {
     assertTrue(labels.values().stream().noneMatch(l -> l.contains("_")), "words, not codes: " + labels.values());
   }
 
-  private static final StructType SPEC = new StructType().add("code", DataTypes.StringType).add("matches", DataTypes.IntegerType)
-      .add("evidence", DataTypes.createArrayType(DataTypes.StringType)).add("themes", DataTypes.StringType);
-
   /** P1: ICI (energy first, then ict), two reasons; P2: ICI without a specialization; P3: no ICI. */
   private Dataset<Row> projects() {
-    StructType schema = new StructType().add("project_id", DataTypes.StringType).add("period", DataTypes.StringType)
-        .add("is_ici", DataTypes.BooleanType).add("specializations", DataTypes.createArrayType(SPEC))
-        .add("primary_specialization", DataTypes.StringType).add("ici_reasons", DataTypes.createArrayType(DataTypes.StringType));
+    StructType schema = TableSchemas.columns(List.of(Tables.SILVER_PROJECTS, Tables.SILVER_PROJECT_CLASSIFICATION), "project_id",
+        "period", "is_ici", "specializations", "primary_specialization", "ici_reasons");
     return spark.createDataFrame(List.of(
         RowFactory.create("P1", "2014-2020", true, List.of(RowFactory.create("energy", 3, List.of("wind"), ""),
             RowFactory.create("ict", 2, List.of("digital"), "")), "energy", List.of("theme_cluster(+2.0)", "text_network(+1.5)")),
@@ -75,10 +73,8 @@ class StarSchemaTest {
 
   /** P1 has a lead partner in EE00 and a partner without a region; P2 one partner in FI1B; P9 is no known project. */
   private Dataset<Row> participations() {
-    StructType schema = new StructType().add("participation_id", DataTypes.StringType).add("project_id", DataTypes.StringType)
-        .add("period", DataTypes.StringType).add("programme_key", DataTypes.StringType).add("nuts2", DataTypes.StringType)
-        .add("country_code", DataTypes.StringType).add("organisation", DataTypes.StringType).add("town", DataTypes.StringType)
-        .add("legal_status", DataTypes.StringType).add("is_lead", DataTypes.BooleanType);
+    StructType schema = TableSchemas.columns(Tables.SILVER_PARTICIPATIONS, "participation_id", "project_id", "period",
+        "programme_key", "nuts2", "country_code", "organisation", "town", "legal_status", "is_lead");
     return spark.createDataFrame(List.of(
         RowFactory.create("a", "P1", "2014-2020", "central baltic", "EE00", "EE", "Tartu Ülikool", "Tartu", "public", true),
         RowFactory.create("b", "P1", "2014-2020", "central baltic", null, "FI", "Some Oy", "Turku", "private", false),
@@ -100,9 +96,8 @@ class StarSchemaTest {
     // the participation without a region points at the period's unknown member of star_dim_region
     StructType profile = new StructType().add("nuts2", DataTypes.StringType).add("period", DataTypes.StringType)
         .add("population", DataTypes.DoubleType);
-    StructType nuts = new StructType().add("nuts_id", DataTypes.StringType).add("name", DataTypes.StringType)
-        .add("country_code", DataTypes.StringType).add("urbn_type", DataTypes.IntegerType)
-        .add("nuts_version", DataTypes.IntegerType).add("level", DataTypes.IntegerType);
+    StructType nuts = TableSchemas.columns(Tables.SILVER_NUTS_REGIONS, "nuts_id", "name", "country_code", "urbn_type",
+        "nuts_version", "level");
     Dataset<Row> regions = StarSchema.dimRegion(
         spark.createDataFrame(List.of(RowFactory.create("EE00", "2014-2020", 1_300_000.0), RowFactory.create("FI1B", "2014-2020", 1_700_000.0)), profile),
         participations(),
@@ -136,8 +131,7 @@ class StarSchemaTest {
         reasons.stream().map(r -> r.getAs("project_id") + " " + r.getAs("reason_rank") + " " + r.getAs("rule_id") + " "
             + r.getAs("weight")).toList(), "in the classifier's order, with the weight as configured (not as rounded in the text)");
 
-    StructType programmes = new StructType().add("programme_key", DataTypes.StringType).add("period", DataTypes.StringType)
-        .add("countries", DataTypes.createArrayType(DataTypes.StringType));
+    StructType programmes = TableSchemas.columns(Tables.SILVER_PROGRAMMES, "programme_key", "period", "countries");
     List<Row> countries = StarSchema.bridgeProgrammeCountry(spark.createDataFrame(List.of(
         RowFactory.create("central baltic", "2014-2020", List.of("EE", "FI", "SE"))), programmes)).orderBy("country_code").collectAsList();
     assertEquals(List.of("EE", "FI", "SE"), countries.stream().map(r -> r.<String>getAs("country_code")).toList());

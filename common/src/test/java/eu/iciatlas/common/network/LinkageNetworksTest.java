@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import eu.iciatlas.common.SparkTestSession;
+import eu.iciatlas.common.Tables;
+import eu.iciatlas.common.schema.TableSchemas;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,26 +36,22 @@ class LinkageNetworksTest {
   private static Map<String, Row> organisations;
   private static List<Row> communities;
 
-  private static final StructType SPEC = new StructType().add("code", DataTypes.StringType).add("matches", DataTypes.IntegerType)
-      .add("evidence", DataTypes.createArrayType(DataTypes.StringType)).add("themes", DataTypes.StringType);
-
   @BeforeAll
   static void measure() {
-    StructType projectSchema = new StructType().add("project_id", DataTypes.StringType).add("period", DataTypes.StringType)
-        .add("is_ici", DataTypes.BooleanType).add("specializations", DataTypes.createArrayType(SPEC));
+    StructType projectSchema = TableSchemas.columns(List.of(Tables.SILVER_PROJECTS, Tables.SILVER_PROJECT_CLASSIFICATION),
+        "project_id", "period", "is_ici", "specializations");
     Row energy = RowFactory.create("energy", 3, List.of("wind energy"), "");
     Dataset<Row> projects = spark.createDataFrame(List.of(
         RowFactory.create("P1", "2014-2020", true, List.of(energy)), RowFactory.create("P2", "2014-2020", false, null),
         RowFactory.create("P3", "2014-2020", true, List.of(energy)), RowFactory.create("P4", "2014-2020", false, null),
         RowFactory.create("P5", "2014-2020", false, null), RowFactory.create("P6", "2014-2020", false, null)), projectSchema);
-    StructType regionSchema = new StructType().add("project_id", DataTypes.StringType).add("period", DataTypes.StringType)
-        .add("region_id", DataTypes.StringType).add("region_name", DataTypes.StringType).add("region_kind", DataTypes.StringType);
+    StructType regionSchema = TableSchemas.columns(Tables.SILVER_PROJECT_REGIONS, "project_id", "period", "region_id",
+        "region_name", "region_kind");
     Dataset<Row> regions = spark.createDataFrame(List.of("P1", "P2", "P3", "P4", "P5").stream()
         .map(p -> RowFactory.create(p, "2014-2020", "R1", "Region 1", "cross_border")).toList(), regionSchema)
         .unionByName(spark.createDataFrame(List.of(RowFactory.create("P6", "2014-2020", null, null, null)), regionSchema));
-    StructType partnerSchema = new StructType().add("project_id", DataTypes.StringType).add("period", DataTypes.StringType)
-        .add("organisation", DataTypes.StringType).add("town", DataTypes.StringType)
-        .add("country_code", DataTypes.StringType).add("nuts2", DataTypes.StringType);
+    StructType partnerSchema = TableSchemas.columns(Tables.SILVER_PARTICIPATIONS, "project_id", "period", "organisation", "town",
+        "country_code", "nuts2");
     Dataset<Row> participations = spark.createDataFrame(List.of(
         partner("P1", "A", "SE", "SE22"), partner("P1", "B", "DK", "DK01"), partner("P1", "C", "DE", "DE80"),
         partner("P2", "C", "DE", "DE80"), partner("P2", "D", "DE", "DE80"),

@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import eu.iciatlas.common.DatasetAssert;
 import eu.iciatlas.common.SparkTestSession;
+import eu.iciatlas.common.Tables;
 import eu.iciatlas.common.TestData;
+import eu.iciatlas.common.schema.TableSchemas;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -51,8 +53,7 @@ class PartnerRegionsTest {
   }
 
   private Dataset<Row> participations(Object[]... rows) {
-    StructType schema = new StructType().add("period", DataTypes.StringType).add("participation_id", DataTypes.StringType)
-        .add("nuts3", DataTypes.StringType).add("nuts2", DataTypes.StringType);
+    StructType schema = TableSchemas.columns(Tables.SILVER_PARTICIPATIONS, "period", "participation_id", "nuts3", "nuts2");
     return spark.createDataFrame(Arrays.stream(rows).map(RowFactory::create).toList(), schema);
   }
 

@@ -120,9 +120,13 @@ class TableWriterTest {
   @Test
   void documentedTablesCarryTheirDescriptionAndColumnCommentsInOneCommit(@TempDir Path dir) {
     TableWriter writer = new TableWriter(spark, dir.toString(), new Progress(new PrintStream(System.err, true)), TEST_TABLES);
-    StructType schema = new StructType().add("period", DataTypes.StringType).add("region_id", DataTypes.StringType)
-        .add("share", DataTypes.DoubleType).add("undocumented", DataTypes.StringType);
-    Dataset<Row> rows = spark.createDataFrame(List.of(RowFactory.create("2014-2020", "r1", 0.5, "x")), schema);
+    // a row of the declared columns: region_id, period and share set, the others null
+    StructType schema = eu.iciatlas.common.schema.TableSchemas.of("gold_ici_share");
+    Object[] values = new Object[schema.size()];
+    values[schema.fieldIndex("region_id")] = "r1";
+    values[schema.fieldIndex("period")] = "2014-2020";
+    values[schema.fieldIndex("share")] = 0.5;
+    Dataset<Row> rows = spark.createDataFrame(List.of(RowFactory.create(values)), schema);
     assertEquals(1, writer.write("gold_ici_share", rows, TableWriter.Scope.periods("period", List.of("2014-2020"), false)));
     org.junit.jupiter.api.Assertions.assertTrue(Files.exists(dir.resolve("bi/gold_ici_share.csv"))
         && Files.isDirectory(dir.resolve("bi/parquet/gold_ici_share")), "the dictionary gives gold tables CSV and Parquet copies");
@@ -132,7 +136,9 @@ class TableWriterTest {
     StructType written = writer.read("gold_ici_share").schema();
     assertEquals("ici_projects / projects, null when fewer than half of the projects have text (see share_null_reason) [fraction 0-1]", written.apply("share").getComment().get());
     assertEquals("Interreg programme period, e.g. 2014-2020 [programme period]", written.apply("period").getComment().get());
-    org.junit.jupiter.api.Assertions.assertTrue(written.apply("undocumented").getComment().isEmpty());
+    // a column without a description (only a table of a test can have one: the declared columns are all described)
+    writer.write("t", spark.createDataFrame(List.of(RowFactory.create("x")), new StructType().add("undocumented", DataTypes.StringType)));
+    org.junit.jupiter.api.Assertions.assertTrue(writer.read("t").schema().apply("undocumented").getComment().isEmpty());
     assertEquals(1L, io.delta.tables.DeltaTable.forPath(spark, writer.deltaPath("gold_ici_share")).history().count());
     writer.write("gold_ici_share", rows, TableWriter.Scope.periods("period", List.of("2014-2020"), false));
     assertEquals(2L, io.delta.tables.DeltaTable.forPath(spark, writer.deltaPath("gold_ici_share")).history().count(),
@@ -144,6 +150,21 @@ class TableWriterTest {
     assertEquals("inputs abc", writer.lastCommitNote("gold_ici_share"), "the note kept in the commit");
     assertEquals(-1, writer.latestVersion("no_such_table"));
     org.junit.jupiter.api.Assertions.assertFalse(writer.exists("no_such_table"));
+  }
+
+  @Test
+  void rowsThatDifferFromTheDeclaredSchemaAreRefusedBeforeAnythingIsWritten(@TempDir Path dir) {
+    TableWriter writer = new TableWriter(spark, dir.toString(), new Progress(new PrintStream(System.err, true)));
+    StructType schema = new StructType().add("period", DataTypes.StringType).add("region_kind", DataTypes.StringType)
+        .add("regions", DataTypes.IntegerType);
+    Dataset<Row> rows = spark.createDataFrame(List.of(RowFactory.create("2014-2020", "cross_border", 3)), schema);
+    IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+        () -> writer.write("gold_ici_share_summary", rows));
+    org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().startsWith("writing gold_ici_share_summary: its rows differ from the"
+        + " schema declared in ici-atlas-dictionary/schemas.csv: column regions is int, declared bigint; column regions_with_ici"
+        + " (bigint) is missing;"), e.getMessage());
+    org.junit.jupiter.api.Assertions.assertFalse(writer.exists("gold_ici_share_summary"));
+    org.junit.jupiter.api.Assertions.assertFalse(Files.exists(dir.resolve("bi")), "no BI copy either");
   }
 
   @Test
