@@ -2,7 +2,10 @@ package eu.iciatlas.jobs.report;
 
 import java.util.Locale;
 
-/** HTML escaping for text from the data (project and organisation names are free text) and the table cells of numbers. */
+/**
+ * HTML escaping for text from the data (project and organisation names are free text), which the
+ * report's template applies to every value ({@link ReportPage}), and the report's number formats.
+ */
 final class Html {
   private Html() {}
 
@@ -25,21 +28,24 @@ final class Html {
     return out.toString();
   }
 
-  static String num(Object v) {
-    return "<td class='n'>" + (v == null ? "" : String.format(Locale.ROOT, "%,d", ((Number) v).longValue())) + "</td>";
+  /** A whole number with thousands separators ("12,345"); empty for null. */
+  static String count(Object v) {
+    return v == null ? "" : String.format(Locale.ROOT, "%,d", ((Number) v).longValue());
   }
 
-  static String pct(Object v) {
-    return "<td class='n'>" + (v == null ? "" : String.format(Locale.ROOT, "%.1f %%", ((Number) v).doubleValue() * 100)) + "</td>";
+  /** A share as a percentage to one decimal ("12.3 %"); empty for null. */
+  static String percent(Object v) {
+    return v == null ? "" : String.format(Locale.ROOT, "%.1f %%", ((Number) v).doubleValue() * 100);
   }
 
-  /** A share with its interval, e.g. "12.3 % (8.1-17.0)"; empty when the share is null. */
-  static String pctInterval(Object v, Object low, Object high) {
-    return "<td class='n'>" + (v == null || low == null || high == null ? "" : String.format(Locale.ROOT, "%.1f %% (%.1f-%.1f)",
-        ((Number) v).doubleValue() * 100, ((Number) low).doubleValue() * 100, ((Number) high).doubleValue() * 100)) + "</td>";
+  /** A share with its interval, e.g. "12.3 % (8.1-17.0)"; empty when the share or a bound is null. */
+  static String percentInterval(Object v, Object low, Object high) {
+    return v == null || low == null || high == null ? "" : String.format(Locale.ROOT, "%.1f %% (%.1f-%.1f)",
+        ((Number) v).doubleValue() * 100, ((Number) low).doubleValue() * 100, ((Number) high).doubleValue() * 100);
   }
 
-  static String dec(Object v) {
-    return "<td class='n'>" + (v == null ? "" : String.format(Locale.ROOT, "%.3f", ((Number) v).doubleValue())) + "</td>";
+  /** A coefficient to three decimals; empty for null. */
+  static String decimal(Object v) {
+    return v == null ? "" : String.format(Locale.ROOT, "%.3f", ((Number) v).doubleValue());
   }
 }

@@ -1,10 +1,9 @@
 package eu.iciatlas.jobs.report;
 
-import static eu.iciatlas.jobs.report.Html.dec;
-import static eu.iciatlas.jobs.report.Html.num;
-import static eu.iciatlas.jobs.report.Html.pct;
+import static eu.iciatlas.jobs.report.Html.count;
+import static eu.iciatlas.jobs.report.Html.decimal;
+import static eu.iciatlas.jobs.report.Html.percent;
 
-import eu.iciatlas.common.Tables;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -26,7 +25,7 @@ import org.jfree.svg.SVGGraphics2D;
  * circle grouped by country (a deterministic layout that needs no force simulation and keeps each
  * country's ties to the others visible as chords); its edges come from NetworkTables.edges over the
  * silver tables, the code the gold tables use, restricted to the pictured regions. The rows come from
- * {@link ReportQueries}.
+ * {@link ReportQueries}; the section is read into a {@link Model}, which network.mustache lays out.
  */
 final class NetworkSection {
   /** Colorbrewer "Paired" (12 classes, qualitative); countries beyond the 11 largest share the grey. */
@@ -42,99 +41,69 @@ final class NetworkSection {
     this.queries = queries;
   }
 
-  void render(StringBuilder h, String period) {
-    h.append("<h2>Inter-organizational linkages</h2>\n<p class='note'>Organisation networks: nodes are organisations "
-        + "(de-duplicated by normalised name, town and country), an edge joins two that share a project of the region. "
-        + "Density 2E / (N (N - 1)); clustering: 3 &times; triangles / connected triples; cross-border: share of edges "
-        + "between organisations of different countries. All figures in <code>gold_network_summary</code>; the NUTS 2 "
-        + "networks are there too.</p>\n");
+  /** One period's linkage section; {@code network.mustache} lays it out. */
+  record Model(List<SummaryRow> summary, String regionsWithoutEdges, List<Broker> brokers, boolean noPictures,
+      boolean withoutClassification, Pictures pictures) {}
+
+  /** A region's organisation network of all projects, and of its ICI projects ({@code ici} null without any). */
+  record SummaryRow(String regionName, String projects, String organisations, String edges, String density, String meanDegree,
+      String components, String largestComponentShare, String clustering, IciFigures ici) {}
+
+  record IciFigures(String organisations, String edges, String density, String clustering, String crossBorderShare) {}
+
+  record Broker(String regionName, String organisation, String country, String betweenness, String degree, String countriesTied) {}
+
+  record Pictures(int count, List<Picture> figures, List<LegendEntry> legend) {}
+
+  record Picture(String svg, String regionName, long organisations, long ties) {}
+
+  record LegendEntry(String colour, String country) {}
+
+  Model read(String period) {
     List<Row> summary = queries.networkSummary(period);
     Map<String, Row[]> byRegion = new LinkedHashMap<>();
     for (Row r : summary) {
       Row[] pair = byRegion.computeIfAbsent(r.getAs("region_id"), k -> new Row[2]);
       pair["all".equals(r.getAs("scope")) ? 0 : 1] = r;
     }
-    h.append("<div class='wide'><table class='network-summary' style='font-size:.8em'><tr><th rowspan='2'>region</th><th colspan='8'>all projects</th>"
-        + "<th colspan='5'>ICI projects</th></tr>\n<tr><th>projects</th><th>organisations</th><th>edges</th><th>density</th>"
-        + "<th>mean degree</th><th>components</th><th>largest</th><th>clustering</th>"
-        + "<th>organisations</th><th>edges</th><th>density</th><th>clustering</th><th>cross-border</th></tr>\n");
+    List<SummaryRow> rows = new ArrayList<>();
     for (Row[] pair : byRegion.values()) {
       Row all = pair[0];
       Row ici = pair[1];
-      if (all == null) {
-        continue;
+      if (all != null) {
+        rows.add(new SummaryRow(all.getAs("region_name"), count(all.getAs("projects")), count(all.getAs("nodes")),
+            count(all.getAs("edges")), decimal(all.getAs("density")), decimal(all.getAs("mean_degree")),
+            count(all.getAs("components")), percent(all.getAs("largest_component_share")), decimal(all.getAs("clustering")),
+            ici == null ? null : new IciFigures(count(ici.getAs("nodes")), count(ici.getAs("edges")), decimal(ici.getAs("density")),
+                decimal(ici.getAs("clustering")), percent(ici.getAs("cross_border_share")))));
       }
-      h.append("<tr><td>").append(Html.escape(all.getAs("region_name"))).append("</td>")
-          .append(num(all.getAs("projects"))).append(num(all.getAs("nodes"))).append(num(all.getAs("edges")))
-          .append(dec(all.getAs("density"))).append(dec(all.getAs("mean_degree"))).append(num(all.getAs("components")))
-          .append(pct(all.getAs("largest_component_share"))).append(dec(all.getAs("clustering")));
-      if (ici == null) {
-        h.append("<td colspan='5' class='note'>no ICI project</td>");
-      } else {
-        h.append(num(ici.getAs("nodes"))).append(num(ici.getAs("edges"))).append(dec(ici.getAs("density")))
-            .append(dec(ici.getAs("clustering"))).append(pct(ici.getAs("cross_border_share")));
-      }
-      h.append("</tr>\n");
     }
-    h.append("</table></div>\n");
-    List<String> notes = summary.stream().filter(r -> "all".equals(r.getAs("scope")) && r.getAs("completeness_note") != null
+    List<String> withoutEdges = summary.stream().filter(r -> "all".equals(r.getAs("scope")) && r.getAs("completeness_note") != null
         && ((String) r.getAs("completeness_note")).startsWith("no project")).map(r -> r.<String>getAs("region_name")).toList();
-    if (!notes.isEmpty()) {
-      h.append("<p class='note'>No edges in ").append(Html.escape(String.join(", ", notes)))
-          .append(": the input lists one partner per project there (lead partners only), so these networks are not measured "
-              + "by the figures above.</p>\n");
-    }
-    brokers(h, period);
-    pictures(h, period);
-  }
-
-  private void brokers(StringBuilder h, String period) {
-    List<Row> top = queries.topBrokers(period, 3);
-    h.append("<h3>Top brokers</h3>\n<p class='note'>Organisations with ties in two or more countries other than their own, "
-        + "by betweenness (the share of shortest paths between other organisations that pass through them; "
-        + "estimated from a sample of sources in the largest networks, see <code>betweenness_sources</code>).</p>\n"
-        + "<table class='network-brokers'><tr><th>region</th><th>organisation</th><th>country</th><th>betweenness</th>"
-        + "<th>degree</th><th>countries tied</th></tr>\n");
-    for (Row r : top) {
-      h.append("<tr><td>").append(Html.escape(r.getAs("region_name"))).append("</td><td>").append(Html.escape(r.getAs("organisation")))
-          .append("</td><td>").append(Html.escape(r.getAs("country_code"))).append("</td>").append(dec(r.getAs("betweenness")))
-          .append(num(r.getAs("degree"))).append(num(r.getAs("foreign_countries_tied"))).append("</tr>\n");
-    }
-    h.append("</table>\n");
-  }
-
-  private void pictures(StringBuilder h, String period) {
+    List<Broker> brokers = queries.topBrokers(period, 3).stream().map(r -> new Broker(r.getAs("region_name"), r.getAs("organisation"),
+        r.getAs("country_code"), decimal(r.getAs("betweenness")), count(r.getAs("degree")), count(r.getAs("foreign_countries_tied"))))
+        .toList();
     List<Row> largest = queries.largestIciNetworks(period, PICTURED_REGIONS);
-    if (largest.isEmpty()) {
-      h.append("<p class='note'>No region has an ICI network with edges in this period.</p>\n");
-      return;
-    }
     // the pictures redraw the networks from the classification; an output analysed by an earlier version has none
-    if (!queries.hasClassification(period)) {
-      h.append("<p class='note'>No pictures of the networks: this output has no ").append(Tables.SILVER_PROJECT_CLASSIFICATION)
-          .append(" rows of ").append(Html.escape(period)).append(" (analysed by an earlier version); run <code>bin/ici-atlas "
-              + "analyse --output DIR</code> to draw them.</p>\n");
-      return;
-    }
+    boolean withoutClassification = !largest.isEmpty() && !queries.hasClassification(period);
+    return new Model(rows, withoutEdges.isEmpty() ? null : String.join(", ", withoutEdges), brokers, largest.isEmpty(),
+        withoutClassification, largest.isEmpty() || withoutClassification ? null : pictures(period, largest));
+  }
+
+  private Pictures pictures(String period, List<Row> largest) {
     List<String> ids = largest.stream().map(r -> r.<String>getAs("region_id")).toList();
     Map<String, List<Row>> edges = queries.iciEdges(period, ids);
     Map<String, List<Row>> nodes = queries.iciOrganisations(period, ids);
     Map<String, Color> colours = countryColours(nodes);
-    h.append("<h3>ICI networks of the largest regions</h3>\n<p class='note'>Organisations of ICI projects on a circle, grouped "
-        + "by country (colour), size by degree; a line is a shared ICI project (thicker: more). The ")
-        .append(largest.size()).append(" regions with the most organisations in ICI projects.</p>\n<div class='network-pictures'>");
+    List<Picture> figures = new ArrayList<>();
     for (Row region : largest) {
       String id = region.getAs("region_id");
-      h.append("<figure style='display:inline-block;margin:0 1em 1em 0'>")
-          .append(picture(id + "-" + period, nodes.getOrDefault(id, List.of()), edges.getOrDefault(id, List.of()), colours))
-          .append("<figcaption>").append(Html.escape(region.getAs("region_name"))).append(": ")
-          .append(region.<Long>getAs("nodes")).append(" organisations, ").append(region.<Long>getAs("edges"))
-          .append(" ties</figcaption></figure>");
+      figures.add(new Picture(picture(id + "-" + period, nodes.getOrDefault(id, List.of()), edges.getOrDefault(id, List.of()), colours),
+          region.getAs("region_name"), region.<Long>getAs("nodes"), region.<Long>getAs("edges")));
     }
-    h.append("</div>\n<p class='legend'>");
-    colours.forEach((country, colour) -> h.append("<span style='background:").append(hex(colour)).append("'></span>")
-        .append(Html.escape(country)));
-    h.append("</p>\n");
+    List<LegendEntry> legend = new ArrayList<>();
+    colours.forEach((country, colour) -> legend.add(new LegendEntry(hex(colour), country)));
+    return new Pictures(largest.size(), figures, legend);
   }
 
   /** The 11 countries with the most pictured organisations get their own colour, in that order; the rest grey. */

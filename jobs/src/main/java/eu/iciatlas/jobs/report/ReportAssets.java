@@ -17,6 +17,7 @@ final class ReportAssets {
       "/META-INF/resources/webjars/vega-lite/5.23.0/vega-lite.min.js",
       "/META-INF/resources/webjars/vega-embed/6.29.0/vega-embed.min.js");
   static final String LICENCES = "/ici-atlas-report/THIRD-PARTY-LICENSES.txt";
+  static final String PAGE_SCRIPT = "/ici-atlas-report/report.js";
 
   private ReportAssets() {}
 
@@ -31,6 +32,15 @@ final class ReportAssets {
       out.append("<script>\n").append(js).append("\n</script>\n");
     }
     return out.toString();
+  }
+
+  /**
+   * The page's behaviour (report.js): draws the four charts (Vega-Embed, SVG renderer, no actions, so nothing is fetched),
+   * and on a change of the period or region selector sets both parameters of every chart, shows the tables of the period
+   * and highlights (Figure 2's table) or keeps (Table 2) the rows of the region. The counters on body are for tests.
+   */
+  static String pageScript() {
+    return read(PAGE_SCRIPT).replace("HIGHLIGHT_COLOUR", VegaSpecs.HIGHLIGHT);
   }
 
   static String licences() {

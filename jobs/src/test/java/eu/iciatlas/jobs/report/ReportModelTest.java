@@ -10,37 +10,37 @@ import java.util.TimeZone;
 import org.junit.jupiter.api.Test;
 
 /** What the report's header and tables print, without a run. */
-class ReportJobTest {
+class ReportModelTest {
   @Test
   void aRunsTimeIsPrintedInUtcWhateverTheJvmsZone() {
     TimeZone before = TimeZone.getDefault();
     try {
       TimeZone.setDefault(TimeZone.getTimeZone("Europe/Helsinki"));
-      assertEquals("2026-12-05 09:39:06 UTC", ReportJob.utc(Timestamp.from(Instant.parse("2026-12-05T09:39:06.760709Z"))));
+      assertEquals("2026-12-05 09:39:06 UTC", ReportModel.utc(Timestamp.from(Instant.parse("2026-12-05T09:39:06.760709Z"))));
     } finally {
       TimeZone.setDefault(before);
     }
-    assertEquals("", ReportJob.utc(null));
+    assertEquals("", ReportModel.utc(null));
   }
 
   @Test
   void regionKindsAreWords() {
-    assertEquals("cross-border", ReportJob.regionKind("cross_border"));
-    assertEquals("transnational", ReportJob.regionKind("transnational"));
+    assertEquals("cross-border", ReportModel.regionKind("cross_border"));
+    assertEquals("transnational", ReportModel.regionKind("transnational"));
   }
 
   @Test
   void eachStatisticGetsOnePlainSentence() {
     // the sample's 2014-2020 NUTS 2 row: r -0.22, p 0.074, bootstrap interval excluding 0
-    String s = ReportJob.statisticSentence("nuts2", "ici_projects", 65, -0.2235, 0.0736, -0.41, -0.03);
+    String s = ReportModel.statisticSentence("nuts2", "ici_projects", 65, -0.2235, 0.0736, -0.41, -0.03);
     assertTrue(s.startsWith("NUTS 2 regions, ICI projects against urbanization (n = 65): Pearson r = -0.22, a weak negative"), s);
     assertTrue(s.contains("explains 5 % of the variation (r² = 0.05)"), s);
     assertTrue(s.contains("With p = 0.074, chance alone could give"), s);
     assertTrue(s.contains("The bootstrap interval (-0.41 to -0.03) excludes 0 nonetheless"), "the apparent contradiction explained: " + s);
-    String clear = ReportJob.statisticSentence("region", "ici_share", 13, 0.62, 0.02, 0.2, 0.9);
+    String clear = ReportModel.statisticSentence("region", "ici_share", 13, 0.62, 0.02, 0.2, 0.9);
     assertTrue(clear.contains("a strong positive") && clear.contains("unlikely to be chance alone") && !clear.contains("nonetheless"), clear);
-    assertTrue(ReportJob.statisticSentence("nuts2", "ici_share", 108, null, null, null, null).contains("no correlation can be computed"));
-    assertTrue(ReportJob.statisticSentence("nuts2", "ici_share", 50, 0.05, 0.7, -0.2, 0.3).contains("no linear association"));
+    assertTrue(ReportModel.statisticSentence("nuts2", "ici_share", 108, null, null, null, null).contains("no correlation can be computed"));
+    assertTrue(ReportModel.statisticSentence("nuts2", "ici_share", 50, 0.05, 0.7, -0.2, 0.3).contains("no linear association"));
   }
 
   @Test

@@ -1,0 +1,34 @@
+// the charts this page has (an output without an urbanization indicator has no scatter)
+const charts = ['figure1', 'figure2', 'figure3', 'urbanization'].filter(id => document.getElementById(id + '-spec'));
+const views = {};
+const period = document.getElementById('period'), region = document.getElementById('region');
+function count(id, selector) { return document.querySelectorAll('#' + id + '-chart ' + selector).length; }
+function apply() {
+  const p = period.value, r = region.value;
+  document.querySelectorAll('[data-period]').forEach(e => { e.hidden = e.dataset.period !== p; });
+  document.querySelectorAll('tr[data-region]').forEach(tr => {
+    tr.classList.toggle('chosen', r !== '' && tr.dataset.region === r);
+    if (tr.closest('.table2')) { tr.hidden = r !== '' && tr.dataset.region !== r; }
+  });
+  const inPeriod = r === '' || document.querySelector(`div[data-period="${p}"] tr[data-region="${r}"]`) !== null;
+  document.getElementById('region-note').textContent = inPeriod ? ''
+    : region.selectedOptions[0].text + ' is not a cross-border region of ' + p + '.';
+  return Promise.all(Object.values(views).map(v => v.signal('period', p).signal('region', r).runAsync())).then(() => {
+    const b = document.body.dataset;
+    b.figure1Regions = count('figure1', 'g.layer_0_marks path');
+    b.figure1Outlines = count('figure1', 'g.layer_1_marks path');
+    b.figure2Bars = count('figure2', 'g.mark-rect path');
+    b.figure2Highlighted = count('figure2', 'g.mark-rect path[fill="HIGHLIGHT_COLOUR"]');
+    b.figure3Bars = count('figure3', 'g.mark-rect path');
+    b.urbanizationPoints = count('urbanization', 'g.mark-symbol path');
+    b.state = p + '|' + r;
+  });
+}
+Promise.all(charts.map(id => vegaEmbed('#' + id + '-chart', JSON.parse(document.getElementById(id + '-spec').textContent),
+    {actions: false, renderer: 'svg', mode: 'vega-lite'}).then(result => { views[id] = result.view; })))
+  .then(apply).then(() => {
+    period.addEventListener('change', apply);
+    region.addEventListener('change', apply);
+    document.body.dataset.rendered = 'yes';
+  })
+  .catch(e => { console.error('report: ' + e); document.body.dataset.rendered = 'failed'; });
