@@ -1,5 +1,9 @@
 package eu.iciatlas.common.eurostat;
 
+import static eu.iciatlas.common.quality.RejectReason.BAD_TIME;
+import static eu.iciatlas.common.quality.RejectReason.BAD_VALUE;
+import static eu.iciatlas.common.quality.RejectReason.MALFORMED_RECORD;
+import static eu.iciatlas.common.quality.RejectReason.MISSING_GEO;
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
@@ -44,10 +48,6 @@ import org.apache.spark.sql.types.DataTypes;
  * parsed is returned with a reject reason for quarantine.
  */
 public final class EurostatBronze {
-  public static final String BAD_VALUE = "BAD_VALUE";
-  public static final String BAD_TIME = "BAD_TIME";
-  public static final String MISSING_GEO = "MISSING_GEO";
-  public static final String MALFORMED_RECORD = "MALFORMED_RECORD";
 
   private static final Set<String> SDMX_NON_DIMENSIONS = Set.of("dataflow", "last update", "structure",
       "structure_id", "structure_name", "action", "time_period", "obs_value", "obs_flag", "conf_status",
@@ -160,7 +160,7 @@ public final class EurostatBronze {
             concat(lit("cell for "), col("year").cast("string"), lit(" is not 'number flags' or ': flags': '"),
                 coalesce(col("raw_value"), lit("")), lit("'"))));
     return Validation.check(parsed, rules)
-        .withColumn("raw_record", when(col(Validation.REASON).equalTo(MALFORMED_RECORD), col(CsvSources.CORRUPT)))
+        .withColumn("raw_record", when(col(Validation.REASON).equalTo(MALFORMED_RECORD.name()), col(CsvSources.CORRUPT)))
         .drop(CsvSources.CORRUPT);
   }
 
@@ -215,7 +215,7 @@ public final class EurostatBronze {
             .and(col("raw_value").notEqual(":")).and(col("value").isNull()),
             concat(lit("value is not a number: '"), col("raw_value"), lit("'"))));
     return Validation.check(parsed, rules)
-        .withColumn("raw_record", when(col(Validation.REASON).equalTo(MALFORMED_RECORD), col(CsvSources.CORRUPT)))
+        .withColumn("raw_record", when(col(Validation.REASON).equalTo(MALFORMED_RECORD.name()), col(CsvSources.CORRUPT)))
         .drop(CsvSources.CORRUPT, "_time");
   }
 

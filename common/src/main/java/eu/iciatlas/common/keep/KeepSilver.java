@@ -1,6 +1,15 @@
 package eu.iciatlas.common.keep;
 
 import static eu.iciatlas.common.keep.KeepNormalise.blankToNull;
+import static eu.iciatlas.common.quality.RejectReason.BAD_DATE;
+import static eu.iciatlas.common.quality.RejectReason.BAD_LEAD_FLAG;
+import static eu.iciatlas.common.quality.RejectReason.BAD_NUMBER;
+import static eu.iciatlas.common.quality.RejectReason.DUPLICATE_ROW;
+import static eu.iciatlas.common.quality.RejectReason.MALFORMED_RECORD;
+import static eu.iciatlas.common.quality.RejectReason.MISSING_KEY;
+import static eu.iciatlas.common.quality.RejectReason.UNKNOWN_NUTS_CODE;
+import static eu.iciatlas.common.quality.RejectReason.UNKNOWN_PERIOD;
+import static eu.iciatlas.common.quality.RejectReason.UNTERMINATED_QUOTE;
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.array_compact;
 import static org.apache.spark.sql.functions.array_distinct;
@@ -44,16 +53,6 @@ import org.apache.spark.sql.types.DataTypes;
  * Dataset -> Dataset functions: no reads, writes or actions.
  */
 public final class KeepSilver {
-  public static final String MALFORMED_RECORD = "MALFORMED_RECORD";
-  public static final String UNTERMINATED_QUOTE = "UNTERMINATED_QUOTE";
-  public static final String MISSING_KEY = "MISSING_KEY";
-  public static final String UNKNOWN_PERIOD = "UNKNOWN_PERIOD";
-  public static final String BAD_NUMBER = "BAD_NUMBER";
-  public static final String BAD_DATE = "BAD_DATE";
-  public static final String BAD_LEAD_FLAG = "BAD_LEAD_FLAG";
-  public static final String UNKNOWN_NUTS_CODE = "UNKNOWN_NUTS_CODE";
-  public static final String DUPLICATE_ROW = "DUPLICATE_ROW";
-
   private KeepSilver() {}
 
   // ---------------------------------------------------------------- shared pieces

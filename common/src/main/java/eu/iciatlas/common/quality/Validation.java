@@ -23,7 +23,7 @@ public final class Validation {
   public static final String DETAIL = "_reject_detail";
 
   /** A validation rule; {@code fails} must never be null (wrap nullable tests with coalesce). */
-  public record Rule(String reason, Column fails, Column detail) {}
+  public record Rule(RejectReason reason, Column fails, Column detail) {}
 
   private Validation() {}
 
@@ -33,7 +33,8 @@ public final class Validation {
     Column detail = null;
     for (int i = rules.size() - 1; i >= 0; i--) {
       Rule rule = rules.get(i);
-      reason = reason == null ? when(rule.fails(), lit(rule.reason())) : when(rule.fails(), lit(rule.reason())).otherwise(reason);
+      Column code = lit(rule.reason().name());
+      reason = reason == null ? when(rule.fails(), code) : when(rule.fails(), code).otherwise(reason);
       detail = detail == null ? when(rule.fails(), rule.detail()) : when(rule.fails(), rule.detail()).otherwise(detail);
     }
     return rows.withColumn(REASON, reason).withColumn(DETAIL, detail);

@@ -17,10 +17,11 @@ import eu.iciatlas.common.io.InputFiles;
 import eu.iciatlas.common.io.SourceFiles;
 import eu.iciatlas.common.io.XlsxSheets;
 import eu.iciatlas.common.keep.KeepBronze;
-import eu.iciatlas.common.keep.KeepColumns;
 import eu.iciatlas.common.keep.KeepColumns.Kind;
+import eu.iciatlas.common.keep.KeepColumns;
 import eu.iciatlas.common.keep.KeepSilver;
 import eu.iciatlas.common.nuts.NutsData;
+import eu.iciatlas.common.quality.RejectReason;
 import eu.iciatlas.common.quality.Validation;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -174,7 +175,7 @@ class KeepGeneratorTest {
     List<Row> reasons = partners.filter(col(Validation.REASON).isNotNull()).groupBy(Validation.REASON).count().collectAsList();
     long quarantined = 0;
     for (Row r : reasons) {
-      assertTrue(Set.of(KeepSilver.DUPLICATE_ROW, KeepSilver.UNKNOWN_NUTS_CODE).contains(r.getString(0)),
+      assertTrue(Set.of(RejectReason.DUPLICATE_ROW.name(), RejectReason.UNKNOWN_NUTS_CODE.name()).contains(r.getString(0)),
           "only the real export's dirty rows are quarantined: " + reasons);
       quarantined += r.getLong(1);
     }
