@@ -13,7 +13,8 @@ import eu.iciatlas.common.config.PipelineSettings;
 import eu.iciatlas.common.nuts.OutputNutsVersion;
 import eu.iciatlas.common.output.DataDictionary;
 import eu.iciatlas.common.output.TableWriter;
-import eu.iciatlas.common.output.TableWriter.PendingWrite;
+import eu.iciatlas.common.output.ConcurrentWrites;
+import eu.iciatlas.common.output.ConcurrentWrites.PendingWrite;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -110,7 +111,7 @@ public final class AnalyseJob {
       rows.putAll(basis.written());
       List<PendingWrite> writes = new ArrayList<>(gold.tables(basis, projectRegions, errorRates, textFree, clusters));
       writes.addAll(StarStage.tables(stages, periods, inputs, projectRegions, basis.nutsProfile(), classifier));
-      rows.putAll(writer.writeConcurrently(writes));
+      rows.putAll(ConcurrentWrites.write(writer, writes));
       progress.stage("gold and star tables", (rows.size() - tablesBefore) + " tables", goldStart);
 
       rows.putAll(NetworkStage.run(stages, periods, inputs, projectRegions, settings));

@@ -16,7 +16,8 @@ import eu.iciatlas.common.config.PipelineSettings;
 import eu.iciatlas.common.nuts.NutsRecoder;
 import eu.iciatlas.common.nuts.PartnerRegions;
 import eu.iciatlas.common.output.TableWriter;
-import eu.iciatlas.common.output.TableWriter.PendingWrite;
+import eu.iciatlas.common.output.ConcurrentWrites;
+import eu.iciatlas.common.output.ConcurrentWrites.PendingWrite;
 import eu.iciatlas.common.output.TableWriter.Scope;
 import java.util.List;
 import java.util.Map;
@@ -55,7 +56,7 @@ final class GoldStage {
     Dataset<Row> projects = inputs.projects();
     Dataset<Row> participations = inputs.participations();
     int nutsVersion = inputs.nutsVersion();
-    Map<String, Long> written = writer.writeConcurrently(List.of(
+    Map<String, Long> written = ConcurrentWrites.write(writer, List.of(
         new PendingWrite(Tables.GOLD_ICI_SHARE, () -> GoldTables.iciShare(projects, projectRegions, participations, errorRates), scope),
         new PendingWrite(Tables.GOLD_REGION_PROFILE, () -> GoldTables.regionProfile(projects, participations,
             writer.read(Tables.SILVER_REGION_INDICATORS)).withColumn("nuts_version", lit(nutsVersion)), scope),

@@ -1,7 +1,6 @@
 package eu.iciatlas.jobs;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.explode;
 
 import eu.iciatlas.common.Persisted;
 import eu.iciatlas.common.Progress;
@@ -9,15 +8,11 @@ import eu.iciatlas.common.Tables;
 import eu.iciatlas.common.config.ConfFiles;
 import eu.iciatlas.common.config.PipelineSettings;
 import eu.iciatlas.common.eurostat.IndicatorDefinition;
-import eu.iciatlas.common.io.CsvSources;
 import eu.iciatlas.common.io.InputException;
-import eu.iciatlas.common.keep.KeepColumns.Kind;
 import eu.iciatlas.common.keep.ProgrammeRules;
 import eu.iciatlas.common.nuts.OutputNutsVersion;
 import eu.iciatlas.common.output.DataDictionary;
 import eu.iciatlas.common.output.TableWriter;
-import eu.iciatlas.common.output.TableWriter.Scope;
-import eu.iciatlas.common.quality.IngestAudit;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -47,8 +42,8 @@ import org.apache.spark.sql.SparkSession;
  * accepted + quarantined (+ skipped for --period) for every input file, or the job fails.
  *
  * <p>The job wires its stages, each a small class that reads, transforms, checks and writes its tables:
- * {@link NutsStage}, {@link KeepBronzeStage}, {@link KeepSilverStage}, {@link EurostatStage}; the
- * audit is counted here from what they wrote.
+ * {@link NutsStage}, {@link KeepBronzeStage}, {@link KeepSilverStage}, {@link EurostatStage} and,
+ * from what they wrote, {@link AuditStage}.
  */
 public final class IngestJob {
   private final IngestConfig config;
@@ -115,45 +110,11 @@ public final class IngestJob {
       unchanged.addAll(eurostat.kept());
       writer.copyWhereBiHasNone(unchanged);
 
-      // Audit, from the tables as written
-      Instant auditStart = Instant.now();
-      Dataset<Row> audit = keepAudit(Kind.PROJECTS, bronze, silver, writer,
-              silver.projects().filter(col("has_project_record")).select(explode(col("_source_records")).as("r"))
-                  .select(col("r.file").as(CsvSources.SOURCE_FILE)))
-          .unionByName(keepAudit(Kind.PARTNERS, bronze, silver, writer, silver.participations()))
-          .unionByName(keepAudit(Kind.CALLS, bronze, silver, writer, silver.calls()))
-          .unionByName(eurostat.audit());
-      // a dozen rows: counted once, written from the driver and printed without reading the table back
-      List<Row> auditRows = audit.orderBy("table", "source_file").collectAsList();
-      Dataset<Row> collected = eu.iciatlas.common.quality.IngestAudit.fromCollected(spark, auditRows, audit.schema());
-      rows.put(Tables.INGEST_AUDIT, writer.write(Tables.INGEST_AUDIT, collected, Scope.equalTo("run_id", config.runId())));
-      progress.stage("audit", auditRows.size() + " file(s)", auditStart);
-      printAudit(auditRows);
-      List<String> unbalanced = new ArrayList<>();
-      for (Row r : auditRows) {
-        if (!r.getAs("balanced").equals(Boolean.TRUE)) {
-          unbalanced.add(r.getAs("table") + " " + r.getAs("source_file"));
-        }
-      }
-      if (!unbalanced.isEmpty()) {
-        throw new IllegalStateException("rows read != accepted + quarantined + skipped for " + unbalanced
-            + "; see " + writer.deltaPath(Tables.INGEST_AUDIT));
-      }
-      return new Outcome(rows, auditRows, runPeriods, unchanged);
+      // Audit, from the tables as written: read = accepted + quarantined + skipped for every file, or the run fails
+      AuditStage.Result audit = new AuditStage(stages, config.runId()).run(bronze, silver, eurostat);
+      rows.put(Tables.INGEST_AUDIT, audit.written());
+      return new Outcome(rows, audit.rows(), runPeriods, unchanged);
     }
-  }
-
-  /**
-   * Rows read = this run's bronze rows of {@code kind} + its delivered rows of periods the run was not
-   * asked for (skipped); accepted = {@code acceptedLineage}; quarantined = this run's rows of its quarantine table.
-   */
-  private Dataset<Row> keepAudit(Kind kind, KeepBronzeStage.Result bronze, KeepSilverStage.Result silver, TableWriter writer,
-      Dataset<Row> acceptedLineage) {
-    Dataset<Row> quarantine = writer.read(Tables.quarantineKeep(kind));
-    Dataset<Row> skipped = bronze.delivered().get(kind).filter(bronze.inRun().unary_$bang());
-    Dataset<Row> read = silver.bronze().get(kind).select(CsvSources.SOURCE_FILE).unionByName(skipped.select(CsvSources.SOURCE_FILE));
-    return IngestAudit.of(Tables.bronzeKeep(kind), "row", read, acceptedLineage, quarantine.filter(col("_run_id").equalTo(config.runId())),
-        skipped, config.runId());
   }
 
   /** Partners are placed through the NUTS 3 and NUTS 2 matrices between the Keep.eu and the output version. */
@@ -177,24 +138,5 @@ public final class IngestJob {
   private static List<String> codes(Dataset<Row> regions, int version, int level) {
     return regions.filter(col("nuts_version").equalTo(version).and(col("level").equalTo(level)))
         .select("nuts_id").as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
-  }
-
-  private void printAudit(List<Row> auditRows) {
-    progress.info("ingest audit (rows read = accepted + quarantined + skipped for another period):");
-    progress.info(String.format("  %-22s %-60s %10s %10s %10s %8s  %s", "table", "source file", "read", "accepted",
-        "quarantined", "skipped", "quarantined by reason"));
-    for (Row r : auditRows) {
-      String file = r.getAs("source_file");
-      if (file.length() > 60) {
-        file = "..." + file.substring(file.length() - 57);
-      }
-      scala.collection.Map<String, Long> byReason = r.getAs("quarantined_by_reason");
-      String reasons = byReason == null ? "" : new java.util.TreeMap<>(scala.jdk.javaapi.CollectionConverters.asJava(byReason))
-          .toString().replaceAll("[{}]", "").replace("=", " ");
-      progress.info(String.format("  %-22s %-60s %,10d %,10d %,10d %,8d  %s%s", (String) r.getAs("table"), file,
-          (Long) r.getAs("rows_read"), (Long) r.getAs("rows_accepted"), (Long) r.getAs("rows_quarantined"),
-          (Long) r.getAs("rows_skipped_other_period"), reasons,
-          r.getAs("balanced").equals(Boolean.TRUE) ? "" : "  UNBALANCED"));
-    }
   }
 }

@@ -5,7 +5,8 @@ import static org.apache.spark.sql.functions.lit;
 import eu.iciatlas.common.Tables;
 import eu.iciatlas.common.config.PipelineSettings;
 import eu.iciatlas.common.network.LinkageNetworks;
-import eu.iciatlas.common.output.TableWriter.PendingWrite;
+import eu.iciatlas.common.output.ConcurrentWrites;
+import eu.iciatlas.common.output.ConcurrentWrites.PendingWrite;
 import eu.iciatlas.common.output.TableWriter.Scope;
 import java.time.Instant;
 import java.util.List;
@@ -36,7 +37,7 @@ final class NetworkStage {
     try (LinkageNetworks networks = new LinkageNetworks(inputs.projects(), projectRegions, inputs.participations(),
         settings.betweennessExactMaxNodes(), settings.betweennessSampleSources(), settings.bootstrapSeed(), context.progress())) {
       context.progress().stage("linkage networks measured", "components, PageRank, communities, triangles; betweenness", start);
-      written = context.writer().writeConcurrently(List.of(
+      written = ConcurrentWrites.write(context.writer(), List.of(
           new PendingWrite(Tables.GOLD_NETWORK_SUMMARY, () -> networks.summary().withColumn("nuts_version", lit(nutsVersion)), scope),
           new PendingWrite(Tables.GOLD_NETWORK_ORGANISATIONS, networks::organisations, scope),
           new PendingWrite(Tables.GOLD_NETWORK_COMMUNITIES, networks::communities, scope)));

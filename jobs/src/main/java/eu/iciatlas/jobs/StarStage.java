@@ -7,7 +7,7 @@ import eu.iciatlas.common.analysis.IciClassifier;
 import eu.iciatlas.common.analysis.StarSchema;
 import eu.iciatlas.common.io.InputException;
 import eu.iciatlas.common.output.TableWriter;
-import eu.iciatlas.common.output.TableWriter.PendingWrite;
+import eu.iciatlas.common.output.ConcurrentWrites.PendingWrite;
 import eu.iciatlas.common.output.TableWriter.Scope;
 import java.util.Arrays;
 import java.util.List;

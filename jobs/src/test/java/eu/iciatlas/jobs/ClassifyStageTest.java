@@ -20,6 +20,7 @@ import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * their partners) copied into a temporary output, with a stale is_ici column and no classification
  * table, and an analysis of 2014-2020 alone.
  */
+@Tag("pipeline") // reads the shared sample run
 class ClassifyStageTest {
   private final SparkSession spark = SparkTestSession.get();
 

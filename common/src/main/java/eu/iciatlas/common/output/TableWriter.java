@@ -230,65 +230,6 @@ public final class TableWriter implements AutoCloseable {
     }
   }
 
-  /** One table to write: its rows are built when the write starts (so on the thread that writes it). */
-  public record PendingWrite(String table, java.util.function.Supplier<Dataset<Row>> rows, Scope scope) {}
-
-  /**
-   * Writes independent tables three at a time (Spark runs jobs from several threads; a small
-   * table's write is mostly driver latency, so they overlap even on 2 cores). Each table still gets
-   * exactly one commit. Returns the rows committed per table, in the order given; fails with the
-   * first failure after every started write has ended.
-   */
-  public java.util.LinkedHashMap<String, Long> writeConcurrently(List<PendingWrite> writes) {
-    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(3, r -> {
-      Thread t = new Thread(r, "ici-atlas-writer");
-      t.setDaemon(true);
-      return t;
-    });
-    try {
-      List<java.util.concurrent.Future<Long>> futures = new ArrayList<>();
-      // fail fast: after a failure the writes not yet started are skipped (the run is restored anyway)
-      java.util.concurrent.atomic.AtomicBoolean failed = new java.util.concurrent.atomic.AtomicBoolean();
-      for (PendingWrite w : writes) {
-        futures.add(pool.submit(() -> {
-          if (failed.get()) {
-            return null;
-          }
-          try {
-            return write(w.table(), w.rows().get(), w.scope());
-          } catch (RuntimeException e) {
-            failed.set(true);
-            throw e;
-          }
-        }));
-      }
-      java.util.LinkedHashMap<String, Long> counts = new java.util.LinkedHashMap<>();
-      RuntimeException failure = null;
-      for (int i = 0; i < writes.size(); i++) {
-        try {
-          Long count = futures.get(i).get();
-          if (count != null) {
-            counts.put(writes.get(i).table(), count);
-          }
-        } catch (java.util.concurrent.ExecutionException e) {
-          if (failure == null) {
-            failure = e.getCause() instanceof RuntimeException r ? r
-                : new IllegalStateException("writing " + writes.get(i).table() + " failed: " + e.getCause().getMessage(), e.getCause());
-          }
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new IllegalStateException("interrupted while writing " + writes.get(i).table(), e);
-        }
-      }
-      if (failure != null) {
-        throw failure;
-      }
-      return counts;
-    } finally {
-      pool.shutdown();
-    }
-  }
-
   /**
    * For tables a run does not write (kept unchanged, or read by an analysis): makes the BI copies the dictionary
    * gives them where DIR/bi has none (an earlier run with bi.silver=false, or copies deleted by hand), so that every

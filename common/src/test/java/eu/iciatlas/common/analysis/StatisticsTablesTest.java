@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import eu.iciatlas.common.SparkTestSession;
+import eu.iciatlas.common.Tables;
+import eu.iciatlas.common.schema.TableSchemas;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -37,11 +39,10 @@ class StatisticsTablesTest {
   void aCrossBorderRegionGetsItsPartnersIndicatorsAddedOrWeightedByPopulation() {
     Dataset<Row> share = iciShare(new Object[] {"A", "Region A", "cross_border", P, 10L, 2L, 0.2},
         new Object[] {"B", "Region B", "ipa", P, 4L, 1L, 0.25}, new Object[] {"T", "Sea T", "transnational", P, 5L, 1L, 0.2});
-    StructType pr = new StructType().add("project_id", DataTypes.StringType).add("period", DataTypes.StringType)
-        .add("region_id", DataTypes.StringType);
+    StructType pr = TableSchemas.columns(Tables.SILVER_PROJECT_REGIONS, "project_id", "period", "region_id");
     Dataset<Row> projectRegions = spark.createDataFrame(List.of(RowFactory.create("p1", P, "A"), RowFactory.create("p2", P, "A"),
         RowFactory.create("p3", P, "T"), RowFactory.create("p5", P, "B")), pr);
-    StructType part = new StructType().add("project_id", DataTypes.StringType).add("nuts2", DataTypes.StringType);
+    StructType part = TableSchemas.columns(Tables.SILVER_PARTICIPATIONS, "project_id", "nuts2");
     Dataset<Row> participations = spark.createDataFrame(List.of(RowFactory.create("p1", "N1"), RowFactory.create("p1", "N2"),
         RowFactory.create("p2", "N2"), RowFactory.create("p2", "N3"), RowFactory.create("p2", null),
         RowFactory.create("p3", "N9"), RowFactory.create("p5", "N4"), RowFactory.create("p5", "N5")), part);

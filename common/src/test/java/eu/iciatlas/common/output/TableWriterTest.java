@@ -186,10 +186,10 @@ class TableWriterTest {
     TableWriter writer = new TableWriter(spark, dir.toString(), new Progress(new PrintStream(System.err, true)), TEST_TABLES);
     StructType schema = new StructType().add("period", DataTypes.StringType).add("n", DataTypes.IntegerType);
     Dataset<Row> rows = spark.createDataFrame(List.of(RowFactory.create("2014-2020", 1), RowFactory.create("2007-2013", 2)), schema);
-    java.util.Map<String, Long> counts = writer.writeConcurrently(List.of(
-        new TableWriter.PendingWrite("a", () -> rows, TableWriter.Scope.WHOLE_TABLE),
-        new TableWriter.PendingWrite("b", () -> rows.filter("n = 2"), TableWriter.Scope.WHOLE_TABLE),
-        new TableWriter.PendingWrite("c", () -> rows.filter("n = 1"), TableWriter.Scope.WHOLE_TABLE)));
+    java.util.Map<String, Long> counts = ConcurrentWrites.write(writer, List.of(
+        new ConcurrentWrites.PendingWrite("a", () -> rows, TableWriter.Scope.WHOLE_TABLE),
+        new ConcurrentWrites.PendingWrite("b", () -> rows.filter("n = 2"), TableWriter.Scope.WHOLE_TABLE),
+        new ConcurrentWrites.PendingWrite("c", () -> rows.filter("n = 1"), TableWriter.Scope.WHOLE_TABLE)));
     assertEquals(List.of("a", "b", "c"), List.copyOf(counts.keySet()), "in the order given");
     assertEquals(List.of(2L, 1L, 1L), List.copyOf(counts.values()));
     for (String t : List.of("a", "b", "c")) {
@@ -202,13 +202,13 @@ class TableWriterTest {
     // d fails at once; e and f started beside it and end with their one commit (or were skipped);
     // g and h would start only after d's thread was free: after the failure they are not started
     IllegalStateException failure = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
-        () -> writer.writeConcurrently(List.of(
-            new TableWriter.PendingWrite("d", () -> { throw new IllegalStateException("no rows for d"); },
+        () -> ConcurrentWrites.write(writer, List.of(
+            new ConcurrentWrites.PendingWrite("d", () -> { throw new IllegalStateException("no rows for d"); },
                 TableWriter.Scope.WHOLE_TABLE),
-            new TableWriter.PendingWrite("e", () -> rows, TableWriter.Scope.WHOLE_TABLE),
-            new TableWriter.PendingWrite("f", () -> rows, TableWriter.Scope.WHOLE_TABLE),
-            new TableWriter.PendingWrite("g", () -> rows, TableWriter.Scope.WHOLE_TABLE),
-            new TableWriter.PendingWrite("h", () -> rows, TableWriter.Scope.WHOLE_TABLE))));
+            new ConcurrentWrites.PendingWrite("e", () -> rows, TableWriter.Scope.WHOLE_TABLE),
+            new ConcurrentWrites.PendingWrite("f", () -> rows, TableWriter.Scope.WHOLE_TABLE),
+            new ConcurrentWrites.PendingWrite("g", () -> rows, TableWriter.Scope.WHOLE_TABLE),
+            new ConcurrentWrites.PendingWrite("h", () -> rows, TableWriter.Scope.WHOLE_TABLE))));
     assertEquals("no rows for d", failure.getMessage());
     for (String t : List.of("e", "f")) {
       org.junit.jupiter.api.Assertions.assertTrue(writer.latestVersion(t) <= 0, t + ": at most its one commit");
