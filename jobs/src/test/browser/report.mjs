@@ -22,8 +22,17 @@ try {
     const state = async () => page.evaluate(() => {
       const svg = id => document.querySelector(`#${id}-chart svg`)?.outerHTML ?? '';
       const visible = sel => [...document.querySelectorAll(sel)].filter(e => e.offsetParent !== null).length;
+      const marks = (id, sel) => document.querySelectorAll(`#${id}-chart ${sel}`).length;
+      // the full colour of Figure 2's bars, as its specification gives it (a chosen region's; the others are paler)
+      const full = JSON.parse(document.getElementById('figure2-spec').textContent).layer[0].encoding.color.condition.value;
       return {
         ...document.body.dataset,
+        figure1Regions: marks('figure1', 'g.layer_0_marks path'),
+        figure1Outlines: marks('figure1', 'g.layer_1_marks path'),
+        figure2Bars: marks('figure2', 'g.mark-rect path'),
+        figure2Highlighted: marks('figure2', `g.mark-rect path[fill="${full}"]`),
+        figure3Bars: marks('figure3', 'g.mark-rect path'),
+        urbanizationPoints: marks('urbanization', 'g.mark-symbol path'),
         svgs: ['figure1', 'figure2', 'figure3', 'urbanization'].map(svg).join('|').length,
         svgText: ['figure1', 'figure2', 'figure3', 'urbanization'].map(svg).join('|'),
         visiblePeriodBlocks: [...document.querySelectorAll('[data-period]')].filter(e => !e.hidden).map(e => e.dataset.period),

@@ -2,7 +2,6 @@
 const charts = ['figure1', 'figure2', 'figure3', 'urbanization'].filter(id => document.getElementById(id + '-spec'));
 const views = {};
 const period = document.getElementById('period'), region = document.getElementById('region');
-function count(id, selector) { return document.querySelectorAll('#' + id + '-chart ' + selector).length; }
 function apply() {
   const p = period.value, r = region.value;
   document.querySelectorAll('[data-period]').forEach(e => { e.hidden = e.dataset.period !== p; });
@@ -13,15 +12,9 @@ function apply() {
   const inPeriod = r === '' || document.querySelector(`div[data-period="${p}"] tr[data-region="${r}"]`) !== null;
   document.getElementById('region-note').textContent = inPeriod ? ''
     : region.selectedOptions[0].text + ' is not a cross-border region of ' + p + '.';
+  // the selection the charts now show, for anything that waits on the page (a script that prints or exports it)
   return Promise.all(Object.values(views).map(v => v.signal('period', p).signal('region', r).runAsync())).then(() => {
-    const b = document.body.dataset;
-    b.figure1Regions = count('figure1', 'g.layer_0_marks path');
-    b.figure1Outlines = count('figure1', 'g.layer_1_marks path');
-    b.figure2Bars = count('figure2', 'g.mark-rect path');
-    b.figure2Highlighted = count('figure2', 'g.mark-rect path[fill="HIGHLIGHT_COLOUR"]');
-    b.figure3Bars = count('figure3', 'g.mark-rect path');
-    b.urbanizationPoints = count('urbanization', 'g.mark-symbol path');
-    b.state = p + '|' + r;
+    document.body.dataset.state = p + '|' + r;
   });
 }
 Promise.all(charts.map(id => vegaEmbed('#' + id + '-chart', JSON.parse(document.getElementById(id + '-spec').textContent),

@@ -279,11 +279,21 @@ public final class IciAtlasCli implements Runnable {
     }
   }
 
+  /**
+   * The report of a run that succeeded, still under its lock. It reads only the tables the run published, so it is
+   * not part of the run's guard: a report that fails leaves those tables as they are and says how to write it again.
+   */
   private static void report(SparkSession spark, String output, boolean noReport, Progress progress) {
     if (noReport) {
       progress.info("report not written (--no-report); DIR/report/index.html, if any, is from an earlier run");
-    } else {
+      return;
+    }
+    try {
       new ReportJob(new ReportJob.Config(output, null), spark, progress).run();
+    } catch (RuntimeException e) {
+      progress.info("the run succeeded and its tables are published; the report was not written (DIR/report/index.html, if"
+          + " any, is from an earlier run): write it with bin/ici-atlas report --output " + output);
+      throw e;
     }
   }
 

@@ -147,7 +147,8 @@ class NutsVersionTest {
   @Test
   void theMapIsDrawnOnTheNuts2021Geometries() throws Exception {
     String html = Files.readString(output.resolve("report/index.html"));
-    assertTrue(html.contains("data-nuts-version='2021' data-geometry-version='2021'"));
+    assertTrue(html.contains("<p class='note'>NUTS 2021 regions of "), "the caption names the version");
+    assertFalse(html.contains("drawn on the GISCO NUTS"), "the 2021 regions on their own shapes, not another version's");
     assertTrue(html.contains("\"nuts_id\":\"LT01\"") && html.contains("\"nuts_id\":\"NO08\""), "2021 shapes in the map's data");
     assertFalse(html.contains("\"nuts_id\":\"NO01\""), "no 2016 shape of a region 2021 merged");
     assertTrue(html.contains("Approximate outlines") && html.contains("GO (G"), "GO's outline is said to be approximate");

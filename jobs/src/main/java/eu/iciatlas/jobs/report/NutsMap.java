@@ -61,10 +61,6 @@ final class NutsMap {
     }
   }
 
-  int geometryVersion() {
-    return geometryVersion;
-  }
-
   /** Notes on what was drawn, for the page. */
   final List<String> notes = new ArrayList<>();
 

@@ -37,10 +37,11 @@ final class ReportAssets {
   /**
    * The page's behaviour (report.js): draws the four charts (Vega-Embed, SVG renderer, no actions, so nothing is fetched),
    * and on a change of the period or region selector sets both parameters of every chart, shows the tables of the period
-   * and highlights (Figure 2's table) or keeps (Table 2) the rows of the region. The counters on body are for tests.
+   * and highlights (Figure 2's table) or keeps (Table 2) the rows of the region; body's data-rendered and data-state say
+   * when the charts are drawn and which selection they show.
    */
   static String pageScript() {
-    return read(PAGE_SCRIPT).replace("HIGHLIGHT_COLOUR", VegaSpecs.HIGHLIGHT);
+    return read(PAGE_SCRIPT);
   }
 
   static String licences() {

@@ -12,7 +12,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.apache.hadoop.fs.FileContext;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -60,11 +62,14 @@ public final class ReportJob {
     ReportModel model = ReportModel.read(queries, initial, shares, networks);
     String html = ReportPage.render(model);
     Path target = new Path(new Path(config.output(), "report"), "index.html");
+    // written beside the page, then renamed over it: a reader or a failure never meets half a page
+    Path partial = new Path(target.getParent(), ".index.html.partial");
     try {
       FileSystem fs = target.getFileSystem(spark.sparkContext().hadoopConfiguration());
-      try (OutputStream out = fs.create(target, true)) {
+      try (OutputStream out = fs.create(partial, true)) {
         out.write(html.getBytes(StandardCharsets.UTF_8));
       }
+      FileContext.getFileContext(fs.getUri(), fs.getConf()).rename(partial, target, Options.Rename.OVERWRITE);
       BiCopies.removeHadoopLitter(fs, target.getParent());
     } catch (IOException e) {
       throw new IllegalStateException("cannot write " + target + ": " + e.getMessage(), e);

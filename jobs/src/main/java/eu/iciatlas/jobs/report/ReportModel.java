@@ -35,7 +35,7 @@ import org.apache.spark.sql.Row;
 record ReportModel(String scripts, String initialPeriod, Run run, List<PeriodOption> periods, List<RegionOption> regionOptions,
     List<SummaryRow> summary, MapFigure map, SharesFigure figure2, Chart figure3, List<Table1> table1, List<Table2> table2,
     Urbanization urbanization, List<Links> links, List<Networks> networks, List<Completeness> completeness,
-    List<Provenance> provenance, Audit audit, String licences, String script) {
+    List<Provenance> provenance, Audit audit, String geometryVersions, String licences, String script) {
 
   record Run(String runId, String endedAt, String codeVersion, String configurationSha256) {}
 
@@ -50,7 +50,7 @@ record ReportModel(String scripts, String initialPeriod, Run run, List<PeriodOpt
 
   record MapFigure(String spec, List<MapPeriod> periods) {}
 
-  record MapPeriod(String period, boolean hidden, int nutsVersion, int geometryVersion, String noShareReason,
+  record MapPeriod(String period, boolean hidden, int nutsVersion, String noShareReason,
       String approximateOutlines, List<String> notes) {}
 
   record SharesFigure(String spec, List<SharesPeriod> periods) {}
@@ -116,8 +116,9 @@ record ReportModel(String scripts, String initialPeriod, Run run, List<PeriodOpt
         urbanization(queries, periods, initial, shares, nuts2Names), links(queries, periods, initial, nuts2Names),
         periods.stream().map(p -> new Networks(p, !p.equals(initial), networks ? new NetworkSection(queries).read(p) : null,
             PipelineSettings.NETWORKS_ENABLED)).toList(),
-        completeness(periods, initial, shares), provenance(queries), audit(queries), ReportAssets.licences(),
-        ReportAssets.pageScript());
+        completeness(periods, initial, shares), provenance(queries), audit(queries),
+        NutsMap.GEOMETRY_VERSIONS.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(" and ")),
+        ReportAssets.licences(), ReportAssets.pageScript());
   }
 
   private static Run run(ReportQueries queries) {
@@ -186,7 +187,7 @@ record ReportModel(String scripts, String initialPeriod, Run run, List<PeriodOpt
       nuts2.addAll(features.nuts2());
       outlines.addAll(features.outlines());
       aspect = Math.max(aspect, Math.min(1.2, features.aspect()));
-      captions.add(new MapPeriod(period, !period.equals(initial), version, map.geometryVersion(),
+      captions.add(new MapPeriod(period, !period.equals(initial), version,
           shareless(shares.get(period)) ? shareNullReason(shares.get(period)) : null,
           approximate.isEmpty() ? null : String.join(", ", approximate), List.copyOf(map.notes)));
     }

@@ -12,7 +12,8 @@ class ReportPageTest {
     return new ReportModel("<script>/* the chart libraries */</script>\n", "2014-2020", null,
         List.of(new ReportModel.PeriodOption("2014-2020", false), new ReportModel.PeriodOption("2007-2013", true)),
         List.of(new ReportModel.RegionOption("r1", "<b>Øresund & Skåne</b>")), List.of(), null, null, null, List.of(),
-        List.of(table2), null, List.of(), List.of(), List.of(), List.of(), null, "licence <text>", "/* page script */\n");
+        List.of(table2), null, List.of(), List.of(), List.of(), List.of(), null, "2016 and 2021", "licence <text>",
+        "/* page script */\n");
   }
 
   @Test
