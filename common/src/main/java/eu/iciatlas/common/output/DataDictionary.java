@@ -12,7 +12,6 @@ import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.MetadataBuilder;
 import org.apache.spark.sql.types.StructField;
 
@@ -126,26 +125,29 @@ public final class DataDictionary {
     return shared;
   }
 
-  /** The rows with a 'comment' on every documented column of a documented table, which Delta stores in the table schema. */
+  /**
+   * The rows with a 'comment' on every documented column of a documented table, which Delta stores in the table schema,
+   * and without the column metadata Spark keeps for itself (the ids of the Dataset a column came from): stored in a
+   * table's schema, those would change it on every write.
+   */
   public Dataset<Row> withColumnComments(String table, Dataset<Row> rows) {
-    if (!tables.containsKey(table)) {
-      return rows;
-    }
+    boolean documented = tables.containsKey(table);
     Column[] out = new Column[rows.columns().length];
     StructField[] fields = rows.schema().fields();
     for (int i = 0; i < fields.length; i++) {
-      ColumnEntry entry = column(table, fields[i].name());
-      Column c = rows.col("`" + fields[i].name() + "`");
-      if (entry == null) {
-        out[i] = c;
-      } else {
-        Metadata m = new MetadataBuilder().withMetadata(fields[i].metadata())
-            .putString("comment", comment(entry)).build();
-        out[i] = c.as(fields[i].name(), m);
+      ColumnEntry entry = documented ? column(table, fields[i].name()) : null;
+      MetadataBuilder m = new MetadataBuilder().withMetadata(fields[i].metadata());
+      SPARK_INTERNAL_METADATA.forEach(m::remove);
+      if (entry != null) {
+        m.putString("comment", comment(entry));
       }
+      out[i] = rows.col("`" + fields[i].name() + "`").as(fields[i].name(), m.build());
     }
     return rows.select(out);
   }
+
+  /** Column metadata keys Spark sets on a Dataset's columns for its own checks (Dataset.DATASET_ID_KEY, COL_POS_KEY). */
+  private static final List<String> SPARK_INTERNAL_METADATA = List.of("__dataset_id", "__col_position");
 
   static String comment(ColumnEntry entry) {
     return entry.unit() == null || entry.unit().isEmpty() ? entry.description()

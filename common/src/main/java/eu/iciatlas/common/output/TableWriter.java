@@ -25,6 +25,8 @@ import org.apache.spark.sql.SparkSession;
  * committed version, as it holds the other periods too.
  */
 public final class TableWriter implements AutoCloseable {
+  static final String SKIP_EMPTY_COMMITS = "spark.databricks.delta.skipRecordingEmptyCommits";
+
   private final Progress progress;
   private final DataDictionary dictionary;
 
@@ -41,6 +43,9 @@ public final class TableWriter implements AutoCloseable {
   }
 
   private TableWriter(SparkSession spark, OutputTables tables, Progress progress, DataDictionary dictionary, boolean inBackground) {
+    // every write records its commit, also one that changes nothing (an empty quarantine rewritten empty): a table's last
+    // commit then always names the run that last wrote it, which is how the NUTS and Eurostat tables are kept unchanged
+    spark.conf().set(SKIP_EMPTY_COMMITS, "false");
     this.tables = tables;
     this.progress = progress;
     this.dictionary = dictionary;
@@ -181,8 +186,7 @@ public final class TableWriter implements AutoCloseable {
     long version = latestVersion(table);
     long count;
     if (version == versionBefore) {
-      // Delta records no commit for a write that removes and adds nothing (no rows for a scope that has none): the
-      // latest commit is an earlier write's, and this one wrote 0 rows
+      // no commit recorded (Delta skips one that removes and adds nothing where the session says so): 0 rows written
       count = 0;
     } else {
       DeltaLogFiles.Commit commit = tables.commit(table, version);

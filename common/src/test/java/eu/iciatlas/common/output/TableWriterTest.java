@@ -13,6 +13,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -97,10 +98,11 @@ class TableWriterTest {
     assertEquals(2, writer.read("t").count(), "nothing added");
     long versionBefore = writer.latestVersion("t");
     assertEquals(0, writer.write("t", two.limit(0), none), "no rows for no values: nothing written");
-    assertEquals(versionBefore, writer.latestVersion("t"), "Delta records no commit for it (the count is not the last commit's)");
-    assertEquals(0, writer.write("t", two.limit(0), TableWriter.Scope.periods("period", List.of("2021-2027"), true)),
-        "a rerun of a period with no rows, in a table with none of it either (e.g. nothing quarantined): 0, no commit");
-    assertEquals(versionBefore, writer.latestVersion("t"));
+    assertEquals(versionBefore + 1, writer.latestVersion("t"), "a commit all the same, which names the write");
+    assertEquals(0, writer.write("t", two.limit(0), TableWriter.Scope.periods("period", List.of("2021-2027"), true), "run 2"),
+        "a rerun of a period with no rows, in a table with none of it either (e.g. nothing quarantined): 0");
+    assertEquals(versionBefore + 2, writer.latestVersion("t"));
+    assertEquals("run 2", writer.lastCommitNote("t"), "the table's last commit names the last write, though it changed nothing");
     assertEquals(2, writer.read("t").count());
     org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
         () -> new TableWriter.Scope(null, List.of("2014-2020"), false), "the whole table takes no values");
@@ -137,8 +139,12 @@ class TableWriterTest {
     assertEquals("ici_projects / projects, null when fewer than half of the projects have text (see share_null_reason) [fraction 0-1]", written.apply("share").getComment().get());
     assertEquals("Interreg programme period, e.g. 2014-2020 [programme period]", written.apply("period").getComment().get());
     // a column without a description (only a table of a test can have one: the declared columns are all described)
-    writer.write("t", spark.createDataFrame(List.of(RowFactory.create("x")), new StructType().add("undocumented", DataTypes.StringType)));
-    org.junit.jupiter.api.Assertions.assertTrue(writer.read("t").schema().apply("undocumented").getComment().isEmpty());
+    Dataset<Row> t = spark.createDataFrame(List.of(RowFactory.create("x")), new StructType().add("undocumented", DataTypes.StringType));
+    writer.write("t", t);
+    StructField stored = writer.read("t").schema().apply("undocumented");
+    org.junit.jupiter.api.Assertions.assertTrue(stored.getComment().isEmpty());
+    // the column is taken by Dataset.col, which marks it with its Dataset's id; that mark stays out of the table's schema
+    assertEquals("{}", stored.metadata().json());
     assertEquals(1L, io.delta.tables.DeltaTable.forPath(spark, writer.deltaPath("gold_ici_share")).history().count());
     writer.write("gold_ici_share", rows, TableWriter.Scope.periods("period", List.of("2014-2020"), false));
     assertEquals(2L, io.delta.tables.DeltaTable.forPath(spark, writer.deltaPath("gold_ici_share")).history().count(),
