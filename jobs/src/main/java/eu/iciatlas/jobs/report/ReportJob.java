@@ -16,6 +16,7 @@ import org.apache.hadoop.fs.FileContext;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.UnsupportedFileSystemException;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
@@ -66,11 +67,15 @@ public final class ReportJob {
     Path partial = new Path(target.getParent(), ".index.html.partial");
     try {
       FileSystem fs = target.getFileSystem(spark.sparkContext().hadoopConfiguration());
-      try (OutputStream out = fs.create(partial, true)) {
-        out.write(html.getBytes(StandardCharsets.UTF_8));
+      try {
+        try (OutputStream out = fs.create(partial, true)) {
+          out.write(html.getBytes(StandardCharsets.UTF_8));
+        }
+        publish(fs, partial, target);
+      } finally {
+        fs.delete(partial, false); // nothing left behind when the write or the rename failed
+        BiCopies.removeHadoopLitter(fs, target.getParent());
       }
-      FileContext.getFileContext(fs.getUri(), fs.getConf()).rename(partial, target, Options.Rename.OVERWRITE);
-      BiCopies.removeHadoopLitter(fs, target.getParent());
     } catch (IOException e) {
       throw new IllegalStateException("cannot write " + target + ": " + e.getMessage(), e);
     }
@@ -78,5 +83,18 @@ public final class ReportJob {
     progress.stage("report", InputSniffer.display(target.toString()) + " (" + html.length() / 1024
         + " KiB, periods " + String.join(", ", periods) + ", opens on " + initial + ")", start);
     return target;
+  }
+
+  /** Renames the written page over the old one in one step where the file system can (local, HDFS, S3A, ABFS). */
+  private static void publish(FileSystem fs, Path partial, Path target) throws IOException {
+    try {
+      FileContext.getFileContext(fs.getUri(), fs.getConf()).rename(partial, target, Options.Rename.OVERWRITE);
+    } catch (UnsupportedFileSystemException e) {
+      // a file system with no FileContext binding: the old page is removed first, for a moment there is none
+      fs.delete(target, false);
+      if (!fs.rename(partial, target)) {
+        throw new IOException("cannot rename " + partial + " to " + target);
+      }
+    }
   }
 }
