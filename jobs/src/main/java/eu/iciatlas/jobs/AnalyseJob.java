@@ -11,7 +11,6 @@ import eu.iciatlas.common.analysis.TextFreeModel;
 import eu.iciatlas.common.config.ConfFiles;
 import eu.iciatlas.common.config.PipelineSettings;
 import eu.iciatlas.common.nuts.OutputNutsVersion;
-import eu.iciatlas.common.output.DataDictionary;
 import eu.iciatlas.common.output.TableWriter;
 import eu.iciatlas.common.output.ConcurrentWrites;
 import eu.iciatlas.common.output.ConcurrentWrites.PendingWrite;
@@ -53,11 +52,14 @@ public final class AnalyseJob {
 
   private final Config config;
   private final SparkSession spark;
+  private final TableWriter writer;
   private final Progress progress;
 
-  public AnalyseJob(Config config, SparkSession spark, Progress progress) {
+  /** {@code writer}: the run's ({@link GuardedRun#runWriter}), which the caller closes. */
+  public AnalyseJob(Config config, SparkSession spark, TableWriter writer, Progress progress) {
     this.config = config;
     this.spark = spark;
+    this.writer = writer;
     this.progress = progress;
   }
 
@@ -65,11 +67,8 @@ public final class AnalyseJob {
     ConfFiles conf = new ConfFiles(config.confDir());
     PipelineSettings settings = PipelineSettings.load(conf, config.settingOverrides());
     RegionDefinition regions = new RegionDefinition(conf, config.regions());
-    // BI copies in the background: closing the writer (first) waits for them and fails the run if one failed;
-    // then what the job persisted is released, whether it succeeded or failed
-    try (Persisted persisted = new Persisted();
-        TableWriter writer = TableWriter.withBackgroundExports(spark, config.output(), progress,
-            DataDictionary.packaged().withSilverBiCopies(settings.biSilverCopies()))) {
+    // what the job persisted is released when it ends, whether it succeeded or failed
+    try (Persisted persisted = new Persisted()) {
       StageContext stages = new StageContext(spark, writer, persisted, progress);
       writer.require("ingest", Tables.SILVER_PROJECTS, Tables.SILVER_PARTICIPATIONS, Tables.SILVER_PROGRAMMES,
           Tables.SILVER_REGION_INDICATORS);
@@ -115,6 +114,8 @@ public final class AnalyseJob {
       progress.stage("gold and star tables", (rows.size() - tablesBefore) + " tables", goldStart);
 
       rows.putAll(NetworkStage.run(stages, periods, inputs, projectRegions, settings));
+      // the queued BI copies may read what this job persisted, which is released when it returns
+      writer.awaitBiCopies();
       return rows;
     }
   }

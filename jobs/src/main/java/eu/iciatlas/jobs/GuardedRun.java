@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
@@ -51,20 +52,22 @@ final class GuardedRun {
   }
 
   /**
-   * What a run is, as run_manifest records it: its output, id and command line; the inputs it reads
-   * ({@link IngestConfig}; none for 'analyse', which reads the output's tables); the configuration
+   * What a run is, as run_manifest records it: its output, id and command line; the input files it reads
+   * ({@link IngestConfig.Resolved}; none for 'analyse', which reads the output's tables); the configuration
    * folder (null: the packaged defaults), the --set overrides and the region definition (none for
    * 'ingest'), which make its configuration digest.
    */
-  record Request(String output, String runId, String commandLine, java.util.Optional<IngestConfig> inputs, Path confDir,
-      List<String> overrides, java.util.Optional<String> regions) {
-    static Request ingest(IngestConfig config, String commandLine) {
-      return new Request(config.output(), config.runId(), commandLine, java.util.Optional.of(config), config.confDir(),
+  record Request(String output, String runId, String commandLine, java.util.Optional<IngestConfig.Resolved> inputs,
+      Path confDir, List<String> overrides, java.util.Optional<String> regions) {
+    static Request ingest(IngestConfig.Resolved inputs, String commandLine) {
+      IngestConfig config = inputs.config();
+      return new Request(config.output(), config.runId(), commandLine, java.util.Optional.of(inputs), config.confDir(),
           config.settingOverrides(), java.util.Optional.empty());
     }
 
-    static Request run(IngestConfig config, String commandLine, String regions) {
-      return new Request(config.output(), config.runId(), commandLine, java.util.Optional.of(config), config.confDir(),
+    static Request run(IngestConfig.Resolved inputs, String commandLine, String regions) {
+      IngestConfig config = inputs.config();
+      return new Request(config.output(), config.runId(), commandLine, java.util.Optional.of(inputs), config.confDir(),
           config.settingOverrides(), java.util.Optional.of(regions));
     }
 
@@ -78,22 +81,54 @@ final class GuardedRun {
     }
   }
 
+  /**
+   * The writer of a run: BI copies in the background, staged until the run is published, with the silver copies the
+   * settings ask for. One per run: its stages and its guard share it.
+   */
+  static TableWriter runWriter(SparkSession spark, String output, Progress progress, PipelineSettings settings) {
+    return runWriter(spark, output, progress, settings, DataDictionary.packaged());
+  }
+
+  private static TableWriter runWriter(SparkSession spark, String output, Progress progress, PipelineSettings settings,
+      DataDictionary dictionary) {
+    return TableWriter.withBackgroundExports(spark, output, progress, dictionary.withSilverBiCopies(settings.biSilverCopies()));
+  }
+
+  /**
+   * Runs {@code body} (the run's stages, over the run's one writer; it returns the rows written per table) as one
+   * published-or-not run.
+   */
   static Map<String, Long> execute(SparkSession spark, OutputLock lock, Request request, Progress progress,
-      Supplier<Map<String, Long>> body) {
+      Function<TableWriter, Map<String, Long>> body) {
+    return execute(spark, lock, request, progress, DataDictionary.packaged(), body);
+  }
+
+  /** As {@link #execute(SparkSession, OutputLock, Request, Progress, Function)}, with another dictionary (tests). */
+  static Map<String, Long> execute(SparkSession spark, OutputLock lock, Request request, Progress progress,
+      DataDictionary dictionary, Function<TableWriter, Map<String, Long>> body) {
     StopRequest.newRun();
     String output = request.output();
-    String runId = request.runId();
-    String commandLine = request.commandLine();
     org.apache.hadoop.conf.Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     // before anything in the output is touched: an input gone since the checks ends the run here, with its option named
-    List<String> files = request.inputs().map(inputs -> inputs.inputFiles(hadoop)).orElse(List.of());
+    request.inputs().ifPresent(inputs -> inputs.requireStillThere(hadoop));
+    List<String> files = request.inputs().map(IngestConfig.Resolved::all).orElse(List.of());
     repairIfInterrupted(spark, lock, output, progress);
     // the effective configuration, once per run (the jobs name only what they read and write)
     ConfFiles conf = new ConfFiles(request.confDir());
     PipelineSettings settings = PipelineSettings.load(conf, request.overrides());
     progress.info("configuration: " + conf.describe() + ", " + settings + request.regions().map(r -> ", region definition " + r)
         .orElse(""));
-    TableWriter writer = new TableWriter(spark, output, progress);
+    try (TableWriter writer = runWriter(spark, output, progress, settings, dictionary)) {
+      return guarded(spark, lock, request, progress, body, writer, settings, files);
+    }
+  }
+
+  private static Map<String, Long> guarded(SparkSession spark, OutputLock lock, Request request, Progress progress,
+      Function<TableWriter, Map<String, Long>> body, TableWriter writer, PipelineSettings settings, List<String> files) {
+    String output = request.output();
+    String runId = request.runId();
+    String commandLine = request.commandLine();
+    org.apache.hadoop.conf.Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     RunGuard guard = new RunGuard(spark, writer, output);
     lock.journal(OutputLock.RUNNING, guard.versionsBefore());
     BiCopies.discard(output, hadoop);
@@ -101,7 +136,9 @@ final class GuardedRun {
     String code = codeVersion();
     guard.record(runId, commandLine, files, configHash, code, Map.of(), "running", null, List.of());
     try {
-      Map<String, Long> rows = body.get();
+      Map<String, Long> rows = body.apply(writer);
+      // the single-file copies are made from the staged Parquet copies
+      writer.awaitBiCopies();
       stageSingleFiles(writer, output, hadoop, progress, runId);
       if (!settings.biSilverCopies()) {
         // the silver copies of earlier runs would no longer agree with the tables: the publication removes them (or
@@ -126,6 +163,12 @@ final class GuardedRun {
       String stoppedBy = StopRequest.requested();
       RuntimeException failure = OutOfSpace.explain(e instanceof RuntimeException r ? r
           : new IllegalStateException(e.getMessage(), e), output);
+      try {
+        // no copy may still read a table while it is restored, or write into the staging folder once it is discarded
+        writer.awaitBiCopies();
+      } catch (RuntimeException copyFailure) {
+        failure.addSuppressed(copyFailure);
+      }
       List<String> restored = guard.restore();
       try {
         BiCopies.discard(output, hadoop);

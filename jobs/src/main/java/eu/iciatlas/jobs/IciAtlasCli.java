@@ -155,8 +155,8 @@ public final class IciAtlasCli implements Runnable {
     @Mixin
     RunOptions run = new RunOptions();
 
-    /** The checked configuration of an ingestion: every path exists and every file is of its kind. */
-    IngestConfig toCheckedConfig(Configuration hadoop, String regions) {
+    /** The checked configuration of an ingestion, with its input files: every path exists and every file is of its kind. */
+    IngestConfig.Resolved toCheckedInputs(Configuration hadoop, String regions) {
       List<String> keepPaths = keep.isEmpty() ? sampleFolder("keep") : keep;
       List<String> eurostatPaths = eurostat.isEmpty() ? sampleFolder("eurostat") : eurostat;
       String nutsPath = nuts == null ? sampleFolder("nuts").stream().findFirst().orElse(null) : nuts;
@@ -170,8 +170,7 @@ public final class IciAtlasCli implements Runnable {
       String output = Preflight.output("--output", run.output, hadoop, false);
       IngestConfig config = new IngestConfig(keepPaths, eurostatPaths, nutsPath, periods, output, run.confDir(),
           run.settings, run.runId());
-      Preflight.inputs(config, hadoop);
-      return config;
+      return Preflight.inputs(config, hadoop);
     }
   }
 
@@ -186,12 +185,13 @@ public final class IciAtlasCli implements Runnable {
 
     @Override
     public Integer call() {
-      IngestConfig config = options.toCheckedConfig(Preflight.hadoopConf(), null);
+      IngestConfig.Resolved inputs = options.toCheckedInputs(Preflight.hadoopConf(), null);
+      IngestConfig config = inputs.config();
       try (eu.iciatlas.common.output.OutputLock lock = GuardedRun.lock(config.output(), config.runId(), cli.commandLine)) {
         SparkSession spark = cli.session("ici-atlas ingest");
         Progress progress = cli.progress();
-        GuardedRun.execute(spark, lock, GuardedRun.Request.ingest(config, cli.commandLine), progress,
-            () -> new IngestJob(config, spark, progress).run().rowsPerTable());
+        GuardedRun.execute(spark, lock, GuardedRun.Request.ingest(inputs, cli.commandLine), progress,
+            writer -> new IngestJob(inputs, spark, writer, progress).run().rowsPerTable());
         RunSummary.of(spark, config.output(), config.runId(), config.periods(), false, false).print(cli.out, options.run.summaryJson);
       }
       return 0;
@@ -237,8 +237,8 @@ public final class IciAtlasCli implements Runnable {
         SparkSession spark = cli.session("ici-atlas analyse");
         Progress progress = cli.progress();
         GuardedRun.execute(spark, lock, GuardedRun.Request.analyse(output, runId, cli.commandLine, confDir, run.settings,
-            analysis.regions), progress, () -> new AnalyseJob(new AnalyseJob.Config(output, confDir, run.settings, analysis.regions,
-                periods), spark, progress).run());
+            analysis.regions), progress, writer -> new AnalyseJob(new AnalyseJob.Config(output, confDir, run.settings,
+                analysis.regions, periods), spark, writer, progress).run());
         report(spark, output, analysis.noReport, progress);
         RunSummary.of(spark, output, runId, periods, true, !analysis.noReport).print(cli.out, run.summaryJson);
       }
@@ -260,15 +260,16 @@ public final class IciAtlasCli implements Runnable {
 
     @Override
     public Integer call() {
-      IngestConfig config = options.toCheckedConfig(Preflight.hadoopConf(), analysis.regions);
+      IngestConfig.Resolved inputs = options.toCheckedInputs(Preflight.hadoopConf(), analysis.regions);
+      IngestConfig config = inputs.config();
       try (eu.iciatlas.common.output.OutputLock lock = GuardedRun.lock(config.output(), config.runId(), cli.commandLine)) {
         SparkSession spark = cli.session("ici-atlas run");
         Progress progress = cli.progress();
-        GuardedRun.execute(spark, lock, GuardedRun.Request.run(config, cli.commandLine, analysis.regions), progress, () -> {
-              IngestJob.Outcome ingested = new IngestJob(config, spark, progress).run();
+        GuardedRun.execute(spark, lock, GuardedRun.Request.run(inputs, cli.commandLine, analysis.regions), progress, writer -> {
+              IngestJob.Outcome ingested = new IngestJob(inputs, spark, writer, progress).run();
               Map<String, Long> rows = new LinkedHashMap<>(ingested.rowsPerTable());
               rows.putAll(new AnalyseJob(new AnalyseJob.Config(config.output(), config.confDir(), config.settingOverrides(),
-                  analysis.regions, ingested.periods()), spark, progress).run());
+                  analysis.regions, ingested.periods()), spark, writer, progress).run());
               return rows;
             });
         report(spark, config.output(), analysis.noReport, progress);

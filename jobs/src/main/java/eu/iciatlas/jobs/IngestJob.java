@@ -11,14 +11,12 @@ import eu.iciatlas.common.eurostat.IndicatorDefinition;
 import eu.iciatlas.common.io.InputException;
 import eu.iciatlas.common.keep.ProgrammeRules;
 import eu.iciatlas.common.nuts.OutputNutsVersion;
-import eu.iciatlas.common.output.DataDictionary;
 import eu.iciatlas.common.output.TableWriter;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -46,24 +44,28 @@ import org.apache.spark.sql.SparkSession;
  * from what they wrote, {@link AuditStage}.
  */
 public final class IngestJob {
+  private final IngestConfig.Resolved inputs;
   private final IngestConfig config;
   private final SparkSession spark;
+  private final TableWriter writer;
   private final Progress progress;
 
   /** What a run wrote, for the caller and for tests. */
   public record Outcome(Map<String, Long> rowsPerTable, List<Row> audit, List<String> periods, List<String> keptUnchanged) {}
 
-  public IngestJob(IngestConfig config, SparkSession spark, Progress progress) {
-    this.config = config;
+  /** {@code writer}: the run's ({@link GuardedRun#runWriter}), which the caller closes. */
+  public IngestJob(IngestConfig.Resolved inputs, SparkSession spark, TableWriter writer, Progress progress) {
+    this.inputs = inputs;
+    this.config = inputs.config();
     this.spark = spark;
+    this.writer = writer;
     this.progress = progress;
   }
 
   public Outcome run() {
     Instant start = Instant.now();
-    Configuration hadoopConf = spark.sparkContext().hadoopConfiguration();
-    List<String> keepFiles = config.keepFiles(hadoopConf);
-    List<String> eurostatFiles = config.eurostatFiles(hadoopConf);
+    List<String> keepFiles = inputs.keepFiles();
+    List<String> eurostatFiles = inputs.eurostatFiles();
     ConfFiles conf = new ConfFiles(config.confDir());
     PipelineSettings settings = PipelineSettings.load(conf, config.settingOverrides());
     ProgrammeRules programmeRules = new ProgrammeRules(conf);
@@ -73,11 +75,8 @@ public final class IngestJob {
     progress.stage("resolve inputs and configuration", "", start);
 
     Timestamp ingestedAt = Timestamp.from(Instant.now());
-    // BI copies in the background: closing the writer (first) waits for them and fails the run if one failed;
-    // then what the job persisted is released, whether it succeeded or failed
-    try (Persisted persisted = new Persisted();
-        TableWriter writer = TableWriter.withBackgroundExports(spark, config.output(), progress,
-            DataDictionary.packaged().withSilverBiCopies(settings.biSilverCopies()))) {
+    // what the job persisted is released when it ends, whether it succeeded or failed
+    try (Persisted persisted = new Persisted()) {
       java.util.LinkedHashMap<String, Long> rows = new java.util.LinkedHashMap<>();
       int outputVersion = settings.outputNutsVersion();
       OutputNutsVersion.requireSameAsWritten(writer, config.output(), outputVersion);
@@ -113,6 +112,8 @@ public final class IngestJob {
       // Audit, from the tables as written: read = accepted + quarantined + skipped for every file, or the run fails
       AuditStage.Result audit = new AuditStage(stages, config.runId()).run(bronze, silver, eurostat);
       rows.put(Tables.INGEST_AUDIT, audit.written());
+      // the queued BI copies may read what this job persisted, which is released when it returns
+      writer.awaitBiCopies();
       return new Outcome(rows, audit.rows(), runPeriods, unchanged);
     }
   }

@@ -112,15 +112,16 @@ final class Preflight {
     return List.copyOf(periods);
   }
 
-  /** The inputs of an ingestion: every file exists and is of the kind its option takes. */
-  static void inputs(IngestConfig config, Configuration conf) {
-    for (String file : config.keepFiles(conf)) {
+  /** The inputs of an ingestion, expanded once: every file exists and is of the kind its option takes. */
+  static IngestConfig.Resolved inputs(IngestConfig config, Configuration conf) {
+    IngestConfig.Resolved resolved = config.resolve(conf);
+    for (String file : resolved.keepFiles()) {
       InputSniffer.checkKeepFile("--keep", file, conf);
     }
-    for (String file : config.eurostatFiles(conf)) {
+    for (String file : resolved.eurostatFiles()) {
       InputSniffer.checkEurostatFile("--eurostat", file, conf);
     }
-    List<String> nuts = config.nutsFiles(conf);
+    List<String> nuts = resolved.nutsFiles();
     boolean codes = nuts.stream().anyMatch(f -> SourceFiles.baseName(f).toLowerCase(Locale.ROOT).startsWith("nuts_codes"));
     boolean matrices = nuts.stream().anyMatch(f -> SourceFiles.baseName(f).matches("n[123]_cm_v\\d{4}_v\\d{4}\\.csv"));
     for (String codeList : nuts.stream().filter(f -> SourceFiles.baseName(f).toLowerCase(Locale.ROOT).startsWith("nuts_codes")).toList()) {
@@ -138,6 +139,7 @@ final class Preflight {
           + " and the JRC conversion matrices (n<level>_cm_v<from>_v<to>.csv); missing: "
           + (!codes ? "the code list" : "the matrices") + ". The bundled folder is data/sample/nuts/.");
     }
+    return resolved;
   }
 
   /** Every configuration file a run reads, the --set overrides and, for the analysis, the region definition. */

@@ -38,7 +38,7 @@ class GeneratorInvarianceTest {
     IngestConfig config = new IngestConfig(keep, List.of(TestData.sample("eurostat/tgs00001.tsv.gz").toString()),
         TestData.sample("nuts").toString(), List.of("2014-2020"), output.toString(), TestData.repoRoot().resolve("conf"),
         List.of(NO_SILVER_COPIES), "invariance-" + name);
-    new IngestJob(config, spark, progress).run();
+    JobRuns.ingest(spark, config, progress);
     // a star_dim_project of an earlier version (its list column ici_reasons) is in the folder: an analysis of every
     // period the output holds, like 'run' without --period (which names the periods it ingested), rewrites it whole
     // (with a bridge table beside it, which an analysis of some periods would refuse to run on)
@@ -47,8 +47,8 @@ class GeneratorInvarianceTest {
     spark.sql("SELECT '2014-2020' AS period, 1L AS project_key").write()
         .format("delta").save(output.resolve("delta").resolve(Tables.STAR_BRIDGE_PROJECT_SPECIALIZATION).toString());
     // the shares are the point; the linkage networks of three copies would only cost time (as would the silver copies)
-    new AnalyseJob(new AnalyseJob.Config(output.toString(), TestData.repoRoot().resolve("conf"), List.of("network.enabled=false", NO_SILVER_COPIES),
-        "baltic", List.of("2014-2020")), spark, progress).run();
+    JobRuns.analyse(spark, new AnalyseJob.Config(output.toString(), TestData.repoRoot().resolve("conf"), List.of("network.enabled=false", NO_SILVER_COPIES),
+        "baltic", List.of("2014-2020")), progress);
     return output;
   }
 

@@ -11,6 +11,7 @@ import eu.iciatlas.common.SparkTestSession;
 import eu.iciatlas.common.StopRequest;
 import eu.iciatlas.common.Tables;
 import eu.iciatlas.common.output.OutputLock;
+import eu.iciatlas.common.output.DataDictionary;
 import eu.iciatlas.common.output.TableWriter;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -44,15 +45,16 @@ class GuardedRunTest {
     return spark.createDataFrame(List.of(RowFactory.create("2014-2020", n)), schema);
   }
 
-  private Map<String, Long> run(String out, String runId, java.util.function.Supplier<Map<String, Long>> body) {
-    return run(out, runId, List.of(), body);
+  private Map<String, Long> run(String out, String runId, DataDictionary tables,
+      java.util.function.Function<TableWriter, Map<String, Long>> body) {
+    return run(out, runId, List.of(), tables, body);
   }
 
-  private Map<String, Long> run(String out, String runId, List<String> settings,
-      java.util.function.Supplier<Map<String, Long>> body) {
+  private Map<String, Long> run(String out, String runId, List<String> settings, DataDictionary tables,
+      java.util.function.Function<TableWriter, Map<String, Long>> body) {
     try (OutputLock lock = GuardedRun.lock(out, runId, "test " + runId)) {
       return GuardedRun.execute(spark, lock, GuardedRun.Request.analyse(out, runId, "test " + runId, null, settings, "default"),
-          progress, body);
+          progress, tables, body);
     }
   }
 
@@ -60,20 +62,14 @@ class GuardedRunTest {
   @Test
   void aRunWithoutSilverCopiesRemovesThoseOfEarlierRuns(@TempDir Path dir) throws Exception {
     String out = dir.toUri().toString();
-    eu.iciatlas.common.output.DataDictionary tables = eu.iciatlas.common.TestData.dictionaryWithCsvTables("silver_t", "a");
-    run(out, "run-1", () -> {
-      try (TableWriter writer = TableWriter.withBackgroundExports(spark, out, progress, tables)) {
-        return Map.of("silver_t", writer.write("silver_t", rows(1)), "a", writer.write("a", rows(1)));
-      }
-    });
+    DataDictionary tables = eu.iciatlas.common.TestData.dictionaryWithCsvTables("silver_t", "a");
+    run(out, "run-1", tables, writer -> Map.of("silver_t", writer.write("silver_t", rows(1)), "a", writer.write("a", rows(1))));
     assertEquals(List.of("period,n", "2014-2020,1"), Files.readAllLines(dir.resolve("bi/silver_t.csv")));
     assertTrue(Files.readString(dir.resolve("bi/README.md")).contains("## silver_t"));
 
-    run(out, "run-2", List.of("bi.silver=false"), () -> {
-      try (TableWriter writer = TableWriter.withBackgroundExports(spark, out, progress, tables.withSilverBiCopies(false))) {
-        return Map.of("silver_t", writer.write("silver_t", rows(2)), "a", writer.write("a", rows(2)));
-      }
-    });
+    // the run's writer makes no silver copies: the run's settings say so
+    run(out, "run-2", List.of("bi.silver=false"), tables,
+        writer -> Map.of("silver_t", writer.write("silver_t", rows(2)), "a", writer.write("a", rows(2))));
     assertFalse(Files.exists(dir.resolve("bi/silver_t.csv")), "the copy of run-1 would disagree with the table");
     assertEquals(List.of("period,n", "2014-2020,2"), Files.readAllLines(dir.resolve("bi/a.csv")));
     String readme = Files.readString(dir.resolve("bi/README.md"));
@@ -94,12 +90,12 @@ class GuardedRunTest {
     Files.writeString(conf.resolve("sub/b.csv"), "y");
     IngestConfig config = new IngestConfig(List.of("k.csv"), List.of(), "nuts", List.of(), "out", conf, List.of("k=v"), "r1");
     assertEquals("a34871c6c1c31bb198577c7ba12aa037d8f2f5a025f4480b4208b21e2d474c9b",
-        GuardedRun.Request.ingest(config, "ingest").configurationHash());
+        GuardedRun.Request.ingest(new IngestConfig.Resolved(config, List.of(), List.of(), List.of()), "ingest").configurationHash());
     String baltic = "ccea14e387ff0f6b1f77509387be67fb6dbe7818f4167b9b86585a1f49cd93c8";
-    assertEquals(baltic, GuardedRun.Request.run(config, "run", "baltic").configurationHash());
+    assertEquals(baltic, GuardedRun.Request.run(new IngestConfig.Resolved(config, List.of(), List.of(), List.of()), "run", "baltic").configurationHash());
     assertEquals(baltic, GuardedRun.Request.analyse("out", "r2", "analyse", conf, List.of("k=v"), "baltic").configurationHash());
     Files.writeString(conf.resolve("sub/b.csv"), "z");
-    assertFalse(baltic.equals(GuardedRun.Request.run(config, "run", "baltic").configurationHash()), "a changed file changes it");
+    assertFalse(baltic.equals(GuardedRun.Request.run(new IngestConfig.Resolved(config, List.of(), List.of(), List.of()), "run", "baltic").configurationHash()), "a changed file changes it");
   }
 
   /** An input that is gone by the time the run starts (it passed the checks before) ends the run before the output is touched. */
@@ -108,18 +104,20 @@ class GuardedRunTest {
     String out = dir.resolve("out").toUri().toString();
     // what a run discards first: BI copies staged by an earlier run
     Path staged = Files.writeString(Files.createDirectories(dir.resolve("out/bi/_staging")).resolve("a.csv"), "period,n\n");
-    IngestConfig gone = new IngestConfig(List.of(dir.resolve("keep_gone.csv").toString()), List.of(), dir.toString(), List.of(),
-        out, null, List.of(), "run-gone");
+    // as the checks before the run found it
+    IngestConfig.Resolved gone = new IngestConfig.Resolved(new IngestConfig(List.of(dir.resolve("keep_gone.csv").toString()),
+        List.of(), dir.toString(), List.of(), out, null, List.of(), "run-gone"), List.of(dir.resolve("keep_gone.csv").toString()),
+        List.of(), List.of());
     boolean[] bodyRan = {false};
     eu.iciatlas.common.io.InputException e = assertThrows(eu.iciatlas.common.io.InputException.class, () -> {
       try (OutputLock lock = GuardedRun.lock(out, "run-gone", "test run-gone")) {
-        GuardedRun.execute(spark, lock, GuardedRun.Request.run(gone, "test run-gone", "default"), progress, () -> {
+        GuardedRun.execute(spark, lock, GuardedRun.Request.run(gone, "test run-gone", "default"), progress, writer -> {
           bodyRan[0] = true;
           return Map.of();
         });
       }
     });
-    assertTrue(e.getMessage().startsWith("--keep"), e.getMessage());
+    assertTrue(e.getMessage().startsWith("--keep " + dir.resolve("keep_gone.csv") + ": no longer there"), e.getMessage());
     assertFalse(bodyRan[0]);
     assertTrue(Files.exists(staged), "nothing in the output is touched");
     assertFalse(new TableWriter(spark, out, progress).exists(Tables.RUN_MANIFEST), "no manifest row for a run that never started");
@@ -130,21 +128,15 @@ class GuardedRunTest {
   void aSucceededRunPublishesItsBiCopiesAndTableVersionsAndAStoppedOneLeavesThemAsTheyWere(@TempDir Path dir) throws Exception {
     String out = dir.toUri().toString();
     // a failed run first: its restore must not let a later stop request through (one JVM, several runs)
-    IllegalStateException failed = assertThrows(IllegalStateException.class, () -> run(out, "run-0", () -> {
-      try (TableWriter writer = TableWriter.withBackgroundExports(spark, out, progress, TEST_TABLES)) {
-        writer.write("a", rows(0));
-        throw new IllegalStateException("a bad input found late");
-      }
+    IllegalStateException failed = assertThrows(IllegalStateException.class, () -> run(out, "run-0", TEST_TABLES, writer -> {
+      writer.write("a", rows(0));
+      throw new IllegalStateException("a bad input found late");
     }));
     assertEquals("a bad input found late", failed.getMessage());
     assertFalse(new TableWriter(spark, out, progress).exists("a"), "the failed run's table is removed");
     assertFalse(Files.exists(dir.resolve("bi/a.csv")) || Files.exists(dir.resolve("bi/_staging")));
 
-    run(out, "run-1", () -> {
-      try (TableWriter writer = TableWriter.withBackgroundExports(spark, out, progress, TEST_TABLES)) {
-        return Map.of("a", writer.write("a", rows(1)));
-      }
-    });
+    run(out, "run-1", TEST_TABLES, writer -> Map.of("a", writer.write("a", rows(1))));
     assertEquals(List.of("period,n", "2014-2020,1"), Files.readAllLines(dir.resolve("bi/a.csv")));
     assertFalse(Files.exists(dir.resolve("bi/_staging")));
     assertFalse(Files.exists(dir.resolve(OutputLock.FILE)));
@@ -153,14 +145,12 @@ class GuardedRunTest {
     assertEquals("succeeded", first.getAs("outcome"));
     assertEquals(Map.of("a", 0L), scala.jdk.javaapi.CollectionConverters.asJava(first.<scala.collection.Map<String, Long>>getAs("table_versions")));
 
-    StopRequest.Stopped stopped = assertThrows(StopRequest.Stopped.class, () -> run(out, "run-2", () -> {
-      try (TableWriter writer = TableWriter.withBackgroundExports(spark, out, progress, TEST_TABLES)) {
-        writer.write("a", rows(2));
-        writer.write("b", rows(3));
-        StopRequest.request("TERM", 15); // what the SIGTERM handler does
-        writer.write("c", rows(4));
-        return Map.of();
-      }
+    StopRequest.Stopped stopped = assertThrows(StopRequest.Stopped.class, () -> run(out, "run-2", TEST_TABLES, writer -> {
+      writer.write("a", rows(2));
+      writer.write("b", rows(3));
+      StopRequest.request("TERM", 15); // what the SIGTERM handler does
+      writer.write("c", rows(4));
+      return Map.of();
     }));
     assertTrue(stopped.getMessage().contains("SIGTERM before writing c"), stopped.getMessage());
     assertEquals(List.of("period,n", "2014-2020,1"), Files.readAllLines(dir.resolve("bi/a.csv")), "the published copy stays");

@@ -72,9 +72,9 @@ class NutsVersionTest {
       }
     }
     output = Files.createTempDirectory("ici-nuts-2021");
-    new IngestJob(ingest(List.of(VERSION_2021), "nuts-2021"), spark, progress).run();
+    JobRuns.ingest(spark, ingest(List.of(VERSION_2021), "nuts-2021"), progress);
     // the region tables are the point; without the linkage networks the report says it has none (checked below)
-    new AnalyseJob(analyse(List.of("network.enabled=false")), spark, progress).run();
+    JobRuns.analyse(spark, analyse(List.of("network.enabled=false")), progress);
     new eu.iciatlas.jobs.report.ReportJob(new eu.iciatlas.jobs.report.ReportJob.Config(output.toString(), "2007-2013"), spark,
         progress).run();
   }
@@ -161,13 +161,13 @@ class NutsVersionTest {
   void anotherVersionIntoTheSameFolderIsRefusedBeforeAnythingIsWritten() throws Exception {
     long before = commits();
     InputException ingest = assertThrows(InputException.class,
-        () -> new IngestJob(ingest(List.of("output.nuts.version=2013"), "nuts-2013"), spark, progress).run());
+        () -> JobRuns.ingest(spark, ingest(List.of("output.nuts.version=2013"), "nuts-2013"), progress));
     assertTrue(ingest.getMessage().contains("holds tables in NUTS 2021"), ingest.getMessage());
     InputException analysis = assertThrows(InputException.class,
-        () -> new AnalyseJob(analyse(List.of("output.nuts.version=2016")), spark, progress).run());
+        () -> JobRuns.analyse(spark, analyse(List.of("output.nuts.version=2016")), progress));
     assertTrue(analysis.getMessage().contains("are in NUTS 2021"), analysis.getMessage());
     InputException spaced = assertThrows(InputException.class,
-        () -> new AnalyseJob(analyse(List.of(" output.nuts.version = 2016")), spark, progress).run());
+        () -> JobRuns.analyse(spark, analyse(List.of(" output.nuts.version = 2016")), progress));
     assertTrue(spaced.getMessage().contains("are in NUTS 2021"), spaced.getMessage());
     assertEquals(before, commits(), "no table was written");
   }

@@ -32,7 +32,7 @@ class PeriodRerunTest {
     IngestConfig config = new IngestConfig(List.of(TestData.sample("keep").toString()),
         List.of(TestData.sample("eurostat/tgs00001.tsv.gz").toString()), TestData.sample("nuts").toString(),
         List.of(period), output.toString(), TestData.repoRoot().resolve("conf"), overrides, runId);
-    return new IngestJob(config, spark, new Progress(new PrintStream(System.err, true))).run();
+    return JobRuns.ingest(spark, config, new Progress(new PrintStream(System.err, true)));
   }
 
   private Dataset<Row> table(Path output, String name) {
@@ -100,7 +100,7 @@ class PeriodRerunTest {
     IngestConfig newerDump = new IngestConfig(List.of(newer.toString()), List.of(TestData.sample("eurostat/tgs00001.tsv.gz").toString()),
         TestData.sample("nuts").toString(), List.of("2014-2020"), output.toString(), TestData.repoRoot().resolve("conf"),
         List.of(NO_SILVER_COPIES), "run-newer-dump");
-    IngestJob.Outcome third = new IngestJob(newerDump, spark, new Progress(new PrintStream(System.err, true))).run();
+    IngestJob.Outcome third = JobRuns.ingest(spark, newerDump, new Progress(new PrintStream(System.err, true)));
     Row newerAudit = third.audit().stream().filter(r -> r.<String>getAs("source_file").endsWith("Partnership.csv")).findFirst().orElseThrow();
     assertEquals(newerAudit.<Long>getAs("rows_accepted"),
         table(output, Tables.SILVER_PARTICIPATIONS).filter(col("period").equalTo("2014-2020")).count(),

@@ -60,10 +60,10 @@ final class SampleRun {
     TestData.deleteRecursively(folder());
     Path output = Files.createDirectories(folder());
     Progress progress = new Progress(new PrintStream(System.err, true));
-    IngestJob.Outcome first = new IngestJob(config(output, "run-1"), SparkTestSession.get(), progress).run();
-    IngestJob.Outcome second = new IngestJob(config(output, "run-2"), SparkTestSession.get(), progress).run();
-    Map<String, Long> gold = new AnalyseJob(new AnalyseJob.Config(output.toString(), TestData.repoRoot().resolve("conf"),
-        List.of(), "baltic", List.of()), SparkTestSession.get(), progress).run();
+    IngestJob.Outcome first = JobRuns.ingest(SparkTestSession.get(), config(output, "run-1"), progress);
+    IngestJob.Outcome second = JobRuns.ingest(SparkTestSession.get(), config(output, "run-2"), progress);
+    Map<String, Long> gold = JobRuns.analyse(SparkTestSession.get(), new AnalyseJob.Config(output.toString(), TestData.repoRoot().resolve("conf"),
+        List.of(), "baltic", List.of()), progress);
     // as a guarded run does once it has succeeded: the jobs' BI copies (and the single-file xlsx and DuckDB copies) are
     // staged until then, and the data dictionary (bi/README.md, bi/datapackage.json) is written after them
     eu.iciatlas.common.output.TableWriter writer = new eu.iciatlas.common.output.TableWriter(SparkTestSession.get(),

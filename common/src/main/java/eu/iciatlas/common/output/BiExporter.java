@@ -152,16 +152,32 @@ final class BiExporter implements AutoCloseable {
     }
   }
 
-  /** Waits for the background copies; fails with the first that failed (when the job itself did not fail first). */
+  /** Waits for the background copies, shuts their threads down; fails with the first that failed. */
   @Override
   public void close() {
+    try {
+      awaitQueued();
+    } finally {
+      if (background != null) {
+        background.shutdown();
+      }
+    }
+  }
+
+  /** Waits for the copies queued so far (more may be queued after); fails with the first that failed. */
+  void awaitQueued() {
     if (background == null) {
       return;
     }
     Instant waitStart = Instant.now();
     double work = 0;
     RuntimeException failure = null;
-    for (Future<Double> f : pending) {
+    List<Future<Double>> queued;
+    synchronized (pending) {
+      queued = new ArrayList<>(pending);
+      pending.clear();
+    }
+    for (Future<Double> f : queued) {
       try {
         work += f.get();
       } catch (ExecutionException e) {
@@ -175,12 +191,10 @@ final class BiExporter implements AutoCloseable {
         break;
       }
     }
-    background.shutdown();
-    if (!pending.isEmpty()) {
+    if (!queued.isEmpty()) {
       progress.stage("wait for bi exports", String.format(java.util.Locale.ROOT, "%d table(s); bi export %.1f s in the background",
-          pending.size(), work), waitStart);
+          queued.size(), work), waitStart);
     }
-    pending.clear();
     if (failure != null) {
       throw failure;
     }

@@ -214,12 +214,13 @@ public final class RunGuard {
         configurationSha256, codeVersion, scala.jdk.javaapi.CollectionConverters.asScala(new LinkedHashMap<>(rowsPerTable)),
         outcome, storedError(error), restored, scala.jdk.javaapi.CollectionConverters.asScala(new LinkedHashMap<>(versions)));
     Dataset<Row> manifest = spark.createDataFrame(List.of(row), MANIFEST);
-    // the 'running' row has no BI copy: bi/run_manifest.csv is rewritten with the run's outcome
+    // the 'running' row has no BI copy: bi/run_manifest.csv is rewritten with the run's outcome, straight into DIR/bi (not
+    // staged), as a failed run's row belongs there too
     TableWriter.Scope thisRun = TableWriter.Scope.equalTo("run_id", runId);
     if (outcome.equals("running")) {
       writer.writeWithoutBiCopies(Tables.RUN_MANIFEST, manifest, thisRun);
     } else {
-      writer.write(Tables.RUN_MANIFEST, manifest, thisRun);
+      writer.writeWithBiCopiesNow(Tables.RUN_MANIFEST, manifest, thisRun);
     }
   }
 

@@ -32,6 +32,8 @@ public final class TableWriter implements AutoCloseable {
 
   private final OutputTables tables;
   private final BiExporter bi;
+  /** Copies made before the write returns, into DIR/bi (the run's outcome row; {@code bi} itself for a direct writer). */
+  private final BiExporter biNow;
 
   public TableWriter(SparkSession spark, String outputDir, Progress progress) {
     this(spark, outputDir, progress, DataDictionary.packaged());
@@ -49,12 +51,13 @@ public final class TableWriter implements AutoCloseable {
     this.tables = tables;
     this.progress = progress;
     this.dictionary = dictionary;
-    this.bi = inBackground ? BiExporter.inBackground(spark, tables, progress) : BiExporter.direct(spark, tables, progress);
+    this.biNow = BiExporter.direct(spark, tables, progress);
+    this.bi = inBackground ? BiExporter.inBackground(spark, tables, progress) : biNow;
   }
 
   /**
-   * The writer of a run's jobs: BI copies in the background, two at a time, into DIR/bi/_staging
-   * (the run moves them into DIR/bi when it has succeeded).
+   * The writer of a run (one per run, shared by its stages and its guard): BI copies in the background, two at a
+   * time, into DIR/bi/_staging (the run moves them into DIR/bi when it has succeeded).
    */
   public static TableWriter withBackgroundExports(SparkSession spark, String outputDir, Progress progress) {
     return withBackgroundExports(spark, outputDir, progress, DataDictionary.packaged());
@@ -149,15 +152,24 @@ public final class TableWriter implements AutoCloseable {
    * {@link #lastCommitNote} reads it back), e.g. the digest of the inputs the rows come from.
    */
   public long write(String table, Dataset<Row> rows, Scope scope, String commitNote) {
-    return write(table, rows, scope, commitNote, dictionary.biFormats(table));
+    return write(table, rows, scope, commitNote, dictionary.biFormats(table), bi);
   }
 
   /** The Delta commit alone, without the BI copies the dictionary gives the table (a run's interim manifest row). */
   public long writeWithoutBiCopies(String table, Dataset<Row> rows, Scope scope) {
-    return write(table, rows, scope, null, DataDictionary.BiFormats.NONE);
+    return write(table, rows, scope, null, DataDictionary.BiFormats.NONE, biNow);
   }
 
-  private long write(String table, Dataset<Row> rows, Scope scope, String commitNote, DataDictionary.BiFormats formats) {
+  /**
+   * As {@link #write(String, Dataset, Scope)}, with the BI copies made before it returns, straight into DIR/bi, also
+   * by a run's writer: a run's outcome row, which bi/ shows whether the run is published or not.
+   */
+  public long writeWithBiCopiesNow(String table, Dataset<Row> rows, Scope scope) {
+    return write(table, rows, scope, null, dictionary.biFormats(table), biNow);
+  }
+
+  private long write(String table, Dataset<Row> rows, Scope scope, String commitNote, DataDictionary.BiFormats formats,
+      BiExporter exporter) {
     Instant start = Instant.now();
     boolean biCopy = formats != DataDictionary.BiFormats.NONE;
     boolean keepForExport = biCopy && scope.wholeTable();
@@ -172,7 +184,6 @@ public final class TableWriter implements AutoCloseable {
     if (keepForExport) {
       commented = commented.persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
     }
-    long versionBefore = latestVersion(table);
     try {
       commit(table, commented, scope, commitNote);
     } catch (Exception e) { // also SparkException, which Scala throws undeclared (rethrown as it is)
@@ -183,18 +194,13 @@ public final class TableWriter implements AutoCloseable {
     }
     // the commit's metrics (no scan of the data): the rows given, not those of other periods it copied from the
     // files it rewrote; its version pins what the BI copy reads
+    // (every write commits: see the constructor)
     long version = latestVersion(table);
-    long count;
-    if (version == versionBefore) {
-      // no commit recorded (Delta skips one that removes and adds nothing where the session says so): 0 rows written
-      count = 0;
-    } else {
-      DeltaLogFiles.Commit commit = tables.commit(table, version);
-      // without Delta's metrics (switched off in the user's Spark configuration), count the scope's rows of that version
-      count = commit.rowsWritten().orElseGet(() -> rowsOfScope(table, version, scope));
-    }
+    DeltaLogFiles.Commit commit = tables.commit(table, version);
+    // without Delta's metrics (switched off in the user's Spark configuration), count the scope's rows of that version
+    long count = commit.rowsWritten().orElseGet(() -> rowsOfScope(table, version, scope));
     String rowsWritten = String.format(java.util.Locale.ROOT, "%,d rows", count);
-    progress.stage("write " + table, biCopy ? rowsWritten + "; " + bi.export(table, version,
+    progress.stage("write " + table, biCopy ? rowsWritten + "; " + exporter.export(table, version,
         keepForExport ? commented : null, formats) : rowsWritten, start);
     return count;
   }
@@ -263,7 +269,12 @@ public final class TableWriter implements AutoCloseable {
   }
 
 
-  /** Waits for the background BI copies; fails with the first that failed (when the job itself did not fail first). */
+  /** Waits for the BI copies queued so far (a run's before it stages its single-file copies); fails with the first that failed. */
+  public void awaitBiCopies() {
+    bi.awaitQueued();
+  }
+
+  /** Waits for the background BI copies and ends their threads; fails with the first that failed. */
   @Override
   public void close() {
     bi.close();
