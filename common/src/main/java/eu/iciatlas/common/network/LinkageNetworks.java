@@ -3,71 +3,58 @@ package eu.iciatlas.common.network;
 import static org.apache.spark.sql.functions.col;
 
 import eu.iciatlas.common.Columns;
-import eu.iciatlas.common.Persisted;
-import eu.iciatlas.common.Progress;
-import java.time.Instant;
-import java.util.List;
+import java.util.function.UnaryOperator;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.storage.StorageLevel;
 
 /**
  * The linkage networks of docs/METHOD.md's organisations, from classified projects, their regions
  * and participations: {@link NetworkTables} builds nodes and edges, {@link GraphMeasures}
- * and {@link Betweenness} measure them, NetworkTables shapes the three gold tables. The
- * intermediate nodes and edges are persisted while the tables are written; {@link #close} frees them.
+ * and {@link Betweenness} measure them, NetworkTables shapes the three gold tables. Building them
+ * runs no Spark job: the caller keeps (persists) the intermediate tables, each read by several
+ * others, through the {@code keep} it passes, and runs the checks and the progress counts.
+ *
+ * @param memberships organisation and region memberships of the classified projects' partners
+ * @param edges the networks' edges
+ * @param nodes the networks' nodes with their vertex ids ({@link #vertexIdClashes})
+ * @param measures components, PageRank, triangles and communities per node, with {@code label_rounds}
+ * @param measuredNodes every node with its degree, measures and betweenness
  */
-public final class LinkageNetworks implements AutoCloseable {
-  private final Persisted persisted = new Persisted();
-  private final Dataset<Row> memberships;
-  private final Dataset<Row> edges;
-  private final Dataset<Row> measuredNodes;
-  private final Dataset<Row> participations;
-  private final Dataset<Row> projects;
+public record LinkageNetworks(Dataset<Row> memberships, Dataset<Row> edges, Dataset<Row> nodes, Dataset<Row> measures,
+    Dataset<Row> measuredNodes, Dataset<Row> participations, Dataset<Row> projects) {
 
-  public LinkageNetworks(Dataset<Row> projects, Dataset<Row> projectRegions, Dataset<Row> participations,
-      int betweennessExactMaxNodes, int betweennessSampleSources, long seed, Progress progress) {
-    this.projects = projects;
-    this.participations = participations;
-    try {
-      Instant start = Instant.now();
-      memberships = keep(NetworkTables.memberships(projects, projectRegions, participations));
-      edges = keep(NetworkTables.edges(memberships));
-      Dataset<Row> nodes = keep(NetworkTables.nodes(memberships));
-      requireDistinctVertexIds(nodes);
-      long edgeCount = edges.count();
-      progress.stage("network nodes and edges", edgeCount + " edges", start);
-      start = Instant.now();
-      Dataset<Row> measures = keep(GraphMeasures.compute(nodes, edges));
-      Row longest = measures.agg(org.apache.spark.sql.functions.max("label_rounds")).first(); // computes and keeps them
-      int rounds = longest.isNullAt(0) ? 0 : longest.getInt(0);
-      progress.stage("network components, PageRank, triangles, communities", "one task per network; label propagation: "
-          + rounds + " round(s) in the slowest network" + (rounds == GraphMeasures.LABEL_PROPAGATION_STEPS
-              ? " (the most allowed: some labels still changed)" : ""), start);
-      start = Instant.now();
-      Dataset<Row> raw = Betweenness.raw(edges.filter(col("level").equalTo(NetworkTables.ORGANISATION)),
-          betweennessExactMaxNodes, betweennessSampleSources, seed);
-      Dataset<Row> measured = NetworkTables.measuredNodes(NetworkTables.degrees(nodes, edges), measures.drop("label_rounds"));
-      measuredNodes = keep(Betweenness.normalise(measured.join(raw,
-          Columns.names(NetworkTables.with(NetworkTables.NETWORK, "node")), "left")));
-      progress.stage("network betweenness and node measures", measuredNodes.count() + " nodes", start);
-    } catch (Throwable e) { // also SparkException, which Scala throws undeclared, and errors such as StackOverflowError
-      persisted.close(); // the caller gets no instance to close
-      throw e;
-    }
+  /** How betweenness is measured: exactly up to {@code exactMaxNodes} nodes, else from sampled sources. */
+  public record BetweennessSampling(int exactMaxNodes, int sampleSources, long seed) {}
+
+  /**
+   * The networks as lazy Datasets; {@code keep} is applied to each intermediate table as it is made (before what reads
+   * it is planned), e.g. {@code rows -> persisted.keep(rows, MEMORY_AND_DISK)}.
+   */
+  public static LinkageNetworks build(Dataset<Row> projects, Dataset<Row> projectRegions, Dataset<Row> participations,
+      BetweennessSampling betweenness, UnaryOperator<Dataset<Row>> keep) {
+    Dataset<Row> memberships = keep.apply(NetworkTables.memberships(projects, projectRegions, participations));
+    Dataset<Row> edges = keep.apply(NetworkTables.edges(memberships));
+    Dataset<Row> nodes = keep.apply(NetworkTables.nodes(memberships));
+    Dataset<Row> measures = keep.apply(GraphMeasures.compute(nodes, edges));
+    Dataset<Row> raw = Betweenness.raw(edges.filter(col("level").equalTo(NetworkTables.ORGANISATION)),
+        betweenness.exactMaxNodes(), betweenness.sampleSources(), betweenness.seed());
+    Dataset<Row> measured = NetworkTables.measuredNodes(NetworkTables.degrees(nodes, edges), measures.drop("label_rounds"));
+    Dataset<Row> measuredNodes = keep.apply(Betweenness.normalise(measured.join(raw,
+        Columns.names(NetworkTables.with(NetworkTables.NETWORK, "node")), "left")));
+    return new LinkageNetworks(memberships, edges, nodes, measures, measuredNodes, participations, projects);
   }
 
-  private Dataset<Row> keep(Dataset<Row> rows) {
-    return persisted.keep(rows, StorageLevel.MEMORY_AND_DISK());
+  /**
+   * Nodes that share a 64-bit vertex id with another (a hash collision, odds about n^2 / 2^65), which would merge two
+   * nodes silently: a run refuses to go on when there is one.
+   */
+  public Dataset<Row> vertexIdClashes() {
+    return nodes.groupBy("vid").count().filter(col("count").gt(1));
   }
 
-  /** A 64-bit hash collision would merge two nodes silently: refuse instead (odds about n^2 / 2^65). */
-  private static void requireDistinctVertexIds(Dataset<Row> nodes) {
-    List<Row> clash = nodes.groupBy("vid").count().filter(col("count").gt(1)).limit(1).collectAsList();
-    if (!clash.isEmpty()) {
-      throw new IllegalStateException("two network nodes share the vertex id " + clash.get(0).get(0)
-          + " (a hash collision): report it with the input files");
-    }
+  /** The most label-propagation rounds any network took ({@link GraphMeasures#LABEL_PROPAGATION_STEPS}: the most allowed). */
+  public Dataset<Row> longestLabelPropagation() {
+    return measures.agg(org.apache.spark.sql.functions.max("label_rounds").as("label_rounds"));
   }
 
   public Dataset<Row> summary() {
@@ -80,10 +67,5 @@ public final class LinkageNetworks implements AutoCloseable {
 
   public Dataset<Row> communities() {
     return NetworkTables.communities(measuredNodes, memberships, projects);
-  }
-
-  @Override
-  public void close() {
-    persisted.close();
   }
 }
