@@ -27,8 +27,10 @@ record AnalysisInputs(Dataset<Row> keepParticipations, Dataset<Row> participatio
     Dataset<Row> conversions = writer.read(Tables.SILVER_NUTS_CONVERSION);
     Dataset<Row> nutsRegions = writer.read(Tables.SILVER_NUTS_REGIONS);
     Dataset<Row> keepParticipations = periods.select(writer.read(Tables.SILVER_PARTICIPATIONS));
+    java.util.Set<String> outputLevel2 = keepVersion == nutsVersion ? java.util.Set.of()
+        : eu.iciatlas.common.nuts.NutsCodeLists.level2(nutsRegions, nutsVersion);
     Dataset<Row> participations = context.persisted().keep(PartnerRegions.place(keepParticipations, conversions, nutsRegions,
-        keepVersion, nutsVersion), StorageLevel.MEMORY_AND_DISK());
+        keepVersion, nutsVersion, outputLevel2), StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> projects = context.persisted().keep(IciClassifier.withClassification(
         periods.select(writer.read(Tables.SILVER_PROJECTS)).drop(NOT_ANALYSED),
         periods.select(writer.read(Tables.SILVER_PROJECT_CLASSIFICATION))), StorageLevel.MEMORY_AND_DISK());

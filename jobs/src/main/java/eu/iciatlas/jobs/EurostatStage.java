@@ -16,6 +16,8 @@ import eu.iciatlas.common.eurostat.RegionIndicators;
 import eu.iciatlas.common.io.CodeDigest;
 import eu.iciatlas.common.io.CsvSources;
 import eu.iciatlas.common.io.FileDigest;
+import eu.iciatlas.common.io.InputException;
+import eu.iciatlas.common.nuts.NutsCodeLists;
 import eu.iciatlas.common.output.RunGuard;
 import eu.iciatlas.common.output.TableWriter;
 import eu.iciatlas.common.output.TableWriter.Scope;
@@ -27,6 +29,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -85,9 +88,18 @@ final class EurostatStage {
         Scope.WHOLE_TABLE, note));
     Dataset<Row> bronze = writer.read(Tables.BRONZE_EUROSTAT);
     Instant indicatorStart = Instant.now();
+    int target = settings.outputNutsVersion();
+    Map<Integer, Set<String>> level2 = NutsCodeLists.level2ByVersion(nuts.regions());
+    if (!level2.containsKey(target)) {
+      throw new InputException("the NUTS code lists have no version " + target
+          + " (--nuts-version, output.nuts.version); versions present: " + level2.keySet());
+    }
+    Map<String, Integer> versions = NutsCodeLists.versionOfEachFile(bronze, level2, target);
+    versions.forEach((file, v) -> progress.info("Eurostat " + file + ": NUTS " + v + " codes"));
+    NutsCodeLists.unlistedTargets(nuts.conversions(), target, level2.get(target)).forEach(progress::info);
+    progress.stage("detect NUTS versions of Eurostat files", versions.size() + " file(s)", indicatorStart);
     RegionIndicators.Result indicatorResult = RegionIndicators.build(bronze, indicators, nuts.regions(), nuts.conversions(),
-        settings.outputNutsVersion(), settings.minRecodeCoverage(), persisted, progress::info);
-    progress.stage("detect NUTS versions of Eurostat files", indicatorResult.versionByFile().size() + " file(s)", indicatorStart);
+        target, settings.minRecodeCoverage(), level2, versions, rows -> persisted.keep(rows, StorageLevel.MEMORY_AND_DISK()));
     written.put(Tables.SILVER_REGION_INDICATORS, writer.write(Tables.SILVER_REGION_INDICATORS, indicatorResult.indicators(),
         Scope.WHOLE_TABLE, note));
     written.put(Tables.NUTS_RECODE_REPORT, writer.write(Tables.NUTS_RECODE_REPORT, indicatorResult.report(),

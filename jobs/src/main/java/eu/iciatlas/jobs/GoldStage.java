@@ -123,7 +123,7 @@ final class GoldStage {
       return footprints;
     }
     NutsRecoder.Areas areas = NutsRecoder.areas(footprints, List.of("period", "region_id"), inputs.conversions(), keepVersion,
-        nutsVersion, NutsRecoder.level2(inputs.nutsRegions(), nutsVersion));
+        nutsVersion, eu.iciatlas.common.nuts.NutsCodeLists.level2(inputs.nutsRegions(), nutsVersion));
     for (Row r : areas.unconverted().orderBy("period", "region_id", "code").collectAsList()) {
       progress.info("warning: region " + r.getAs("region_id") + " (" + r.getAs("period") + "): footprint code " + r.getAs("code")
           + " of NUTS " + keepVersion + " has no NUTS " + nutsVersion + " region; it is missing from gold_region_footprint");

@@ -2,7 +2,6 @@ package eu.iciatlas.common.eurostat;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.element_at;
-import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.map;
 import static org.apache.spark.sql.functions.row_number;
@@ -10,17 +9,15 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import eu.iciatlas.common.Columns;
-import eu.iciatlas.common.Persisted;
 import eu.iciatlas.common.io.CsvSources;
+import eu.iciatlas.common.nuts.NutsCodeLists;
 import eu.iciatlas.common.nuts.NutsRecoder;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -36,32 +33,19 @@ public final class RegionIndicators {
   private static final List<String> KEYS = List.of("indicator", "year", "definition_order", "source_dataset",
       "unit", "additive", "area_weighted");
 
-  public record Result(Dataset<Row> indicators, Dataset<Row> report, Map<String, Integer> versionByFile) {}
+  public record Result(Dataset<Row> indicators, Dataset<Row> report) {}
 
   private RegionIndicators() {}
 
-  /** The NUTS version of each Eurostat file, detected from its NUTS 2 geo codes. */
-  public static Map<String, Integer> detectVersions(Dataset<Row> observations, Map<Integer, Set<String>> level2ByVersion,
-      int target) {
-    Map<String, Set<String>> geosByFile = new HashMap<>();
-    for (Row r : observations.filter(length(col("geo")).equalTo(4))
-        .select(CsvSources.SOURCE_FILE, "geo").distinct().collectAsList()) {
-      geosByFile.computeIfAbsent(r.getString(0), k -> new HashSet<>()).add(r.getString(1));
-    }
-    Map<String, Integer> out = new TreeMap<>();
-    geosByFile.forEach((file, geos) -> out.put(file, NutsRecoder.detectVersion(geos, level2ByVersion, target)));
-    return out;
-  }
-
+  /**
+   * The indicators of {@code definitions} in the {@code target} NUTS version, and the report of the values that could
+   * not be recoded. It runs no Spark job: the code lists ({@link NutsCodeLists#level2ByVersion}, which must hold the
+   * target version) and each file's version ({@link NutsCodeLists#versionOfEachFile}) come as values, and {@code keep}
+   * persists the two intermediate tables both outputs read.
+   */
   public static Result build(Dataset<Row> observations, List<IndicatorDefinition> definitions,
-      Dataset<Row> regions, Dataset<Row> conversions, int target, double minCoverage, Persisted persisted, Consumer<String> log) {
-    Map<Integer, Set<String>> level2 = NutsRecoder.level2ByVersion(regions);
-    if (!level2.containsKey(target)) {
-      throw new eu.iciatlas.common.io.InputException("the NUTS code lists have no version " + target
-          + " (--nuts-version, output.nuts.version); versions present: " + level2.keySet());
-    }
-    Map<String, Integer> versions = detectVersions(observations, level2, target);
-    versions.forEach((file, v) -> log.accept("Eurostat " + file + ": NUTS " + v + " codes"));
+      Dataset<Row> regions, Dataset<Row> conversions, int target, double minCoverage, Map<Integer, Set<String>> level2,
+      Map<String, Integer> versions, UnaryOperator<Dataset<Row>> keep) {
     List<Column> fileVersion = new ArrayList<>();
     versions.forEach((file, v) -> {
       fileVersion.add(lit(file));
@@ -84,9 +68,8 @@ public final class RegionIndicators {
     }
     // the recoded values and the report of what could not be recoded both start from these values: computed once
     // (each definition is its own scan of the observations), kept until the caller's job ends
-    series = persisted.keep(series, org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
+    series = keep.apply(series);
     Set<String> targetCodes = level2.get(target);
-    NutsRecoder.unlistedTargets(conversions, target, targetCodes).forEach(log);
     NutsRecoder.Result recoded = NutsRecoder.recode(series, KEYS, NutsRecoder.oriented(conversions, 2, target, targetCodes),
         targetCodes, target, minCoverage);
     Dataset<Row> all = recoded.recoded();
@@ -97,7 +80,7 @@ public final class RegionIndicators {
     Column rank = row_number().over(Window.partitionBy("indicator", "nuts2", "year")
         .orderBy(col("definition_order"), col("source_version")));
     // both outputs come from the same recoding: computed once, kept until the caller's job ends
-    Dataset<Row> ranked = persisted.keep(all.withColumn("_rank", rank), org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> ranked = keep.apply(all.withColumn("_rank", rank));
     Dataset<Row> indicators = ranked.filter(col("_rank").equalTo(1)).select(
         lit(target).as("nuts_version"), col("nuts2"), col("year"), col("indicator"), col("value"), col("unit"),
         col("source_dataset"), col("source_version").as("source_nuts_version"), col("method").as("recode_method"),
@@ -110,7 +93,7 @@ public final class RegionIndicators {
             col("status"), col("coverage"))
         .unionByName(superseded)
         .withColumn("target_nuts_version", lit(target));
-    return new Result(indicators, report, versions);
+    return new Result(indicators, report);
   }
 
   /** Source-level NUTS 2 values of one definition: the KEYS, source_version, geo, value. */
@@ -166,8 +149,8 @@ public final class RegionIndicators {
       Dataset<Row> asTo = n3.filter(col("to_version").equalTo(typologyVersion))
           .select(col("from_version").as("other"), col("to_code").as("typology_code"), col(weight).as("w"));
       Dataset<Row> both = asFrom.unionByName(asTo);
-      Row first = both.select(org.apache.spark.sql.functions.min("other")).first();
-      pairs = both.filter(col("other").equalTo(first.isNullAt(0) ? -1 : first.getInt(0)))
+      // the matrices toward the lowest other version (a join with that one-row minimum, not a Spark job here)
+      pairs = both.join(both.agg(org.apache.spark.sql.functions.min("other").as("other")), Columns.names("other"))
           .select(col("typology_code").as("target_code"), col("typology_code"), col("w"));
     } else {
       Dataset<Row> forward = n3.filter(col("from_version").equalTo(target).and(col("to_version").equalTo(typologyVersion)))

@@ -33,7 +33,8 @@ import org.apache.spark.sql.expressions.Window;
  * (counts, areas) are split by each intersection's share of the source region's population or
  * area; rates and densities are not additive, so the target value is the population- or
  * area-weighted mean of the overlapping source values. A target region is kept only when the
- * source regions that have a value cover at least {@code minCoverage} of its weight.
+ * source regions that have a value cover at least {@code minCoverage} of its weight. It runs no Spark
+ * job: the code lists it needs come as values ({@link NutsCodeLists}).
  */
 public final class NutsRecoder {
   private NutsRecoder() {}
@@ -56,21 +57,6 @@ public final class NutsRecoder {
       }
     }
     return best;
-  }
-
-  /** The NUTS 2 codes of one version, from silver_nuts_regions (small: collected to the driver). */
-  public static Set<String> level2(Dataset<Row> regions, int version) {
-    return new HashSet<>(regions.filter(col("level").equalTo(2).and(col("nuts_version").equalTo(version)))
-        .select("nuts_id").distinct().as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
-  }
-
-  /** NUTS 2 codes by version, from silver_nuts_regions (small: collected to the driver). */
-  public static Map<Integer, Set<String>> level2ByVersion(Dataset<Row> regions) {
-    Map<Integer, Set<String>> out = new HashMap<>();
-    for (Row r : regions.filter(col("level").equalTo(2)).select("nuts_version", "nuts_id").collectAsList()) {
-      out.computeIfAbsent(r.getInt(0), k -> new HashSet<>()).add(r.getString(1));
-    }
-    return out;
   }
 
   /**
@@ -100,7 +86,7 @@ public final class NutsRecoder {
    * source_code, target_code, target_nuts2 (see {@link #nuts2Of}), area_km2, pop11, pop21. A
    * NUTS 2 target the target version does not list becomes the region {@link #nuts2Of} gives;
    * rows whose target lies in no NUTS 2 region of the target version are left out (see
-   * {@link #unlistedTargets}, which names them).
+   * {@link NutsCodeLists#unlistedTargets}, which names them).
    */
   public static Dataset<Row> oriented(Dataset<Row> conversions, int level, int target, Set<String> targetLevel2) {
     Dataset<Row> m = conversions.filter(col("level").equalTo(level));
@@ -114,25 +100,6 @@ public final class NutsRecoder {
     }
     return rows.filter(col("target_nuts2").isNotNull())
         .select("source_version", "source_code", "target_code", "target_nuts2", "area_km2", "pop11", "pop21");
-  }
-
-  /**
-   * The matrix targets (NUTS 2 part of the code) toward {@code target} that the target version
-   * does not list: target_prefix and read_as (the region {@link #nuts2Of} gives, null where the
-   * rows are left out). Small: for the log.
-   */
-  public static List<String> unlistedTargets(Dataset<Row> conversions, int target, Set<String> targetLevel2) {
-    Column targetCode = when(col("to_version").equalTo(target), col("to_code")).otherwise(col("from_code"));
-    List<String> out = new ArrayList<>();
-    for (Row r : conversions.filter(col("level").isin(2, 3))
-        .filter(col("to_version").equalTo(target).or(col("from_version").equalTo(target)))
-        .select(substring(targetCode, 1, 4).as("prefix"), nuts2Of(targetCode, targetLevel2).as("read_as"))
-        .filter(col("prefix").isin(targetLevel2.toArray()).unary_$bang()).distinct().orderBy("prefix")
-        .collectAsList()) {
-      out.add("JRC matrix region " + r.getString(0) + " is no NUTS " + target + " NUTS 2 code: "
-          + (r.isNullAt(1) ? "its rows are left out" : "read as " + r.getString(1)));
-    }
-    return out;
   }
 
   /**

@@ -79,10 +79,11 @@ public final class PartnerRegions {
   /**
    * The participations with nuts2 in the output version, keep_nuts2 (the Keep.eu code), and the
    * placement: nuts2_method, nuts2_source_level, population_share, output_parts. nuts3 stays the
-   * Keep.eu code (the region definitions' footprints are written in it).
+   * Keep.eu code (the region definitions' footprints are written in it). {@code targetLevel2}: the NUTS 2 codes of the
+   * target version ({@link NutsCodeLists#level2}; not read when {@code from == target}).
    */
   public static Dataset<Row> place(Dataset<Row> participations, Dataset<Row> conversions, Dataset<Row> regions, int from,
-      int target) {
+      int target, Set<String> targetLevel2) {
     Column anyCode = col("nuts3").isNotNull().or(col("nuts2").isNotNull());
     if (from == target) {
       return participations.withColumn("keep_nuts2", col("nuts2"))
@@ -92,7 +93,6 @@ public final class PartnerRegions {
           .withColumn("population_share", when(col("nuts2").isNotNull(), lit(1.0)))
           .withColumn("output_parts", when(col("nuts2").isNotNull(), lit(1)));
     }
-    Set<String> targetLevel2 = NutsRecoder.level2(regions, target);
     Dataset<Row> byNuts3 = mapping(conversions, regions, targetLevel2, 3, from, target).drop("level").toDF("_n3", "_n3_nuts2", "_n3_share",
         "_n3_parts", "_n3_method");
     Dataset<Row> byNuts2 = mapping(conversions, regions, targetLevel2, 2, from, target).drop("level").toDF("_n2", "_n2_nuts2", "_n2_share",

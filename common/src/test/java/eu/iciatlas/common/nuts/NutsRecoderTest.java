@@ -96,7 +96,7 @@ class NutsRecoderTest {
         NutsRecoder.oriented(ni, 2, 2016, level2), "source_code", "target_code", "target_nuts2");
     assertEquals(List.of("JRC matrix region UKN1 is no NUTS 2016 NUTS 2 code: read as UKN0",
         "JRC matrix region ZZ01 is no NUTS 2016 NUTS 2 code: its rows are left out"),
-        NutsRecoder.unlistedTargets(ni, 2016, level2));
+        NutsCodeLists.unlistedTargets(ni, 2016, level2));
   }
 
   @Test

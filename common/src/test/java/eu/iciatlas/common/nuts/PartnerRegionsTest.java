@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -68,7 +69,7 @@ class PartnerRegionsTest {
 
   @Test
   void aPartnerGoesToTheOutputRegionHoldingMostOfItsNuts3Population() {
-    Dataset<Row> placed = PartnerRegions.place(participations(partners), conversions, regions, 2013, 2021);
+    Dataset<Row> placed = PartnerRegions.place(participations(partners), conversions, regions, 2013, 2021, NutsCodeLists.level2(regions, 2021));
     DatasetAssert.assertRows(List.of(
             Arrays.asList("none", null, null, "no_nuts_code", null, null),
             Arrays.asList("no nuts 3", "PL12", "PL91", "largest_population_part", 2, 2),
@@ -82,7 +83,7 @@ class PartnerRegionsTest {
     double share = placed.filter(col("participation_id").equalTo("split")).first().getAs("population_share");
     assertEquals(419_461.0 / (419_461.0 + 140_473.0), share, 1e-6);
 
-    Dataset<Row> in2024 = PartnerRegions.place(participations(partners), conversions, regions, 2013, 2024);
+    Dataset<Row> in2024 = PartnerRegions.place(participations(partners), conversions, regions, 2013, 2024, NutsCodeLists.level2(regions, 2024));
     Row uk = in2024.filter(col("participation_id").equalTo("uk")).first();
     assertEquals("no_region_in_output_version", uk.getAs("nuts2_method"));
     assertTrue(uk.isNullAt(uk.fieldIndex("nuts2")));
@@ -96,7 +97,7 @@ class PartnerRegionsTest {
   void northernIrelandIsInUkn0InNuts2016ThoughTheJrcMatricesCallItUkn1() {
     Dataset<Row> placed = PartnerRegions.place(participations(
             new Object[] {"2007-2013", "belfast", "UKN01", "UKN0"},
-            new Object[] {"2007-2013", "derry", "UKN05", "UKN0"}), conversions, regions, 2013, 2016);
+            new Object[] {"2007-2013", "derry", "UKN05", "UKN0"}), conversions, regions, 2013, 2016, NutsCodeLists.level2(regions, 2016));
     DatasetAssert.assertRows(List.of(Arrays.asList("belfast", "UKN0"), Arrays.asList("derry", "UKN0")),
         placed.orderBy("participation_id"), "participation_id", "nuts2");
     assertEquals(0L, placed.filter(col("nuts2").equalTo("UKN1")).count());
@@ -104,7 +105,7 @@ class PartnerRegionsTest {
 
   @Test
   void theKeepVersionIsKeptAsItIs() {
-    Dataset<Row> placed = PartnerRegions.place(participations(partners), conversions, regions, 2013, 2013);
+    Dataset<Row> placed = PartnerRegions.place(participations(partners), conversions, regions, 2013, 2013, Set.of());
     assertEquals(List.of("IE01", "LT00", "DE80", "ME00", "PL12", "UKC2"),
         placed.filter(col("nuts2_method").equalTo("same_version")).select("nuts2").as(org.apache.spark.sql.Encoders.STRING())
             .collectAsList());
@@ -120,7 +121,7 @@ class PartnerRegionsTest {
         RowFactory.create("region centralny and a duplicate prefix", List.of("PL1", "PL12")),
         RowFactory.create("scotland", List.of("UKM"))), schema);
     NutsRecoder.Areas areas = NutsRecoder.areas(footprints, List.of("region_id"), conversions, 2013, 2024,
-        NutsRecoder.level2(regions, 2024));
+        NutsCodeLists.level2(regions, 2024));
     DatasetAssert.assertRows(List.of(
             Arrays.asList("lithuania", List.of("LT01", "LT02")),
             // NUTS 2013 PL1 (Region Centralny) = PL11 Lodzkie (PL71 in 2016 on) + PL12 Mazowieckie (PL91, PL92)
@@ -137,7 +138,7 @@ class PartnerRegionsTest {
     // GO (Goteborg-Oslo) in NUTS 2013: Oslo og Akershus (NO01), Ostfold (NO031), Vastra Gotaland (SE232)
     Dataset<Row> footprints = spark.createDataFrame(List.of(RowFactory.create("go", List.of("NO01", "NO031", "SE232"))), schema);
     NutsRecoder.Areas areas = NutsRecoder.areas(footprints, List.of("region_id"), conversions, 2013, 2021,
-        NutsRecoder.level2(regions, 2021));
+        NutsCodeLists.level2(regions, 2021));
     Row go = areas.areas().first();
     // NO01 is about a fifth of NUTS 2021 NO08 (Oslo og Viken): kept as the region holding its largest part
     assertEquals(List.of("NO08", "NO082", "SE232"), go.getList(go.fieldIndex("footprint")));
