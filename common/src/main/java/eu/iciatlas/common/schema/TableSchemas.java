@@ -27,13 +27,38 @@ import org.apache.spark.sql.types.StructType;
  * <p>The file gives the order of a new table's columns; the check compares names and types only (see
  * {@link #differences}). Nullability is not declared: Delta stores every column of these tables as nullable. Columns that
  * depend on the inputs are declared by a placeholder ({@code {indicator}}, {@code {indicator}_year},
- * {@code {delivered}}) that admits any column of its type whose name has its form.
+ * {@code {delivered}}) that admits any column of its type whose name has its form (the names come from the data:
+ * the indicators of silver_region_indicators, the headers of a Keep.eu export); placeholders of one name in a table come
+ * together (the column {@code patents} needs {@code patents_year} beside it, and the other way round).
  */
 public final class TableSchemas {
   static final String RESOURCE = "ici-atlas-dictionary/schemas.csv";
 
+  /**
+   * A declared column whose name depends on the inputs ({@code {indicator}_year}): the names it admits (any value for the
+   * braced part) and their type.
+   */
+  public record Placeholder(String template, String key, Pattern names, DataType type) {
+    static Placeholder of(String template, DataType type) {
+      java.util.regex.Matcher m = Pattern.compile("\\{([a-z]+)\\}").matcher(template);
+      if (!m.find()) {
+        throw new IllegalStateException(RESOURCE + ": placeholder " + template + " has no {name}");
+      }
+      String key = m.group(1);
+      Pattern names = Pattern.compile(Pattern.quote(template.substring(0, m.start())) + "(?<value>.+)"
+          + Pattern.quote(template.substring(m.end())));
+      return new Placeholder(template, key, names, type);
+    }
+
+    /** The value of the braced part in {@code column}, or null when the name is not of this form. */
+    String valueIn(String column) {
+      java.util.regex.Matcher m = names.matcher(column);
+      return m.matches() ? m.group("value") : null;
+    }
+  }
+
   /** One table's declaration: its fixed columns in order and the placeholders for the columns that depend on the inputs. */
-  public record Declaration(String table, List<StructField> fixed, Map<Pattern, DataType> placeholders) {
+  public record Declaration(String table, List<StructField> fixed, List<Placeholder> placeholders) {
     /** The fixed columns as a StructType (every one nullable), for tables whose columns do not depend on the inputs. */
     public StructType structType() {
       if (!placeholders.isEmpty()) {
@@ -134,11 +159,33 @@ public final class TableSchemas {
             + declared.dataType().catalogString());
       }
     }
+    // the values each placeholder admitted, to check that placeholders of one name come together
+    Map<Placeholder, Set<String>> admitted = new LinkedHashMap<>();
+    declaration.placeholders().forEach(p -> admitted.put(p, new java.util.TreeSet<>()));
     for (StructField field : given.values()) {
-      boolean admitted = declaration.placeholders().entrySet().stream()
-          .anyMatch(p -> p.getKey().matcher(field.name()).matches() && sameType(field.dataType(), p.getValue()));
-      if (!admitted) {
-        differences.add("column " + field.name() + " (" + field.dataType().catalogString() + ") is not declared");
+      Placeholder match = declaration.placeholders().stream()
+          .filter(p -> p.valueIn(field.name()) != null && sameType(field.dataType(), p.type())).findFirst().orElse(null);
+      if (match != null) {
+        admitted.get(match).add(match.valueIn(field.name()));
+        continue;
+      }
+      List<String> sameForm = declaration.placeholders().stream().filter(p -> p.valueIn(field.name()) != null)
+          .map(p -> p.template() + " columns are " + p.type().catalogString()).toList();
+      differences.add("column " + field.name() + " (" + field.dataType().catalogString() + ") is not declared"
+          + (sameForm.isEmpty() ? "" : " (" + String.join(", ", sameForm) + ")"));
+    }
+    // {indicator} and {indicator}_year: each indicator's value column has its year column, and each year its value
+    for (Placeholder p : declaration.placeholders()) {
+      for (Placeholder q : declaration.placeholders()) {
+        if (p != q && p.key().equals(q.key())) {
+          for (String value : admitted.get(p)) {
+            if (!admitted.get(q).contains(value)) {
+              differences.add("column " + p.template().replace("{" + p.key() + "}", value) + " has no column "
+                  + q.template().replace("{" + q.key() + "}", value) + " beside it (" + p.template() + " and " + q.template()
+                  + " come together)");
+            }
+          }
+        }
       }
     }
     return differences;
@@ -173,7 +220,7 @@ public final class TableSchemas {
 
   static TableSchemas parse(List<Map<String, String>> rows) {
     Map<String, List<StructField>> fixed = new LinkedHashMap<>();
-    Map<String, Map<Pattern, DataType>> placeholders = new LinkedHashMap<>();
+    Map<String, List<Placeholder>> placeholders = new LinkedHashMap<>();
     for (Map<String, String> row : rows) {
       String table = row.get("table");
       String column = row.get("column");
@@ -190,16 +237,16 @@ public final class TableSchemas {
             + "' as " + type.catalogString());
       }
       fixed.computeIfAbsent(table, k -> new ArrayList<>());
-      placeholders.computeIfAbsent(table, k -> new LinkedHashMap<>());
+      placeholders.computeIfAbsent(table, k -> new ArrayList<>());
       if (column.contains("{")) {
-        placeholders.get(table).put(Pattern.compile(column.replaceAll("\\{[a-z]+\\}", ".+")), type);
+        placeholders.get(table).add(Placeholder.of(column, type));
       } else {
         fixed.get(table).add(DataTypes.createStructField(column, type, true));
       }
     }
     Map<String, Declaration> declarations = new LinkedHashMap<>();
     fixed.forEach((table, fields) -> declarations.put(table, new Declaration(table, List.copyOf(fields),
-        Map.copyOf(placeholders.get(table)))));
+        List.copyOf(placeholders.get(table)))));
     return new TableSchemas(declarations);
   }
 }

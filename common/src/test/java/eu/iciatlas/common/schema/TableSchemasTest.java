@@ -94,7 +94,7 @@ class TableSchemasTest {
       bronze = bronze.add(field);
     }
     assertEquals(List.of(), schemas.differences(Tables.BRONZE_KEEP_PROJECTS, bronze));
-    assertEquals(List.of("column budget (double) is not declared"),
+    assertEquals(List.of("column budget (double) is not declared ({delivered} columns are string)"),
         schemas.differences(Tables.BRONZE_KEEP_PROJECTS, bronze.add("budget", DataTypes.DoubleType)));
 
     StructType profile = new StructType();
@@ -103,8 +103,16 @@ class TableSchemasTest {
     }
     StructType withIndicator = profile.add("patents", DataTypes.DoubleType).add("patents_year", DataTypes.IntegerType);
     assertEquals(List.of(), schemas.differences(Tables.GOLD_REGION_PROFILE, withIndicator));
-    assertEquals(List.of("column patents_year (string) is not declared"),
-        schemas.differences(Tables.GOLD_REGION_PROFILE, profile.add("patents_year", DataTypes.StringType)));
+    assertEquals(List.of("column patents_year (string) is not declared ({indicator} columns are double, {indicator}_year"
+            + " columns are int)", "column patents has no column patents_year beside it ({indicator} and {indicator}_year"
+            + " come together)"),
+        schemas.differences(Tables.GOLD_REGION_PROFILE, profile.add("patents", DataTypes.DoubleType)
+            .add("patents_year", DataTypes.StringType)));
+    // a stray number in a profile is no indicator: it has no year
+    assertEquals(List.of("column mean_budget has no column mean_budget_year beside it ({indicator} and {indicator}_year come"
+        + " together)"), schemas.differences(Tables.GOLD_REGION_PROFILE, withIndicator.add("mean_budget", DataTypes.DoubleType)));
+    assertEquals(List.of("column tourism_year has no column tourism beside it ({indicator}_year and {indicator} come together)"),
+        schemas.differences(Tables.GOLD_REGION_PROFILE, withIndicator.add("tourism_year", DataTypes.IntegerType)));
   }
 
   @Test
