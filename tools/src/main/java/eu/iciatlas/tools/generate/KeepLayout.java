@@ -61,6 +61,19 @@ public final class KeepLayout {
     };
   }
 
+  /** The positions of the named header columns of {@code kind} (a name not in the header fails at class load). */
+  public static Set<Integer> positions(Kind kind, String... names) {
+    Set<Integer> out = new java.util.TreeSet<>();
+    for (String name : names) {
+      int i = header(kind).indexOf(name);
+      if (i < 0) {
+        throw new IllegalArgumentException(kind + ": no column '" + name + "' in the 2019 header " + header(kind));
+      }
+      out.add(i);
+    }
+    return java.util.Collections.unmodifiableSet(out);
+  }
+
   /** Bronze (canonical) column of each header position, as the ingestion names it. */
   public static List<String> canonical(Kind kind) {
     return KeepColumns.canonical(header(kind), kind);

@@ -71,11 +71,12 @@ final class KeepModel {
   static final String PARTNER_SEGMENT = "aseg";
   static final String CALL_SEGMENT = "cseg";
   /** Project columns the generator overrides: programme, acronym, lead partner and its address, period, dates. */
-  static final Set<Integer> PROJECT_OVERRIDES = Set.of(0, 1, 5, 6, 7, 8, 9, 10, 43, 44);
+  static final Set<Integer> PROJECT_OVERRIDES = KeepLayout.positions(Kind.PROJECTS, "Programme", "Acronym", "Lead Partner",
+      "Period", "Street", "Postal code", "Town", "Country", "Project start", "Project end");
   /** Partner columns the generator overrides: programme, acronym, lead flag. */
-  static final Set<Integer> PARTNER_OVERRIDES = Set.of(0, 1, 3);
+  static final Set<Integer> PARTNER_OVERRIDES = KeepLayout.positions(Kind.PARTNERS, "Programme", "Acronym", "Lead Partner");
   /** Call columns the generator overrides: serial number. */
-  static final Set<Integer> CALL_OVERRIDES = Set.of(1);
+  static final Set<Integer> CALL_OVERRIDES = KeepLayout.positions(Kind.CALLS, "Serial Number");
 
   final Dataset<Row> templates;
   final Dataset<Row> donorGroups;
@@ -99,15 +100,18 @@ final class KeepModel {
       boolean lead, String programmeCell, String organisation, String street, String postalCode, String town, String country,
       String department, String nuts3, String leadCell, String[] segments) {
     static Column[] columns() {
-      return new Column[] {col("_file"), col(CsvSources.SOURCE_ROW), col("_programme"), col("_prog_key"), col("_period"),
-          col("_pid"), coalesce(KeepNormalise.yesNo(col("lead_partner")), lit(false)), col("programme"), col("organisation"),
-          col("street"), col("postal_code"), col("town"), col("country"), col("department"), col("nuts3"), col("lead_partner")};
+      return named(col("_file"), "file", col(CsvSources.SOURCE_ROW), "record", col("_programme"), "programme",
+          col("_prog_key"), "programmeKey", col("_period"), "period", col("_pid"), "projectId",
+          coalesce(KeepNormalise.yesNo(col("lead_partner")), lit(false)), "lead", col("programme"), "programmeCell",
+          col("organisation"), "organisation", col("street"), "street", col("postal_code"), "postalCode", col("town"), "town",
+          col("country"), "country", col("department"), "department", col("nuts3"), "nuts3", col("lead_partner"), "leadCell");
     }
 
     static RealPartner of(Row r, String[] segments) {
-      return new RealPartner(r.getString(0), r.getLong(1), r.getString(2), r.getString(3), r.getString(4), r.getString(5),
-          r.getBoolean(6), r.getString(7), r.getString(8), r.getString(9), r.getString(10), r.getString(11), r.getString(12),
-          r.getString(13), r.getString(14), r.getString(15), segments);
+      return new RealPartner(r.getAs("file"), r.<Long>getAs("record"), r.getAs("programme"), r.getAs("programmeKey"),
+          r.getAs("period"), r.getAs("projectId"), r.<Boolean>getAs("lead"), r.getAs("programmeCell"), r.getAs("organisation"),
+          r.getAs("street"), r.getAs("postalCode"), r.getAs("town"), r.getAs("country"), r.getAs("department"), r.getAs("nuts3"),
+          r.getAs("leadCell"), segments);
     }
   }
 
@@ -115,24 +119,26 @@ final class KeepModel {
   private record RealProject(String file, long record, String programme, String programmeKey, String period, String projectId,
       String programmeCell, String acronym, String start, String end, String[] segments) {
     static Column[] columns() {
-      return new Column[] {col("_file"), col(CsvSources.SOURCE_ROW), col("_programme"), col("_prog_key"), col("_period"),
-          col("_pid"), col("programme"), col("acronym"), col("project_start"), col("project_end")};
+      return named(col("_file"), "file", col(CsvSources.SOURCE_ROW), "record", col("_programme"), "programme",
+          col("_prog_key"), "programmeKey", col("_period"), "period", col("_pid"), "projectId", col("programme"), "programmeCell",
+          col("acronym"), "acronym", col("project_start"), "start", col("project_end"), "end");
     }
 
     static RealProject of(Row r, String[] segments) {
-      return new RealProject(r.getString(0), r.getLong(1), r.getString(2), r.getString(3), r.getString(4), r.getString(5),
-          r.getString(6), r.getString(7), r.getString(8), r.getString(9), segments);
+      return new RealProject(r.getAs("file"), r.<Long>getAs("record"), r.getAs("programme"), r.getAs("programmeKey"),
+          r.getAs("period"), r.getAs("projectId"), r.getAs("programmeCell"), r.getAs("acronym"), r.getAs("start"), r.getAs("end"),
+          segments);
     }
   }
 
   /** A real call row with its copied cells rendered. */
   private record RealCall(String file, long record, String serialNumber, String[] segments) {
     static Column[] columns() {
-      return new Column[] {col("_file"), col(CsvSources.SOURCE_ROW), col("call_serial_number")};
+      return named(col("_file"), "file", col(CsvSources.SOURCE_ROW), "record", col("call_serial_number"), "serialNumber");
     }
 
     static RealCall of(Row r, String[] segments) {
-      return new RealCall(r.getString(0), r.getLong(1), r.getString(2), segments);
+      return new RealCall(r.getAs("file"), r.<Long>getAs("record"), r.getAs("serialNumber"), segments);
     }
   }
 
@@ -231,15 +237,16 @@ final class KeepModel {
       List<String> names = new ArrayList<>();
       programmes.values().forEach(p -> names.add(p.name));
       List<Row> classified = spark.createDataset(names, Encoders.STRING()).toDF("programme")
-          .select(col("programme"), rules.strand(col("programme")), concat_ws("-", rules.countries(col("programme"))))
+          .select(col("programme"), rules.strand(col("programme")).as("strand"),
+              concat_ws("-", rules.countries(col("programme"))).as("countries"))
           .collectAsList();
       Map<String, Row> byName = new HashMap<>();
-      classified.forEach(r -> byName.put(r.getString(0), r));
+      classified.forEach(r -> byName.put(r.getAs("programme"), r));
       int index = 0;
       for (Programme p : programmes.values()) {
         p.index = index++;
-        p.strand = byName.get(p.name).getString(1);
-        p.countries = byName.get(p.name).getString(2);
+        p.strand = byName.get(p.name).getAs("strand");
+        p.countries = byName.get(p.name).getAs("countries");
       }
     }
     return programmes;
@@ -274,13 +281,8 @@ final class KeepModel {
         entries.sort(Comparator.comparingLong(PoolEntry::order).thenComparing(PoolEntry::origin));
         for (int k = 0; k < entries.size(); k++) {
           PoolEntry e = entries.get(k);
-          Object[] values = new Object[8 + segments.size()];
-          values[0] = p.index;
-          values[1] = role;
-          values[2] = k;
-          System.arraycopy(e.address(), 0, values, 3, 5);
-          System.arraycopy(e.segments(), 0, values, 8, segments.size());
-          poolTable.add(RowFactory.create(values));
+          String[] a = e.address();
+          poolTable.add(rowWithSegments(e.segments(), p.index, role, k, a[0], a[1], a[2], a[3], a[4]));
         }
       }
     }
@@ -314,13 +316,7 @@ final class KeepModel {
       donorTable.add(RowFactory.create(d, rows.size(), rows.get(0).acronym()));
       for (int r = 0; r < rows.size(); r++) {
         RealProject row = rows.get(r);
-        Object[] values = new Object[4 + segments.size()];
-        values[0] = d;
-        values[1] = r;
-        values[2] = row.start();
-        values[3] = row.end();
-        System.arraycopy(row.segments(), 0, values, 4, segments.size());
-        donorRowTable.add(RowFactory.create(values));
+        donorRowTable.add(rowWithSegments(row.segments(), d, r, row.start(), row.end()));
       }
       Programme p = programmes.get(rows.get(0).programmeKey());
       List<String> keys = new ArrayList<>(List.of("sc:" + p.strand + "|" + p.countries, "s:" + p.strand, "all"));
@@ -459,11 +455,7 @@ final class KeepModel {
     List<String> segments = KeepLayout.segmentNames(Kind.CALLS, CALL_OVERRIDES, CALL_SEGMENT);
     List<Row> callTable = new ArrayList<>();
     for (RealCall r : callList) {
-      Object[] values = new Object[2 + segments.size()];
-      values[0] = callTable.size();
-      values[1] = r.serialNumber();
-      System.arraycopy(r.segments(), 0, values, 2, segments.size());
-      callTable.add(RowFactory.create(values));
+      callTable.add(rowWithSegments(r.segments(), callTable.size(), r.serialNumber()));
     }
     List<String> callNames = new ArrayList<>(List.of("c_idx", "c_sn"));
     callNames.addAll(segments);
@@ -511,8 +503,27 @@ final class KeepModel {
     for (Row r : real.select(select.toArray(new Column[0])).collectAsList()) {
       out.add(new Rendered(r, KeepLayout.renderSegments(kind, overrides, r, columns.length)));
     }
-    out.sort(Comparator.<Rendered, String>comparing(r -> r.row().getString(0)).thenComparingLong(r -> r.row().getLong(1)));
+    out.sort(Comparator.<Rendered, String>comparing(r -> r.row().getAs("file")).thenComparingLong(r -> r.row().<Long>getAs("record")));
     return out;
+  }
+
+  /** Columns aliased by name ({@code column, name, column, name, ...}): a record reads its row by those names. */
+  private static Column[] named(Object... columnsAndNames) {
+    Column[] out = new Column[columnsAndNames.length / 2];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = ((Column) columnsAndNames[2 * i]).as((String) columnsAndNames[2 * i + 1]);
+    }
+    return out;
+  }
+
+  /**
+   * A row of a local table: its fixed columns (in the order of the names listed with the table), then the copied-cell
+   * segments ({@link KeepLayout#segmentNames}).
+   */
+  private static Row rowWithSegments(String[] segments, Object... fixed) {
+    Object[] values = Arrays.copyOf(fixed, fixed.length + segments.length);
+    System.arraycopy(segments, 0, values, fixed.length, segments.length);
+    return RowFactory.create(values);
   }
 
   /** A local table; columns without a given type are strings. */
