@@ -83,7 +83,7 @@ public final class IngestJob {
 
       // NUTS reference data: kept when the output already has it from the same files
       StageContext stages = new StageContext(spark, writer, persisted, progress);
-      NutsStage.Result nuts = NutsStage.run(stages, config.nuts());
+      NutsStage.Result nuts = NutsStage.run(stages, inputs.nutsFiles());
       rows.putAll(nuts.written());
       List<String> unchanged = new ArrayList<>(nuts.kept());
       Dataset<Row> regions = nuts.regions();

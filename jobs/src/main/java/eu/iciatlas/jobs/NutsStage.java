@@ -33,13 +33,13 @@ final class NutsStage {
 
   private NutsStage() {}
 
-  static Result run(StageContext context, String nutsFolder) {
+  static Result run(StageContext context, List<String> nutsFiles) {
     Instant start = Instant.now();
     SparkSession spark = context.spark();
     TableWriter writer = context.writer();
     Progress progress = context.progress();
     Persisted persisted = context.persisted();
-    String note = NutsData.inputNote(spark, nutsFolder);
+    String note = NutsData.inputNote(spark, nutsFiles);
     Map<String, Long> written = new LinkedHashMap<>();
     List<String> kept = List.of();
     if (note.equals(writer.lastCommitNote(Tables.SILVER_NUTS_REGIONS))
@@ -47,8 +47,8 @@ final class NutsStage {
       kept = List.of(Tables.SILVER_NUTS_REGIONS, Tables.SILVER_NUTS_CONVERSION);
       progress.stage("NUTS reference data", "unchanged since written (same files): kept", start);
     } else {
-      Dataset<Row> regions = NutsData.regions(spark, nutsFolder);
-      Dataset<Row> conversions = NutsData.conversions(spark, nutsFolder);
+      Dataset<Row> regions = NutsData.regions(spark, nutsFiles);
+      Dataset<Row> conversions = NutsData.conversions(spark, nutsFiles);
       failOnCorrupt(regions, "NUTS code list");
       failOnCorrupt(conversions, "JRC conversion matrix");
       written.put(Tables.SILVER_NUTS_REGIONS, writer.write(Tables.SILVER_NUTS_REGIONS, regions.drop(CsvSources.CORRUPT),

@@ -32,31 +32,38 @@ public final class NutsData {
   private NutsData() {}
 
   /**
-   * What the NUTS tables of a run are made from: the SHA-256 of every CSV file of the folder (name
+   * What the NUTS tables of a run are made from: the SHA-256 of every --nuts CSV file (name
    * and content) and of the code that reads them. Equal notes mean equal tables, so a rerun with
    * the same folder can keep the tables it already has.
    */
-  public static String inputNote(SparkSession spark, String folder) {
+  public static String inputNote(SparkSession spark, List<String> files) {
     Configuration conf = spark.sparkContext().hadoopConfiguration();
     List<String> texts = new ArrayList<>();
-    for (String file : InputFiles.expand("--nuts", List.of(folder), List.of("csv"), conf)) {
+    for (String file : new java.util.TreeSet<>(files)) {
       texts.add(SourceFiles.baseName(file) + " " + eu.iciatlas.common.io.FileDigest.of(file, conf).sha256());
     }
     texts.add("code " + eu.iciatlas.common.io.CodeDigest.of());
     return "nuts-inputs " + eu.iciatlas.common.output.RunGuard.sha256(texts);
   }
 
-  /** silver_nuts_regions: nuts_version, nuts_id, level, country_code, name, urbn_type. */
-  public static Dataset<Row> regions(SparkSession spark, String folder) {
-    Configuration conf = spark.sparkContext().hadoopConfiguration();
-    List<String> files = InputFiles.expand("--nuts", List.of(folder), List.of("csv"), conf).stream()
+  /**
+   * The CSV files of a NUTS folder. A run expands --nuts once, before it starts, and passes that list
+   * ({@code IngestConfig.Resolved}); this is for the generator and tests.
+   */
+  public static List<String> files(SparkSession spark, String folder) {
+    return InputFiles.expand("--nuts", List.of(folder), List.of("csv"), spark.sparkContext().hadoopConfiguration());
+  }
+
+  /** silver_nuts_regions: nuts_version, nuts_id, level, country_code, name, urbn_type; from the code lists among {@code files}. */
+  public static Dataset<Row> regions(SparkSession spark, List<String> files) {
+    List<String> codeLists = files.stream()
         .filter(f -> SourceFiles.baseName(f).toLowerCase(Locale.ROOT).startsWith("nuts_codes")).toList();
-    if (files.isEmpty()) {
-      throw new InputException("--nuts " + folder + ": no NUTS code list (nuts_codes*.csv with NUTS_VERSION,"
-          + " NUTS_ID, LEVL_CODE, CNTR_CODE, NUTS_NAME, URBN_TYPE). The bundled one is data/sample/nuts/.");
+    if (codeLists.isEmpty()) {
+      throw new InputException("--nuts: no NUTS code list (nuts_codes*.csv with NUTS_VERSION, NUTS_ID, LEVL_CODE, CNTR_CODE,"
+          + " NUTS_NAME, URBN_TYPE) among its " + files.size() + " CSV files. The bundled one is data/sample/nuts/.");
     }
     Dataset<Row> all = null;
-    for (String file : files) {
+    for (String file : codeLists) {
       Dataset<Row> rows = byName(spark, file, List.of("NUTS_VERSION", "NUTS_ID", "LEVL_CODE", "CNTR_CODE",
           "NAME_LATN", "NUTS_NAME", "URBN_TYPE"), List.of("NAME_LATN", "URBN_TYPE"));
       Dataset<Row> typed = rows.select(
@@ -73,11 +80,10 @@ public final class NutsData {
     return all;
   }
 
-  /** silver_nuts_conversion: level, from_version, to_version, from_code, to_code, area_km2, pop11, pop21. */
-  public static Dataset<Row> conversions(SparkSession spark, String folder) {
-    Configuration conf = spark.sparkContext().hadoopConfiguration();
+  /** silver_nuts_conversion: level, from_version, to_version, from_code, to_code, area_km2, pop11, pop21; from the JRC matrices among {@code files}. */
+  public static Dataset<Row> conversions(SparkSession spark, List<String> files) {
     Dataset<Row> all = null;
-    for (String file : InputFiles.expand("--nuts", List.of(folder), List.of("csv"), conf)) {
+    for (String file : files) {
       Matcher m = MATRIX.matcher(SourceFiles.baseName(file));
       if (!m.matches()) {
         continue;
@@ -97,8 +103,8 @@ public final class NutsData {
       all = all == null ? typed : all.unionByName(typed);
     }
     if (all == null) {
-      throw new InputException("--nuts " + folder + ": no JRC conversion matrix (n2_cm_v2006_v2013.csv style)."
-          + " The bundled ones are in data/sample/nuts/jrc/.");
+      throw new InputException("--nuts: no JRC conversion matrix (n2_cm_v2006_v2013.csv style) among its " + files.size()
+          + " CSV files. The bundled ones are in data/sample/nuts/jrc/.");
     }
     return all;
   }

@@ -115,10 +115,10 @@ class NutsRecoderTest {
         java.nio.file.Files.copy(f, copy.resolve(sample.relativize(f).toString()));
       }
     }
-    String original = NutsData.inputNote(spark, sample.toString());
-    assertEquals(original, NutsData.inputNote(spark, copy.toString()), "another folder with the same files");
+    String original = NutsData.inputNote(spark, NutsData.files(spark, sample.toString()));
+    assertEquals(original, NutsData.inputNote(spark, NutsData.files(spark, copy.toString())), "another folder with the same files");
     java.nio.file.Path matrix = copy.resolve("jrc/n2_cm_v2006_v2013.csv");
     java.nio.file.Files.writeString(matrix, java.nio.file.Files.readString(matrix).replaceFirst("\n", "\n\n"));
-    org.junit.jupiter.api.Assertions.assertNotEquals(original, NutsData.inputNote(spark, copy.toString()), "one matrix changed");
+    org.junit.jupiter.api.Assertions.assertNotEquals(original, NutsData.inputNote(spark, NutsData.files(spark, copy.toString())), "one matrix changed");
   }
 }

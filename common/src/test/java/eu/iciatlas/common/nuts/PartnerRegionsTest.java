@@ -49,8 +49,8 @@ class PartnerRegionsTest {
       }
     }
     String folder = dir.toString();
-    regions = NutsData.regions(spark, folder).drop("_corrupt_record").cache();
-    conversions = NutsData.conversions(spark, folder).drop("_corrupt_record").cache();
+    regions = NutsData.regions(spark, NutsData.files(spark, folder)).drop("_corrupt_record").cache();
+    conversions = NutsData.conversions(spark, NutsData.files(spark, folder)).drop("_corrupt_record").cache();
   }
 
   private Dataset<Row> participations(Object[]... rows) {

@@ -79,7 +79,7 @@ class KeepGeneratorTest {
     // another seed at half the scale, gzipped, in one file per table
     half = KeepGenerator.synthetic(spark, options(SF / 2, 8, root.resolve("sf001-seed8-gz")).withGzip(true)
         .withProjectsPerFile(10_000), model, progress);
-    Dataset<Row> regions = NutsData.regions(spark, TestData.sample("nuts").toString()).cache();
+    Dataset<Row> regions = NutsData.regions(spark, NutsData.files(spark, TestData.sample("nuts").toString())).cache();
     nuts1 = codes(regions, 1);
     nuts2 = codes(regions, 2);
     nuts3 = codes(regions, 3);
