@@ -51,13 +51,15 @@ public final class AnalyseJob {
   public record Config(String output, Path confDir, List<String> settingOverrides, String regions, List<String> periods) {}
 
   private final Config config;
+  private final PipelineSettings settings;
   private final SparkSession spark;
   private final TableWriter writer;
   private final Progress progress;
 
-  /** {@code writer}: the run's ({@link GuardedRun#runWriter}), which the caller closes. */
-  public AnalyseJob(Config config, SparkSession spark, TableWriter writer, Progress progress) {
+  /** {@code settings} and {@code writer}: the run's ({@link GuardedRun#runWriter}, which the caller closes). */
+  public AnalyseJob(Config config, PipelineSettings settings, SparkSession spark, TableWriter writer, Progress progress) {
     this.config = config;
+    this.settings = settings;
     this.spark = spark;
     this.writer = writer;
     this.progress = progress;
@@ -65,7 +67,6 @@ public final class AnalyseJob {
 
   public Map<String, Long> run() {
     ConfFiles conf = new ConfFiles(config.confDir());
-    PipelineSettings settings = PipelineSettings.load(conf, config.settingOverrides());
     RegionDefinition regions = new RegionDefinition(conf, config.regions());
     // what the job persisted is released when it ends, whether it succeeded or failed
     try (Persisted persisted = new Persisted()) {

@@ -19,10 +19,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
@@ -94,18 +92,20 @@ final class GuardedRun {
     return TableWriter.withBackgroundExports(spark, output, progress, dictionary.withSilverBiCopies(settings.biSilverCopies()));
   }
 
-  /**
-   * Runs {@code body} (the run's stages, over the run's one writer; it returns the rows written per table) as one
-   * published-or-not run.
-   */
-  static Map<String, Long> execute(SparkSession spark, OutputLock lock, Request request, Progress progress,
-      Function<TableWriter, Map<String, Long>> body) {
+  /** The stages of a run, over the run's one writer and its settings (read and logged once); returns the rows written per table. */
+  @FunctionalInterface
+  interface Body {
+    Map<String, Long> run(TableWriter writer, PipelineSettings settings);
+  }
+
+  /** Runs {@code body} as one published-or-not run. */
+  static Map<String, Long> execute(SparkSession spark, OutputLock lock, Request request, Progress progress, Body body) {
     return execute(spark, lock, request, progress, DataDictionary.packaged(), body);
   }
 
-  /** As {@link #execute(SparkSession, OutputLock, Request, Progress, Function)}, with another dictionary (tests). */
+  /** As {@link #execute(SparkSession, OutputLock, Request, Progress, Body)}, with another dictionary (tests). */
   static Map<String, Long> execute(SparkSession spark, OutputLock lock, Request request, Progress progress,
-      DataDictionary dictionary, Function<TableWriter, Map<String, Long>> body) {
+      DataDictionary dictionary, Body body) {
     StopRequest.newRun();
     String output = request.output();
     org.apache.hadoop.conf.Configuration hadoop = spark.sparkContext().hadoopConfiguration();
@@ -124,19 +124,17 @@ final class GuardedRun {
   }
 
   private static Map<String, Long> guarded(SparkSession spark, OutputLock lock, Request request, Progress progress,
-      Function<TableWriter, Map<String, Long>> body, TableWriter writer, PipelineSettings settings, List<String> files) {
+      Body body, TableWriter writer, PipelineSettings settings, List<String> files) {
     String output = request.output();
     String runId = request.runId();
-    String commandLine = request.commandLine();
     org.apache.hadoop.conf.Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     RunGuard guard = new RunGuard(spark, writer, output);
     lock.journal(OutputLock.RUNNING, guard.versionsBefore());
     BiCopies.discard(output, hadoop);
-    String configHash = request.configurationHash();
-    String code = codeVersion();
-    guard.record(runId, commandLine, files, configHash, code, Map.of(), "running", null, List.of());
+    RunGuard.Run run = new RunGuard.Run(runId, request.commandLine(), files, request.configurationHash(), codeVersion());
+    guard.running(run);
     try {
-      Map<String, Long> rows = body.apply(writer);
+      Map<String, Long> rows = body.run(writer, settings);
       // the single-file copies are made from the staged Parquet copies
       writer.awaitBiCopies();
       stageSingleFiles(writer, output, hadoop, progress, runId);
@@ -146,7 +144,7 @@ final class GuardedRun {
         BiCopies.stageWithdrawal(output, hadoop, DataDictionary.SILVER_PREFIX);
       }
       StopRequest.check("recording the run as succeeded");
-      guard.record(runId, commandLine, files, configHash, code, rows, "succeeded", null, List.of());
+      guard.succeeded(run, rows);
       lock.journal(OutputLock.PUBLISHING, null);
       BiCopies.Published published = BiCopies.publish(output, hadoop);
       if (!published.withdrawn().isEmpty()) {
@@ -188,7 +186,7 @@ final class GuardedRun {
         progress.info("the lock stays, so the next start (or 'bin/ici-atlas recover --output " + output + "') repairs them");
       }
       try {
-        guard.record(runId, commandLine, files, configHash, code, new LinkedHashMap<>(), outcome, error, restored);
+        guard.ended(run, outcome, error, restored);
       } catch (Exception recordFailure) {
         progress.info("run_manifest could not record the failure: " + recordFailure.getMessage());
       }

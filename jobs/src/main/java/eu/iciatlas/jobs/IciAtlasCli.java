@@ -191,7 +191,7 @@ public final class IciAtlasCli implements Runnable {
         SparkSession spark = cli.session("ici-atlas ingest");
         Progress progress = cli.progress();
         GuardedRun.execute(spark, lock, GuardedRun.Request.ingest(inputs, cli.commandLine), progress,
-            writer -> new IngestJob(inputs, spark, writer, progress).run().rowsPerTable());
+            (writer, settings) -> new IngestJob(inputs, settings, spark, writer, progress).run().rowsPerTable());
         RunSummary.of(spark, config.output(), config.runId(), config.periods(), false, false).print(cli.out, options.run.summaryJson);
       }
       return 0;
@@ -237,8 +237,8 @@ public final class IciAtlasCli implements Runnable {
         SparkSession spark = cli.session("ici-atlas analyse");
         Progress progress = cli.progress();
         GuardedRun.execute(spark, lock, GuardedRun.Request.analyse(output, runId, cli.commandLine, confDir, run.settings,
-            analysis.regions), progress, writer -> new AnalyseJob(new AnalyseJob.Config(output, confDir, run.settings,
-                analysis.regions, periods), spark, writer, progress).run());
+            analysis.regions), progress, (writer, settings) -> new AnalyseJob(new AnalyseJob.Config(output, confDir, run.settings,
+                analysis.regions, periods), settings, spark, writer, progress).run());
         report(spark, output, analysis.noReport, progress);
         RunSummary.of(spark, output, runId, periods, true, !analysis.noReport).print(cli.out, run.summaryJson);
       }
@@ -265,11 +265,12 @@ public final class IciAtlasCli implements Runnable {
       try (eu.iciatlas.common.output.OutputLock lock = GuardedRun.lock(config.output(), config.runId(), cli.commandLine)) {
         SparkSession spark = cli.session("ici-atlas run");
         Progress progress = cli.progress();
-        GuardedRun.execute(spark, lock, GuardedRun.Request.run(inputs, cli.commandLine, analysis.regions), progress, writer -> {
-              IngestJob.Outcome ingested = new IngestJob(inputs, spark, writer, progress).run();
+        GuardedRun.execute(spark, lock, GuardedRun.Request.run(inputs, cli.commandLine, analysis.regions), progress,
+            (writer, settings) -> {
+              IngestJob.Outcome ingested = new IngestJob(inputs, settings, spark, writer, progress).run();
               Map<String, Long> rows = new LinkedHashMap<>(ingested.rowsPerTable());
               rows.putAll(new AnalyseJob(new AnalyseJob.Config(config.output(), config.confDir(), config.settingOverrides(),
-                  analysis.regions, ingested.periods()), spark, writer, progress).run());
+                  analysis.regions, ingested.periods()), settings, spark, writer, progress).run());
               return rows;
             });
         report(spark, config.output(), analysis.noReport, progress);

@@ -46,6 +46,7 @@ import org.apache.spark.sql.SparkSession;
 public final class IngestJob {
   private final IngestConfig.Resolved inputs;
   private final IngestConfig config;
+  private final PipelineSettings settings;
   private final SparkSession spark;
   private final TableWriter writer;
   private final Progress progress;
@@ -53,10 +54,12 @@ public final class IngestJob {
   /** What a run wrote, for the caller and for tests. */
   public record Outcome(Map<String, Long> rowsPerTable, List<Row> audit, List<String> periods, List<String> keptUnchanged) {}
 
-  /** {@code writer}: the run's ({@link GuardedRun#runWriter}), which the caller closes. */
-  public IngestJob(IngestConfig.Resolved inputs, SparkSession spark, TableWriter writer, Progress progress) {
+  /** {@code settings} and {@code writer}: the run's ({@link GuardedRun#runWriter}, which the caller closes). */
+  public IngestJob(IngestConfig.Resolved inputs, PipelineSettings settings, SparkSession spark, TableWriter writer,
+      Progress progress) {
     this.inputs = inputs;
     this.config = inputs.config();
+    this.settings = settings;
     this.spark = spark;
     this.writer = writer;
     this.progress = progress;
@@ -67,7 +70,6 @@ public final class IngestJob {
     List<String> keepFiles = inputs.keepFiles();
     List<String> eurostatFiles = inputs.eurostatFiles();
     ConfFiles conf = new ConfFiles(config.confDir());
-    PipelineSettings settings = PipelineSettings.load(conf, config.settingOverrides());
     ProgrammeRules programmeRules = new ProgrammeRules(conf);
     List<IndicatorDefinition> indicators = IndicatorDefinition.load(conf);
     progress.info("run " + config.runId() + ": " + keepFiles.size() + " Keep.eu file(s), " + eurostatFiles.size()

@@ -46,12 +46,12 @@ class GuardedRunTest {
   }
 
   private Map<String, Long> run(String out, String runId, DataDictionary tables,
-      java.util.function.Function<TableWriter, Map<String, Long>> body) {
+      GuardedRun.Body body) {
     return run(out, runId, List.of(), tables, body);
   }
 
   private Map<String, Long> run(String out, String runId, List<String> settings, DataDictionary tables,
-      java.util.function.Function<TableWriter, Map<String, Long>> body) {
+      GuardedRun.Body body) {
     try (OutputLock lock = GuardedRun.lock(out, runId, "test " + runId)) {
       return GuardedRun.execute(spark, lock, GuardedRun.Request.analyse(out, runId, "test " + runId, null, settings, "default"),
           progress, tables, body);
@@ -63,13 +63,16 @@ class GuardedRunTest {
   void aRunWithoutSilverCopiesRemovesThoseOfEarlierRuns(@TempDir Path dir) throws Exception {
     String out = dir.toUri().toString();
     DataDictionary tables = eu.iciatlas.common.TestData.dictionaryWithCsvTables("silver_t", "a");
-    run(out, "run-1", tables, writer -> Map.of("silver_t", writer.write("silver_t", rows(1)), "a", writer.write("a", rows(1))));
+    run(out, "run-1", tables, (writer, settings) -> Map.of("silver_t", writer.write("silver_t", rows(1)), "a", writer.write("a", rows(1))));
     assertEquals(List.of("period,n", "2014-2020,1"), Files.readAllLines(dir.resolve("bi/silver_t.csv")));
     assertTrue(Files.readString(dir.resolve("bi/README.md")).contains("## silver_t"));
 
     // the run's writer makes no silver copies: the run's settings say so
     run(out, "run-2", List.of("bi.silver=false"), tables,
-        writer -> Map.of("silver_t", writer.write("silver_t", rows(2)), "a", writer.write("a", rows(2))));
+        (writer, settings) -> {
+          assertFalse(settings.biSilverCopies(), "the body gets the run's settings, overrides applied");
+          return Map.of("silver_t", writer.write("silver_t", rows(2)), "a", writer.write("a", rows(2)));
+        });
     assertFalse(Files.exists(dir.resolve("bi/silver_t.csv")), "the copy of run-1 would disagree with the table");
     assertEquals(List.of("period,n", "2014-2020,2"), Files.readAllLines(dir.resolve("bi/a.csv")));
     String readme = Files.readString(dir.resolve("bi/README.md"));
@@ -111,7 +114,7 @@ class GuardedRunTest {
     boolean[] bodyRan = {false};
     eu.iciatlas.common.io.InputException e = assertThrows(eu.iciatlas.common.io.InputException.class, () -> {
       try (OutputLock lock = GuardedRun.lock(out, "run-gone", "test run-gone")) {
-        GuardedRun.execute(spark, lock, GuardedRun.Request.run(gone, "test run-gone", "default"), progress, writer -> {
+        GuardedRun.execute(spark, lock, GuardedRun.Request.run(gone, "test run-gone", "default"), progress, (writer, settings) -> {
           bodyRan[0] = true;
           return Map.of();
         });
@@ -128,7 +131,7 @@ class GuardedRunTest {
   void aSucceededRunPublishesItsBiCopiesAndTableVersionsAndAStoppedOneLeavesThemAsTheyWere(@TempDir Path dir) throws Exception {
     String out = dir.toUri().toString();
     // a failed run first: its restore must not let a later stop request through (one JVM, several runs)
-    IllegalStateException failed = assertThrows(IllegalStateException.class, () -> run(out, "run-0", TEST_TABLES, writer -> {
+    IllegalStateException failed = assertThrows(IllegalStateException.class, () -> run(out, "run-0", TEST_TABLES, (writer, settings) -> {
       writer.write("a", rows(0));
       throw new IllegalStateException("a bad input found late");
     }));
@@ -136,7 +139,7 @@ class GuardedRunTest {
     assertFalse(new TableWriter(spark, out, progress).exists("a"), "the failed run's table is removed");
     assertFalse(Files.exists(dir.resolve("bi/a.csv")) || Files.exists(dir.resolve("bi/_staging")));
 
-    run(out, "run-1", TEST_TABLES, writer -> Map.of("a", writer.write("a", rows(1))));
+    run(out, "run-1", TEST_TABLES, (writer, settings) -> Map.of("a", writer.write("a", rows(1))));
     assertEquals(List.of("period,n", "2014-2020,1"), Files.readAllLines(dir.resolve("bi/a.csv")));
     assertFalse(Files.exists(dir.resolve("bi/_staging")));
     assertFalse(Files.exists(dir.resolve(OutputLock.FILE)));
@@ -145,7 +148,7 @@ class GuardedRunTest {
     assertEquals("succeeded", first.getAs("outcome"));
     assertEquals(Map.of("a", 0L), scala.jdk.javaapi.CollectionConverters.asJava(first.<scala.collection.Map<String, Long>>getAs("table_versions")));
 
-    StopRequest.Stopped stopped = assertThrows(StopRequest.Stopped.class, () -> run(out, "run-2", TEST_TABLES, writer -> {
+    StopRequest.Stopped stopped = assertThrows(StopRequest.Stopped.class, () -> run(out, "run-2", TEST_TABLES, (writer, settings) -> {
       writer.write("a", rows(2));
       writer.write("b", rows(3));
       StopRequest.request("TERM", 15); // what the SIGTERM handler does

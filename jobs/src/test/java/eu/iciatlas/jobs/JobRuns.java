@@ -18,18 +18,20 @@ final class JobRuns {
 
   static IngestJob.Outcome ingest(SparkSession spark, IngestConfig config, Progress progress) {
     IngestConfig.Resolved inputs = config.resolve(spark.sparkContext().hadoopConfiguration());
-    try (TableWriter writer = writer(spark, config.output(), config.confDir(), config.settingOverrides(), progress)) {
-      return new IngestJob(inputs, spark, writer, progress).run();
+    PipelineSettings settings = settings(config.confDir(), config.settingOverrides());
+    try (TableWriter writer = GuardedRun.runWriter(spark, config.output(), progress, settings)) {
+      return new IngestJob(inputs, settings, spark, writer, progress).run();
     }
   }
 
   static Map<String, Long> analyse(SparkSession spark, AnalyseJob.Config config, Progress progress) {
-    try (TableWriter writer = writer(spark, config.output(), config.confDir(), config.settingOverrides(), progress)) {
-      return new AnalyseJob(config, spark, writer, progress).run();
+    PipelineSettings settings = settings(config.confDir(), config.settingOverrides());
+    try (TableWriter writer = GuardedRun.runWriter(spark, config.output(), progress, settings)) {
+      return new AnalyseJob(config, settings, spark, writer, progress).run();
     }
   }
 
-  private static TableWriter writer(SparkSession spark, String output, Path confDir, List<String> overrides, Progress progress) {
-    return GuardedRun.runWriter(spark, output, progress, PipelineSettings.load(new ConfFiles(confDir), overrides));
+  private static PipelineSettings settings(Path confDir, List<String> overrides) {
+    return PipelineSettings.load(new ConfFiles(confDir), overrides);
   }
 }

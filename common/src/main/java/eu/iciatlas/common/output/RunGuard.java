@@ -202,16 +202,44 @@ public final class RunGuard {
     return BiExporter.startsLikeFormula(error) ? "ici-atlas: " + error : error;
   }
 
+  /**
+   * What run_manifest says of a run whatever its outcome: its id, command line, input files (digested when recorded),
+   * configuration digest (null: not known, a recovered run) and code version.
+   */
+  public record Run(String id, String commandLine, List<String> inputFiles, String configurationSha256, String codeVersion) {
+    public Run {
+      inputFiles = List.copyOf(inputFiles);
+    }
+  }
+
+  /** The run's first row, before anything is written: 'running', no table versions, no BI copy. */
+  public void running(Run run) {
+    record(run, Map.of(), "running", null, List.of());
+  }
+
+  /** The row of a run that succeeded: the rows it wrote per table and every table's version. */
+  public void succeeded(Run run, Map<String, Long> rowsPerTable) {
+    record(run, rowsPerTable, "succeeded", null, List.of());
+  }
+
+  /** The row of a run that did not succeed ('failed', 'stopped', 'interrupted'): why, and what was restored. */
+  public void ended(Run run, String outcome, String error, List<String> restored) {
+    if (outcome.equals("running") || outcome.equals("succeeded")) {
+      throw new IllegalArgumentException("not an outcome of a run that did not succeed: " + outcome);
+    }
+    record(run, Map.of(), outcome, error, restored);
+  }
+
   /** Appends this run's row to run_manifest (replaceWhere on run_id, so a retried run id is replaced). */
-  public void record(String runId, String commandLine, List<String> inputFiles, String configurationSha256,
-      String codeVersion, Map<String, Long> rowsPerTable, String outcome, String error, List<String> restored) {
+  private void record(Run run, Map<String, Long> rowsPerTable, String outcome, String error, List<String> restored) {
+    String runId = run.id();
     Map<String, Long> versions = outcome.equals("running") ? Map.of() : versionsNow();
     List<Row> inputs = new ArrayList<>();
-    for (String f : inputFiles) {
+    for (String f : run.inputFiles()) {
       inputs.add(describe(f));
     }
-    Row row = RowFactory.create(runId, Timestamp.from(started), Timestamp.from(Instant.now()), commandLine, inputs,
-        configurationSha256, codeVersion, scala.jdk.javaapi.CollectionConverters.asScala(new LinkedHashMap<>(rowsPerTable)),
+    Row row = RowFactory.create(runId, Timestamp.from(started), Timestamp.from(Instant.now()), run.commandLine(), inputs,
+        run.configurationSha256(), run.codeVersion(), scala.jdk.javaapi.CollectionConverters.asScala(new LinkedHashMap<>(rowsPerTable)),
         outcome, storedError(error), restored, scala.jdk.javaapi.CollectionConverters.asScala(new LinkedHashMap<>(versions)));
     Dataset<Row> manifest = spark.createDataFrame(List.of(row), MANIFEST);
     // the 'running' row has no BI copy: bi/run_manifest.csv is rewritten with the run's outcome, straight into DIR/bi (not

@@ -52,7 +52,7 @@ public final class RunRecovery {
     if (discarded > 0) {
       restored.add("bi (" + discarded + " staged or half-written export folder(s) removed)");
     }
-    guard.record(dead.runId(), dead.command(), List.of(), null, codeVersion, Map.of(), "interrupted",
+    guard.ended(new RunGuard.Run(dead.runId(), dead.command(), List.of(), null, codeVersion), "interrupted",
         "the process (host " + dead.host() + ", pid " + dead.pid() + ") ended during its " + phase
             + " phase; repaired by " + repairedBy + " at " + Instant.now(), restored);
     String done = "run " + dead.runId() + " interrupted while " + phase + ": "

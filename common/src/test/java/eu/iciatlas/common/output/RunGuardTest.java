@@ -32,16 +32,16 @@ class RunGuardTest {
     assertEquals(Map.of(), guard.versionsBefore(), "an empty output: no tables before the run");
     writer.write("gold_t", spark.range(3).toDF());
 
-    guard.record("run-1", "ici-atlas ingest --output out", List.of(input.toString(), gone.toString()), "cfg", "code",
-        Map.of(), "running", null, List.of());
+    RunGuard.Run run = new RunGuard.Run("run-1", "ici-atlas ingest --output out", List.of(input.toString(), gone.toString()),
+        "cfg", "code");
+    guard.running(run);
     Row running = manifest(writer).first();
     assertEquals("running", running.getAs("outcome"));
     assertTrue(running.<scala.collection.Map<String, Long>>getAs("table_versions").isEmpty(),
         "versions only at the end (gold_t exists already)");
     assertFalse(Files.exists(Path.of(out, "bi", "run_manifest.csv")), "no BI copy of a run still running");
 
-    guard.record("run-1", "ici-atlas ingest --output out", List.of(input.toString(), gone.toString()), "cfg", "code",
-        Map.of("gold_t", 3L), "failed", "--keep partners.csv: a bad row", List.of());
+    guard.ended(run, "failed", "--keep partners.csv: a bad row", List.of());
     List<Row> rows = manifest(writer).collectAsList();
     assertEquals(1, rows.size(), "the outcome replaces the run's 'running' row");
     Row failed = rows.get(0);
