@@ -186,15 +186,9 @@ public final class IciAtlasCli implements Runnable {
     @Override
     public Integer call() {
       IngestConfig.Resolved inputs = options.toCheckedInputs(Preflight.hadoopConf(), null);
-      IngestConfig config = inputs.config();
-      try (eu.iciatlas.common.output.OutputLock lock = GuardedRun.lock(config.output(), config.runId(), cli.commandLine)) {
-        SparkSession spark = cli.session("ici-atlas ingest");
-        Progress progress = cli.progress();
-        GuardedRun.execute(spark, lock, GuardedRun.Request.ingest(inputs, cli.commandLine), progress,
-            (writer, settings) -> new IngestJob(inputs, settings, spark, writer, progress).run().rowsPerTable());
-        RunSummary.of(spark, config.output(), config.runId(), config.periods(), false, false).print(cli.out, options.run.summaryJson);
-      }
-      return 0;
+      return cli.guardedRun("ingest", GuardedRun.Request.ingest(inputs, cli.commandLine), inputs.config().periods(), false, true,
+          options.run.summaryJson, (spark, progress) ->
+              (writer, settings) -> new IngestJob(inputs, settings, spark, writer, progress).run().rowsPerTable());
     }
   }
 
@@ -232,17 +226,11 @@ public final class IciAtlasCli implements Runnable {
       Preflight.requireTables("--output", output, hadoop, "ingest", eu.iciatlas.common.Tables.SILVER_PROJECTS,
           eu.iciatlas.common.Tables.SILVER_PARTICIPATIONS, eu.iciatlas.common.Tables.SILVER_PROGRAMMES,
           eu.iciatlas.common.Tables.SILVER_REGION_INDICATORS);
-      String runId = run.runId();
-      try (eu.iciatlas.common.output.OutputLock lock = GuardedRun.lock(output, runId, cli.commandLine)) {
-        SparkSession spark = cli.session("ici-atlas analyse");
-        Progress progress = cli.progress();
-        GuardedRun.execute(spark, lock, GuardedRun.Request.analyse(output, runId, cli.commandLine, confDir, run.settings,
-            analysis.regions), progress, (writer, settings) -> new AnalyseJob(new AnalyseJob.Config(output, confDir, run.settings,
-                analysis.regions, periods), settings, spark, writer, progress).run());
-        report(spark, output, analysis.noReport, progress);
-        RunSummary.of(spark, output, runId, periods, true, !analysis.noReport).print(cli.out, run.summaryJson);
-      }
-      return 0;
+      GuardedRun.Request request = GuardedRun.Request.analyse(output, run.runId(), cli.commandLine, confDir, run.settings,
+          analysis.regions);
+      return cli.guardedRun("analyse", request, periods, true, analysis.noReport, run.summaryJson, (spark, progress) ->
+          (writer, settings) -> new AnalyseJob(new AnalyseJob.Config(output, confDir, run.settings, analysis.regions, periods),
+              settings, spark, writer, progress).run());
     }
   }
 
@@ -262,23 +250,34 @@ public final class IciAtlasCli implements Runnable {
     public Integer call() {
       IngestConfig.Resolved inputs = options.toCheckedInputs(Preflight.hadoopConf(), analysis.regions);
       IngestConfig config = inputs.config();
-      try (eu.iciatlas.common.output.OutputLock lock = GuardedRun.lock(config.output(), config.runId(), cli.commandLine)) {
-        SparkSession spark = cli.session("ici-atlas run");
-        Progress progress = cli.progress();
-        GuardedRun.execute(spark, lock, GuardedRun.Request.run(inputs, cli.commandLine, analysis.regions), progress,
-            (writer, settings) -> {
-              IngestJob.Outcome ingested = new IngestJob(inputs, settings, spark, writer, progress).run();
-              Map<String, Long> rows = new LinkedHashMap<>(ingested.rowsPerTable());
-              rows.putAll(new AnalyseJob(new AnalyseJob.Config(config.output(), config.confDir(), config.settingOverrides(),
-                  analysis.regions, ingested.periods()), settings, spark, writer, progress).run());
-              return rows;
-            });
-        report(spark, config.output(), analysis.noReport, progress);
-        RunSummary.of(spark, config.output(), config.runId(), config.periods(), true, !analysis.noReport)
-            .print(cli.out, options.run.summaryJson);
-      }
-      return 0;
+      return cli.guardedRun("run", GuardedRun.Request.run(inputs, cli.commandLine, analysis.regions), config.periods(), true,
+          analysis.noReport, options.run.summaryJson, (spark, progress) -> (writer, settings) -> {
+            IngestJob.Outcome ingested = new IngestJob(inputs, settings, spark, writer, progress).run();
+            Map<String, Long> rows = new LinkedHashMap<>(ingested.rowsPerTable());
+            rows.putAll(new AnalyseJob(new AnalyseJob.Config(config.output(), config.confDir(), config.settingOverrides(),
+                analysis.regions, ingested.periods()), settings, spark, writer, progress).run());
+            return rows;
+          });
     }
+  }
+
+  /**
+   * A verb's run over its output folder: the folder's lock (taken before Spark starts, so a held folder is refused at
+   * once), the session, the guarded run of the stages {@code stages} gives for that session, then (for a run that
+   * analysed) the report, and the summary. {@code noReport}: --no-report (an ingestion writes none).
+   */
+  private int guardedRun(String verb, GuardedRun.Request request, List<String> periods, boolean analysed, boolean noReport,
+      Path summaryJson, java.util.function.BiFunction<SparkSession, Progress, GuardedRun.Body> stages) {
+    try (eu.iciatlas.common.output.OutputLock lock = GuardedRun.lock(request.output(), request.runId(), commandLine)) {
+      SparkSession spark = session("ici-atlas " + verb);
+      Progress progress = progress();
+      GuardedRun.execute(spark, lock, request, progress, stages.apply(spark, progress));
+      if (analysed) {
+        report(spark, request.output(), noReport, progress);
+      }
+      RunSummary.of(spark, request.output(), request.runId(), periods, analysed, analysed && !noReport).print(out, summaryJson);
+    }
+    return 0;
   }
 
   /**

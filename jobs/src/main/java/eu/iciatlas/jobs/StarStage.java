@@ -56,7 +56,7 @@ final class StarStage {
       return;
     }
     List<String> old = StarSchema.periodsWithOldKeys(writer.read(Tables.STAR_BRIDGE_PROJECT_SPECIALIZATION), "project_key",
-        periods.periods());
+        periods.periods()).collectAsList();
     if (!old.isEmpty()) {
       throw new InputException(olderStarTables(periods, output, regions, "hold periods " + old
           + " with keys of an earlier version of ICI Atlas (64-bit)"));

@@ -29,6 +29,9 @@ import org.apache.spark.sql.Row;
  * variant ({@link Features#TEXT_FREE}, conf/classifier/text_free_model/) feeds gold_ici_share_estimated
  * ({@link EstimatedShares}) for the periods without project text.
  *
+ * <p>Fitting and saving run Spark jobs (train-classifier's, at its edges); {@link #probability} is a lazy
+ * transformation that the analysis chains like the others.
+ *
  * <p>The feature stages are Spark ML built-ins saved with the model (one PipelineModel folder).
  * Vocabularies are capped (words and word pairs in at least 10 texts, the 4,000 and 2,000 most
  * frequent): 600 labelled projects cannot weigh more terms than that.

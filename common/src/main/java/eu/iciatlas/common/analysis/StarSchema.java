@@ -47,10 +47,10 @@ public final class StarSchema {
    * the earlier 64-bit scheme (outside [0, 2^53)): an analysis of some periods only would leave
    * them unjoinable with the dimensions it rewrites whole.
    */
-  public static List<String> periodsWithOldKeys(Dataset<Row> starTable, String keyColumn, List<String> analysed) {
+  public static Dataset<String> periodsWithOldKeys(Dataset<Row> starTable, String keyColumn, List<String> analysed) {
     return starTable.filter(col("period").isin(analysed.toArray()).unary_$bang())
         .filter(col(keyColumn).lt(0).or(col(keyColumn).gt(SAFE_INTEGER)))
-        .select("period").distinct().orderBy("period").as(Encoders.STRING()).collectAsList();
+        .select("period").distinct().orderBy("period").as(Encoders.STRING());
   }
 
   private static Column key(Column... parts) {

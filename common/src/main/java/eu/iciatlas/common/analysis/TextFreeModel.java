@@ -9,7 +9,8 @@ import org.apache.spark.ml.Transformer;
 /**
  * The text-free model of conf/classifier/text_free_model/ (a Spark ML pipeline written by {@code train-classifier
  * --text-free}) with the sensitivity and specificity measured in the same training, read from the same folder so
- * that the two always belong together; or the reason there is none, which the estimated shares then carry.
+ * that the two always belong together; or the reason there is none, which the estimated shares then carry. Loading
+ * the saved pipeline runs small Spark jobs: the analysis does it once, at its start.
  */
 public record TextFreeModel(Transformer model, TextFreeRates rates, String unavailableReason) {
   public static final String FOLDER = "classifier/text_free_model";

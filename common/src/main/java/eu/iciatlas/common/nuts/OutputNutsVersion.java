@@ -15,7 +15,8 @@ import org.apache.spark.sql.Row;
 /**
  * The NUTS version an output folder is written in. One folder holds one version: the region
  * tables of some periods in NUTS 2013 and of others in NUTS 2021 could not be compared or
- * joined, so a run that would mix them is refused before it writes.
+ * joined, so a run that would mix them is refused before it writes. A check at a stage's edge: it reads the
+ * versions the output's tables hold (a small Spark job).
  */
 public final class OutputNutsVersion {
   private OutputNutsVersion() {}
