@@ -41,7 +41,7 @@ import org.apache.spark.sql.SparkSession;
  * periods of silver_projects unless --period is given). Configuration: conf/regions/&lt;name&gt;.csv,
  * conf/classifier/, conf/clusters.csv, conf/pipeline.properties.
  *
- * <p>The job reads the configuration, decides the periods ({@link AnalysedPeriods}) and wires its
+ * <p>The job reads the conf tables (the settings come from the run), decides the periods ({@link AnalysedPeriods}) and wires its
  * stages over the inputs they share ({@link AnalysisInputs}): {@link ClassifyStage} (before the inputs
  * are read: they carry the classification); {@link RegionsStage}; {@link GoldStage}
  * (first the tables the others read), then the other gold tables and {@link StarStage}'s in one
@@ -68,8 +68,8 @@ public final class AnalyseJob {
   public Map<String, Long> run() {
     ConfFiles conf = new ConfFiles(config.confDir());
     RegionDefinition regions = new RegionDefinition(conf, config.regions());
-    // what the job persisted is released when it ends, whether it succeeded or failed
-    try (Persisted persisted = new Persisted()) {
+    // what the job persisted is released when it ends, whether it succeeded or failed, after the BI copies queued by then
+    try (Persisted persisted = new Persisted(); TableWriter.BiCopiesAwaited copies = writer.awaitBiCopiesOnClose()) {
       StageContext stages = new StageContext(spark, writer, persisted, progress);
       writer.require("ingest", Tables.SILVER_PROJECTS, Tables.SILVER_PARTICIPATIONS, Tables.SILVER_PROGRAMMES,
           Tables.SILVER_REGION_INDICATORS);
@@ -115,8 +115,6 @@ public final class AnalyseJob {
       progress.stage("gold and star tables", (rows.size() - tablesBefore) + " tables", goldStart);
 
       rows.putAll(NetworkStage.run(stages, periods, inputs, projectRegions, settings));
-      // the queued BI copies may read what this job persisted, which is released when it returns
-      writer.awaitBiCopies();
       return rows;
     }
   }

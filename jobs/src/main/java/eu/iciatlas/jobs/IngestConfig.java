@@ -28,8 +28,8 @@ public record IngestConfig(List<String> keep, List<String> eurostat, String nuts
   }
 
   /**
-   * An ingestion with its input files, expanded once ({@link IngestConfig#resolve}): file names are not globbed again
-   * (a name may hold '[' or '*').
+   * An ingestion with its input files, expanded once ({@link IngestConfig#resolve}): the checks, the run's manifest and
+   * the ingestion read this list instead of listing the options' folders and globs again.
    */
   public record Resolved(IngestConfig config, List<String> keepFiles, List<String> eurostatFiles, List<String> nutsFiles) {
     public Resolved {

@@ -77,8 +77,8 @@ public final class IngestJob {
     progress.stage("resolve inputs and configuration", "", start);
 
     Timestamp ingestedAt = Timestamp.from(Instant.now());
-    // what the job persisted is released when it ends, whether it succeeded or failed
-    try (Persisted persisted = new Persisted()) {
+    // what the job persisted is released when it ends, whether it succeeded or failed, after the BI copies queued by then
+    try (Persisted persisted = new Persisted(); TableWriter.BiCopiesAwaited copies = writer.awaitBiCopiesOnClose()) {
       java.util.LinkedHashMap<String, Long> rows = new java.util.LinkedHashMap<>();
       int outputVersion = settings.outputNutsVersion();
       OutputNutsVersion.requireSameAsWritten(writer, config.output(), outputVersion);
@@ -114,8 +114,6 @@ public final class IngestJob {
       // Audit, from the tables as written: read = accepted + quarantined + skipped for every file, or the run fails
       AuditStage.Result audit = new AuditStage(stages, config.runId()).run(bronze, silver, eurostat);
       rows.put(Tables.INGEST_AUDIT, audit.written());
-      // the queued BI copies may read what this job persisted, which is released when it returns
-      writer.awaitBiCopies();
       return new Outcome(rows, audit.rows(), runPeriods, unchanged);
     }
   }

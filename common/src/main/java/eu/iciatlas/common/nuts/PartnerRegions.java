@@ -84,6 +84,9 @@ public final class PartnerRegions {
    */
   public static Dataset<Row> place(Dataset<Row> participations, Dataset<Row> conversions, Dataset<Row> regions, int from,
       int target, Set<String> targetLevel2) {
+    if (from != target && targetLevel2.isEmpty()) {
+      throw new IllegalArgumentException("no NUTS 2 codes of NUTS " + target + " given: every partner would stay unplaced");
+    }
     Column anyCode = col("nuts3").isNotNull().or(col("nuts2").isNotNull());
     if (from == target) {
       return participations.withColumn("keep_nuts2", col("nuts2"))

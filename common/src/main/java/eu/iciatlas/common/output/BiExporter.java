@@ -35,9 +35,10 @@ import org.apache.spark.sql.types.StructField;
  * rerun gives the same file), and, where the dictionary says so, Parquet under {@code bi/parquet/}.
  *
  * <p>Direct: into DIR/bi, each copy made before the write returns. In the background (a run's
- * writers): into DIR/bi/_staging (moved into DIR/bi when the run has succeeded, {@link BiCopies}), two
+ * writer): into DIR/bi/_staging (moved into DIR/bi when the run has succeeded, {@link BiCopies}), two
  * copies at a time while the job goes on (the copies are small Spark jobs whose time is mostly driver
- * latency, so they overlap well even on 2 cores); {@link #close()} waits for them and fails if one failed.
+ * latency, so they overlap well even on 2 cores); {@link #awaitQueued()} waits for those queued so far and
+ * {@link #close()} for all, each failing with the first that failed.
  */
 final class BiExporter implements AutoCloseable {
   /** The characters a spreadsheet reads as the start of a formula; values the pipeline makes never start with one. */
@@ -188,6 +189,8 @@ final class BiExporter implements AutoCloseable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         failure = new IllegalStateException("interrupted while waiting for the BI exports", e);
+        // the copies not waited for stay queued, so that a later wait (or close) still knows of them
+        pending.addAll(queued.subList(queued.indexOf(f) + 1, queued.size()));
         break;
       }
     }

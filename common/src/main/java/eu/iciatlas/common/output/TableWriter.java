@@ -274,6 +274,21 @@ public final class TableWriter implements AutoCloseable {
     bi.awaitQueued();
   }
 
+  /** A scope that waits for the BI copies queued so far when it closes ({@link #awaitBiCopiesOnClose}). */
+  public interface BiCopiesAwaited extends AutoCloseable {
+    @Override
+    void close();
+  }
+
+  /**
+   * For a job that persists what its writes read: opened after its {@code Persisted} in one try-with-resources, it closes
+   * first, so that no queued copy reads a Dataset the job has released, whether the job succeeded or failed (a copy's
+   * failure then joins the job's as a suppressed exception).
+   */
+  public BiCopiesAwaited awaitBiCopiesOnClose() {
+    return this::awaitBiCopies;
+  }
+
   /** Waits for the background BI copies and ends their threads; fails with the first that failed. */
   @Override
   public void close() {

@@ -117,6 +117,23 @@ class KeepGeneratorTest {
     return out;
   }
 
+  /**
+   * The model takes a project's period as the ingestion normalises it from the programme, not the raw Period cell,
+   * which the collected rows also hold under the same canonical name: a Period cell written "2014 – 2020 " changes
+   * nothing.
+   */
+  @Test
+  void theModelReadsThePeriodAsTheIngestionDoesNotTheRawCell() {
+    Map<Kind, Dataset<Row>> dirty = new java.util.EnumMap<>(real);
+    assertTrue(List.of(real.get(Kind.PROJECTS).columns()).contains("period"), "the raw Period cell is a column");
+    dirty.put(Kind.PROJECTS, real.get(Kind.PROJECTS).withColumn("period", org.apache.spark.sql.functions.lit("2014 \u2013 2020 ")));
+    KeepModel fromDirty = KeepGenerator.fit(spark, options(SF, 7, root), dirty, progress);
+    assertEquals(List.of("2000-2006", "2007-2013", "2014-2020"), fromDirty.templates.select("t_period").distinct()
+        .orderBy("t_period").as(Encoders.STRING()).collectAsList());
+    assertEquals(model.templates.groupBy("t_period").count().orderBy("t_period").collectAsList(),
+        fromDirty.templates.groupBy("t_period").count().orderBy("t_period").collectAsList());
+  }
+
   @Test
   void theLayoutIsTheRealExportsHeader() {
     var conf = spark.sparkContext().hadoopConfiguration();

@@ -70,6 +70,8 @@ final class KeepModel {
   static final String PROJECT_SEGMENT = "pseg";
   static final String PARTNER_SEGMENT = "aseg";
   static final String CALL_SEGMENT = "cseg";
+  /** The prefix of the columns {@link #named} selects (see there). */
+  private static final String FIELD = "_model_";
   /** Project columns the generator overrides: programme, acronym, lead partner and its address, period, dates. */
   static final Set<Integer> PROJECT_OVERRIDES = KeepLayout.positions(Kind.PROJECTS, "Programme", "Acronym", "Lead Partner",
       "Period", "Street", "Postal code", "Town", "Country", "Project start", "Project end");
@@ -108,10 +110,10 @@ final class KeepModel {
     }
 
     static RealPartner of(Row r, String[] segments) {
-      return new RealPartner(r.getAs("file"), r.<Long>getAs("record"), r.getAs("programme"), r.getAs("programmeKey"),
-          r.getAs("period"), r.getAs("projectId"), r.<Boolean>getAs("lead"), r.getAs("programmeCell"), r.getAs("organisation"),
-          r.getAs("street"), r.getAs("postalCode"), r.getAs("town"), r.getAs("country"), r.getAs("department"), r.getAs("nuts3"),
-          r.getAs("leadCell"), segments);
+      return new RealPartner(field(r, "file"), KeepModel.<Long>field(r, "record"), field(r, "programme"),
+          field(r, "programmeKey"), field(r, "period"), field(r, "projectId"), KeepModel.<Boolean>field(r, "lead"),
+          field(r, "programmeCell"), field(r, "organisation"), field(r, "street"), field(r, "postalCode"), field(r, "town"),
+          field(r, "country"), field(r, "department"), field(r, "nuts3"), field(r, "leadCell"), segments);
     }
   }
 
@@ -125,8 +127,9 @@ final class KeepModel {
     }
 
     static RealProject of(Row r, String[] segments) {
-      return new RealProject(r.getAs("file"), r.<Long>getAs("record"), r.getAs("programme"), r.getAs("programmeKey"),
-          r.getAs("period"), r.getAs("projectId"), r.getAs("programmeCell"), r.getAs("acronym"), r.getAs("start"), r.getAs("end"),
+      return new RealProject(field(r, "file"), KeepModel.<Long>field(r, "record"), field(r, "programme"),
+          field(r, "programmeKey"), field(r, "period"), field(r, "projectId"), field(r, "programmeCell"), field(r, "acronym"),
+          field(r, "start"), field(r, "end"),
           segments);
     }
   }
@@ -138,7 +141,7 @@ final class KeepModel {
     }
 
     static RealCall of(Row r, String[] segments) {
-      return new RealCall(r.getAs("file"), r.<Long>getAs("record"), r.getAs("serialNumber"), segments);
+      return new RealCall(field(r, "file"), KeepModel.<Long>field(r, "record"), field(r, "serialNumber"), segments);
     }
   }
 
@@ -503,17 +506,27 @@ final class KeepModel {
     for (Row r : real.select(select.toArray(new Column[0])).collectAsList()) {
       out.add(new Rendered(r, KeepLayout.renderSegments(kind, overrides, r, columns.length)));
     }
-    out.sort(Comparator.<Rendered, String>comparing(r -> r.row().getAs("file")).thenComparingLong(r -> r.row().<Long>getAs("record")));
+    out.sort(Comparator.<Rendered, String>comparing(r -> KeepModel.<String>field(r.row(), "file"))
+        .thenComparingLong(r -> KeepModel.<Long>field(r.row(), "record")));
     return out;
   }
 
-  /** Columns aliased by name ({@code column, name, column, name, ...}): a record reads its row by those names. */
+  /**
+   * Columns aliased by name ({@code column, name, column, name, ...}) for a record to read with {@link #field}. The
+   * aliases carry a prefix: the layout cells selected after them have the canonical names ({@code programme},
+   * {@code period}), and a row looked up by a name that occurs twice gives the last column of that name.
+   */
   private static Column[] named(Object... columnsAndNames) {
     Column[] out = new Column[columnsAndNames.length / 2];
     for (int i = 0; i < out.length; i++) {
-      out[i] = ((Column) columnsAndNames[2 * i]).as((String) columnsAndNames[2 * i + 1]);
+      out[i] = ((Column) columnsAndNames[2 * i]).as(FIELD + columnsAndNames[2 * i + 1]);
     }
     return out;
+  }
+
+  /** The value of a column {@link #named} selected. */
+  private static <T> T field(Row row, String name) {
+    return row.getAs(FIELD + name);
   }
 
   /**
