@@ -26,6 +26,16 @@ class DatasetAssertTest {
         rows, "nuts2", "n", "share", "tags");
   }
 
+  /** Doubles are compared with a tolerance, not rounded: two values either side of a 6-digit rounding step are equal. */
+  @Test
+  void doublesAcrossARoundingStepPass() {
+    Dataset<Row> close = SparkTestSession.get().createDataFrame(List.of(RowFactory.create("AA21", 0.12345649)),
+        new StructType().add("nuts2", DataTypes.StringType).add("share", DataTypes.DoubleType));
+    DatasetAssert.assertRows(List.of(Arrays.asList("AA21", 0.1234566)), close, "nuts2", "share");
+    assertThrows(AssertionFailedError.class, () -> DatasetAssert.assertRows(List.of(Arrays.asList("AA21", 0.12346)), close,
+        "nuts2", "share"), "a difference in the fifth digit");
+  }
+
   @Test
   void eachKindOfDifferenceFails() {
     AssertionFailedError missing = assertThrows(AssertionFailedError.class,

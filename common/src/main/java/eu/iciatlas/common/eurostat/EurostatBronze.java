@@ -64,7 +64,7 @@ public final class EurostatBronze {
       Dataset<Row> one = readFile(spark, file, hadoopConf);
       all = all == null ? one : all.unionByName(one);
     }
-    return all.withColumn("_ingested_at", lit(ingestedAt)).withColumn("_run_id", lit(runId));
+    return CsvSources.withRunLineage(all, ingestedAt, runId);
   }
 
   static Dataset<Row> readFile(SparkSession spark, String file, Configuration hadoopConf) {

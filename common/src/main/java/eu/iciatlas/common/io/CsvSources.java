@@ -37,6 +37,15 @@ public final class CsvSources {
       DataTypes.createStructField(SOURCE_FILE, DataTypes.StringType, false),
       DataTypes.createStructField(SOURCE_ROW, DataTypes.LongType, false));
 
+  /** When the run read a bronze row, and which run: the two lineage columns every bronze table ends with. */
+  public static final String INGESTED_AT = "_ingested_at";
+  public static final String RUN_ID = "_run_id";
+
+  /** {@code rows} with the run's lineage columns ({@link #INGESTED_AT}, {@link #RUN_ID}) after the file's. */
+  public static Dataset<Row> withRunLineage(Dataset<Row> rows, java.sql.Timestamp ingestedAt, String runId) {
+    return rows.withColumn(INGESTED_AT, lit(ingestedAt)).withColumn(RUN_ID, lit(runId));
+  }
+
   /** Dialect of one delimited file. quote '\0' turns quoting off (Eurostat TSV has none). */
   public record Dialect(char separator, char quote) {
     public static final Dialect KEEP = new Dialect(';', '"');

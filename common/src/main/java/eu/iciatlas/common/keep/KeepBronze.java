@@ -79,7 +79,7 @@ public final class KeepBronze {
           all = all.withColumn(required, lit(null).cast(DataTypes.StringType));
         }
       }
-      bronze.put(kind, all.withColumn("_ingested_at", lit(ingestedAt)).withColumn("_run_id", lit(runId)));
+      bronze.put(kind, CsvSources.withRunLineage(all, ingestedAt, runId));
     }
     return bronze;
   }

@@ -21,9 +21,8 @@ class StatisticsTablesTest {
   private final SparkSession spark = SparkTestSession.get();
 
   private Dataset<Row> iciShare(Object[]... rows) {
-    StructType schema = new StructType().add("region_id", DataTypes.StringType).add("region_name", DataTypes.StringType)
-        .add("region_kind", DataTypes.StringType).add("period", DataTypes.StringType).add("projects", DataTypes.LongType)
-        .add("ici_projects", DataTypes.LongType).add("share", DataTypes.DoubleType);
+    StructType schema = eu.iciatlas.common.schema.TableSchemas.columns(eu.iciatlas.common.Tables.GOLD_ICI_SHARE, "region_id",
+        "region_name", "region_kind", "period", "projects", "ici_projects", "share");
     return spark.createDataFrame(java.util.Arrays.stream(rows).map(RowFactory::create).toList(), schema);
   }
 
