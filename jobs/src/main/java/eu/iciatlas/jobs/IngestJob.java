@@ -2,6 +2,7 @@ package eu.iciatlas.jobs;
 
 import static org.apache.spark.sql.functions.col;
 
+import eu.iciatlas.common.CodeGeneration;
 import eu.iciatlas.common.Persisted;
 import eu.iciatlas.common.Progress;
 import eu.iciatlas.common.Tables;
@@ -74,6 +75,9 @@ public final class IngestJob {
     List<IndicatorDefinition> indicators = IndicatorDefinition.load(conf);
     progress.info("run " + config.runId() + ": " + keepFiles.size() + " Keep.eu file(s), " + eurostatFiles.size()
         + " Eurostat file(s), NUTS from " + config.nuts() + ", periods " + (config.periods().isEmpty() ? "all" : config.periods()));
+    // the Keep.eu files are most of what the ingestion reads and all of what grows with the export
+    CodeGeneration.chooseFor(spark,
+        CodeGeneration.bytes(spark.sparkContext().hadoopConfiguration(), keepFiles), "Keep.eu files", progress);
     progress.stage("resolve inputs and configuration", "", start);
 
     Timestamp ingestedAt = Timestamp.from(Instant.now());
