@@ -27,23 +27,29 @@ class CodeGenerationTest {
   }
 
   @Test
-  void smallInputsRunWithoutWholeStageCodeGenerationAndSaySoLargeOnesWithIt() {
+  void smallInputsRunWithoutCodeGenerationAndSaySoLargeOnesWithIt() {
     String before = spark.conf().get(CodeGeneration.WHOLE_STAGE);
+    String factoryBefore = spark.conf().get(CodeGeneration.FACTORY_MODE);
     try {
       ByteArrayOutputStream lines = new ByteArrayOutputStream();
       Progress progress = new Progress(new PrintStream(lines, true, StandardCharsets.UTF_8));
       CodeGeneration.chooseFor(spark, 5L << 20, "Keep.eu files", progress);
       assertEquals("false", spark.conf().get(CodeGeneration.WHOLE_STAGE));
+      assertEquals("NO_CODEGEN", spark.conf().get(CodeGeneration.FACTORY_MODE));
+      assertEquals(List.of(3L), spark.range(3).selectExpr("count(*)").as(org.apache.spark.sql.Encoders.LONG()).collectAsList(),
+          "queries run with Spark's interpreted evaluators");
       String said = lines.toString(StandardCharsets.UTF_8);
-      assertTrue(said.contains("small input (Keep.eu files, 5.0 MB < 32 MB)") && said.contains("--conf spark.sql.codegen.wholeStage=true"),
-          said);
+      assertTrue(said.contains("small input (Keep.eu files, 5.0 MB < 32 MB)") && said.contains("--conf spark.sql.codegen.wholeStage=true")
+          && said.contains("--conf spark.sql.codegen.factoryMode=FALLBACK"), said);
 
       lines.reset();
       CodeGeneration.chooseFor(spark, CodeGeneration.SMALL_INPUT_BYTES, "Keep.eu files", progress);
       assertEquals("true", spark.conf().get(CodeGeneration.WHOLE_STAGE), "from the threshold on: Spark's default");
+      assertEquals("FALLBACK", spark.conf().get(CodeGeneration.FACTORY_MODE), "Spark's default");
       assertEquals("", lines.toString(StandardCharsets.UTF_8));
     } finally {
       spark.conf().set(CodeGeneration.WHOLE_STAGE, before);
+      spark.conf().set(CodeGeneration.FACTORY_MODE, factoryBefore);
     }
   }
 }

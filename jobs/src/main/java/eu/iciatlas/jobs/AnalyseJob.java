@@ -70,9 +70,8 @@ public final class AnalyseJob {
     ConfFiles conf = new ConfFiles(config.confDir());
     RegionDefinition regions = new RegionDefinition(conf, config.regions());
     // the two silver tables that grow with the export (every version on disk: an upper bound of what is read)
-    CodeGeneration.chooseFor(spark, CodeGeneration.bytes(spark.sparkContext().hadoopConfiguration(),
-        List.of(writer.deltaPath(Tables.SILVER_PROJECTS), writer.deltaPath(Tables.SILVER_PARTICIPATIONS))),
-        "silver_projects and silver_participations", progress);
+    CodeGeneration.chooseFor(spark, List.of(writer.deltaPath(Tables.SILVER_PROJECTS),
+        writer.deltaPath(Tables.SILVER_PARTICIPATIONS)), "silver_projects and silver_participations", progress);
     // what the job persisted is released when it ends, whether it succeeded or failed, after the BI copies queued by then
     try (Persisted persisted = new Persisted(); TableWriter.BiCopiesAwaited copies = writer.awaitBiCopiesOnClose()) {
       StageContext stages = new StageContext(spark, writer, persisted, progress);

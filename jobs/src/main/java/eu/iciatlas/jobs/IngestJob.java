@@ -76,8 +76,7 @@ public final class IngestJob {
     progress.info("run " + config.runId() + ": " + keepFiles.size() + " Keep.eu file(s), " + eurostatFiles.size()
         + " Eurostat file(s), NUTS from " + config.nuts() + ", periods " + (config.periods().isEmpty() ? "all" : config.periods()));
     // the Keep.eu files are most of what the ingestion reads and all of what grows with the export
-    CodeGeneration.chooseFor(spark,
-        CodeGeneration.bytes(spark.sparkContext().hadoopConfiguration(), keepFiles), "Keep.eu files", progress);
+    CodeGeneration.chooseFor(spark, keepFiles, "Keep.eu files", progress);
     progress.stage("resolve inputs and configuration", "", start);
 
     Timestamp ingestedAt = Timestamp.from(Instant.now());
