@@ -71,16 +71,42 @@ public final class Betweenness {
   }
 
   private static Iterator<Row> brandes(String network, Iterator<Row> rows, int exactMaxNodes, int sampleSources, long seed) {
-    Map<String, Integer> index = new HashMap<>();
-    List<String> names = new ArrayList<>();
-    List<int[]> edgeList = new ArrayList<>();
+    List<String[]> edges = new ArrayList<>();
     String[] key = null;
     while (rows.hasNext()) {
       Row r = rows.next();
       if (key == null) {
         key = new String[] {r.getString(0), r.getString(1), r.getString(2), r.getString(3)};
       }
-      edgeList.add(new int[] {indexOf(r.getString(4), index, names), indexOf(r.getString(5), index, names)});
+      edges.add(new String[] {r.getString(4), r.getString(5)});
+    }
+    NodeFigures figures = figures(edges, exactMaxNodes, sampleSources, seed);
+    List<Row> out = new ArrayList<>(figures.names().size());
+    for (int v = 0; v < figures.names().size(); v++) {
+      out.add(RowFactory.create(key[0], key[1], key[2], key[3], figures.names().get(v), figures.pairShareRaw()[v],
+          (long) figures.sources()));
+    }
+    return out.iterator();
+  }
+
+  /** One network's nodes in name order, with their raw figures and the number of sources they rest on. */
+  record NodeFigures(List<String> names, double[] pairShareRaw, int sources) {}
+
+  /**
+   * The raw figures of one network from its edges (pairs of node names), in whatever order they come. The shuffle
+   * delivers a network's edges in a different order on each run, and the order of the searches and of the sums over
+   * neighbours decides the last digits of a figure, so nodes are numbered in name order and each node's neighbours
+   * are visited in that order: the same edges give the same figures to the last bit.
+   */
+  static NodeFigures figures(List<String[]> edges, int exactMaxNodes, int sampleSources, long seed) {
+    List<String> names = edges.stream().flatMap(Arrays::stream).distinct().sorted().toList();
+    Map<String, Integer> index = new HashMap<>();
+    for (int i = 0; i < names.size(); i++) {
+      index.put(names.get(i), i);
+    }
+    List<int[]> edgeList = new ArrayList<>(edges.size());
+    for (String[] e : edges) {
+      edgeList.add(new int[] {index.get(e[0]), index.get(e[1])});
     }
     int n = names.size();
     int[][] adjacency = adjacency(n, edgeList);
@@ -88,18 +114,10 @@ public final class Betweenness {
     double[] centrality = accumulate(adjacency, sources);
     // each pair was counted from both of its ends (when both are sources); scale the sample up to all nodes
     double scale = (double) n / sources.length / 2.0;
-    List<Row> out = new ArrayList<>(n);
     for (int v = 0; v < n; v++) {
-      out.add(RowFactory.create(key[0], key[1], key[2], key[3], names.get(v), centrality[v] * scale, (long) sources.length));
+      centrality[v] *= scale;
     }
-    return out.iterator();
-  }
-
-  private static int indexOf(String name, Map<String, Integer> index, List<String> names) {
-    return index.computeIfAbsent(name, k -> {
-      names.add(k);
-      return names.size() - 1;
-    });
+    return new NodeFigures(names, centrality, sources.length);
   }
 
   private static int[][] adjacency(int n, List<int[]> edges) {
@@ -116,6 +134,9 @@ public final class Betweenness {
     for (int[] e : edges) {
       adjacency[e[0]][filled[e[0]]++] = e[1];
       adjacency[e[1]][filled[e[1]]++] = e[0];
+    }
+    for (int[] neighbours : adjacency) {
+      Arrays.sort(neighbours); // visited in index order, whatever order the edges came in
     }
     return adjacency;
   }

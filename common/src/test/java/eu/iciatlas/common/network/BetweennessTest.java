@@ -34,4 +34,40 @@ class BetweennessTest {
     // from some sources only (the sampled estimate): the star's centre from leaf 4 lies between it and 5, 6
     assertArrayEquals(new double[] {0, 1, 0, 2, 0, 0, 0, 0, 0, 0, 0}, Betweenness.accumulate(adjacency, new int[] {0, 4}), 1e-12);
   }
+
+  /**
+   * The shuffle hands a network's edges over in a different order on each run: the figures must not depend on it, to
+   * the last bit (a random network of many equal-length paths, whose sums the order would otherwise move).
+   */
+  @Test
+  void theSameEdgesInAnyOrderGiveTheSameFiguresToTheLastBit() {
+    java.util.Random random = new java.util.Random(7);
+    java.util.List<String[]> edges = new java.util.ArrayList<>();
+    for (int i = 0; i < 900; i++) {
+      int a = random.nextInt(300);
+      int b = random.nextInt(300);
+      if (a != b) {
+        edges.add(new String[] {"org " + a, "org " + b});
+      }
+    }
+    java.util.List<String[]> shuffled = new java.util.ArrayList<>();
+    for (String[] e : edges) {
+      shuffled.add(new String[] {e[1], e[0]}); // each edge from its other end
+    }
+    java.util.Collections.shuffle(shuffled, new java.util.Random(11));
+    for (int[] limits : new int[][] {{10_000, 1_000}, {50, 20}}) { // exact, then the sampled estimate
+      java.util.Map<String, Double> a = byName(Betweenness.figures(edges, limits[0], limits[1], 20150101L));
+      java.util.Map<String, Double> b = byName(Betweenness.figures(shuffled, limits[0], limits[1], 20150101L));
+      // equals of Double compares the bits
+      org.junit.jupiter.api.Assertions.assertEquals(a, b, "sources " + limits[1] + " above " + limits[0] + " nodes");
+    }
+  }
+
+  private static java.util.Map<String, Double> byName(Betweenness.NodeFigures figures) {
+    java.util.Map<String, Double> out = new java.util.TreeMap<>();
+    for (int v = 0; v < figures.names().size(); v++) {
+      out.put(figures.names().get(v) + " (" + figures.sources() + " sources)", figures.pairShareRaw()[v]);
+    }
+    return out;
+  }
 }
