@@ -71,16 +71,18 @@ public final class Betweenness {
   }
 
   private static Iterator<Row> brandes(String network, Iterator<Row> rows, int exactMaxNodes, int sampleSources, long seed) {
-    List<String[]> edges = new ArrayList<>();
+    Map<String, Integer> index = new HashMap<>();
+    List<String> names = new ArrayList<>();
+    List<int[]> edgeList = new ArrayList<>();
     String[] key = null;
     while (rows.hasNext()) {
       Row r = rows.next();
       if (key == null) {
         key = new String[] {r.getString(0), r.getString(1), r.getString(2), r.getString(3)};
       }
-      edges.add(new String[] {r.getString(4), r.getString(5)});
+      edgeList.add(new int[] {indexOf(r.getString(4), index, names), indexOf(r.getString(5), index, names)});
     }
-    NodeFigures figures = figures(edges, exactMaxNodes, sampleSources, seed);
+    NodeFigures figures = figures(names, edgeList, exactMaxNodes, sampleSources, seed);
     List<Row> out = new ArrayList<>(figures.names().size());
     for (int v = 0; v < figures.names().size(); v++) {
       out.add(RowFactory.create(key[0], key[1], key[2], key[3], figures.names().get(v), figures.pairShareRaw()[v],
@@ -89,27 +91,39 @@ public final class Betweenness {
     return out.iterator();
   }
 
+  private static int indexOf(String name, Map<String, Integer> index, List<String> names) {
+    return index.computeIfAbsent(name, k -> {
+      names.add(k);
+      return names.size() - 1;
+    });
+  }
+
   /** One network's nodes in name order, with their raw figures and the number of sources they rest on. */
   record NodeFigures(List<String> names, double[] pairShareRaw, int sources) {}
 
   /**
-   * The raw figures of one network from its edges (pairs of node names), in whatever order they come. The shuffle
-   * delivers a network's edges in a different order on each run, and the order of the searches and of the sums over
-   * neighbours decides the last digits of a figure, so nodes are numbered in name order and each node's neighbours
-   * are visited in that order: the same edges give the same figures to the last bit.
+   * The raw figures of one network from its nodes (numbered in the order they came) and its edges (pairs of those
+   * numbers). The shuffle delivers a network's edges in a different order on each run, and the order of the searches
+   * and of the sums over neighbours decides the last digits of a figure, so the nodes are numbered again in name order
+   * and each node's neighbours visited in that order: the same edges give the same figures to the last bit. The edges
+   * are renumbered in place (no second copy of a large network).
    */
-  static NodeFigures figures(List<String[]> edges, int exactMaxNodes, int sampleSources, long seed) {
-    List<String> names = edges.stream().flatMap(Arrays::stream).distinct().sorted().toList();
-    Map<String, Integer> index = new HashMap<>();
-    for (int i = 0; i < names.size(); i++) {
-      index.put(names.get(i), i);
+  static NodeFigures figures(List<String> namesAsCame, List<int[]> edges, int exactMaxNodes, int sampleSources, long seed) {
+    int n = namesAsCame.size();
+    Integer[] byName = new Integer[n];
+    Arrays.setAll(byName, i -> i);
+    Arrays.sort(byName, (a, b) -> namesAsCame.get(a).compareTo(namesAsCame.get(b)));
+    int[] renumbered = new int[n];
+    List<String> names = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      renumbered[byName[i]] = i;
+      names.add(namesAsCame.get(byName[i]));
     }
-    List<int[]> edgeList = new ArrayList<>(edges.size());
-    for (String[] e : edges) {
-      edgeList.add(new int[] {index.get(e[0]), index.get(e[1])});
+    for (int[] e : edges) {
+      e[0] = renumbered[e[0]];
+      e[1] = renumbered[e[1]];
     }
-    int n = names.size();
-    int[][] adjacency = adjacency(n, edgeList);
+    int[][] adjacency = adjacency(n, edges);
     int[] sources = sources(names, exactMaxNodes, sampleSources, seed);
     double[] centrality = accumulate(adjacency, sources);
     // each pair was counted from both of its ends (when both are sources); scale the sample up to all nodes

@@ -56,11 +56,29 @@ class BetweennessTest {
     }
     java.util.Collections.shuffle(shuffled, new java.util.Random(11));
     for (int[] limits : new int[][] {{10_000, 1_000}, {50, 20}}) { // exact, then the sampled estimate
-      java.util.Map<String, Double> a = byName(Betweenness.figures(edges, limits[0], limits[1], 20150101L));
-      java.util.Map<String, Double> b = byName(Betweenness.figures(shuffled, limits[0], limits[1], 20150101L));
+      java.util.Map<String, Double> a = byName(figures(edges, limits[0], limits[1]));
+      java.util.Map<String, Double> b = byName(figures(shuffled, limits[0], limits[1]));
       // equals of Double compares the bits
       org.junit.jupiter.api.Assertions.assertEquals(a, b, "sources " + limits[1] + " above " + limits[0] + " nodes");
     }
+  }
+
+  /** The figures of edges given as pairs of names, nodes numbered in the order they come (as a Spark task reads them). */
+  private static Betweenness.NodeFigures figures(java.util.List<String[]> edges, int exactMaxNodes, int sampleSources) {
+    java.util.Map<String, Integer> index = new java.util.HashMap<>();
+    java.util.List<String> names = new java.util.ArrayList<>();
+    java.util.List<int[]> pairs = new java.util.ArrayList<>();
+    for (String[] e : edges) {
+      int[] pair = new int[2];
+      for (int end = 0; end < 2; end++) {
+        pair[end] = index.computeIfAbsent(e[end], k -> {
+          names.add(k);
+          return names.size() - 1;
+        });
+      }
+      pairs.add(pair);
+    }
+    return Betweenness.figures(names, pairs, exactMaxNodes, sampleSources, 20150101L);
   }
 
   private static java.util.Map<String, Double> byName(Betweenness.NodeFigures figures) {
