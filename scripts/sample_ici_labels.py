@@ -2,7 +2,8 @@
 """The labelled evaluation set, version 2: which 2014-2020 projects are read, and the reading packs.
 
 Usage: scripts/sample_ici_labels.py BI_DIR OUT_DIR
-  BI_DIR   the bi/ folder of a sample run (bin/ici-atlas run --output DIR: DIR/bi)
+  BI_DIR   the bi/ folder of a sample run with the silver copies
+           (bin/ici-atlas run --output DIR --regions baltic --set bi.silver=true: DIR/bi)
   OUT_DIR  where the reading packs go (batch_*.md, one per reader; not committed)
 
 Writes data/evaluation/ici_label_sample_v2.csv: the 180 projects of ici_labels_2014_2020.csv

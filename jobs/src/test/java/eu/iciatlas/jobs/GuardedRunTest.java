@@ -63,7 +63,8 @@ class GuardedRunTest {
   void aRunWithoutSilverCopiesRemovesThoseOfEarlierRuns(@TempDir Path dir) throws Exception {
     String out = dir.toUri().toString();
     DataDictionary tables = eu.iciatlas.common.TestData.dictionaryWithCsvTables("silver_t", "a");
-    run(out, "run-1", tables, (writer, settings) -> Map.of("silver_t", writer.write("silver_t", rows(1)), "a", writer.write("a", rows(1))));
+    run(out, "run-1", List.of("bi.silver=true"), tables,
+        (writer, settings) -> Map.of("silver_t", writer.write("silver_t", rows(1)), "a", writer.write("a", rows(1))));
     assertEquals(List.of("period,n", "2014-2020,1"), Files.readAllLines(dir.resolve("bi/silver_t.csv")));
     assertTrue(Files.readString(dir.resolve("bi/README.md")).contains("## silver_t"));
 

@@ -3,6 +3,7 @@ package eu.iciatlas.jobs;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.expr;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import eu.iciatlas.common.Columns;
@@ -174,13 +175,14 @@ class PipelineTest {
   }
 
   @Test
-  void biCsvFilesExistForSilverTables() throws Exception {
-    for (String name : List.of(Tables.SILVER_PROJECTS, Tables.SILVER_PARTICIPATIONS, Tables.INGEST_AUDIT)) {
+  void biCsvFilesExistForTheTablesABiUserOpens() throws Exception {
+    for (String name : List.of(Tables.STAR_FACT_PARTICIPATION, Tables.STAR_DIM_PROJECT, Tables.INGEST_AUDIT,
+        Tables.QUARANTINE_KEEP_PARTNERS, Tables.DUMP_PROVENANCE)) {
       Path csv = output.resolve("bi").resolve(name + ".csv");
       assertTrue(Files.size(csv) > 0, csv.toString());
     }
-    String header = Files.readAllLines(output.resolve("bi").resolve(Tables.SILVER_PROGRAMMES + ".csv")).get(0);
-    assertTrue(header.startsWith("programme_key,programme,period,project_count"), header);
+    String header = Files.readAllLines(output.resolve("bi").resolve(Tables.STAR_DIM_PROGRAMME + ".csv")).get(0);
+    assertTrue(header.startsWith("programme_sk,programme_key,programme,period"), header);
     try (java.util.stream.Stream<Path> files = Files.walk(output.resolve("bi"))) {
       List<String> litter = files.map(p -> p.getFileName().toString())
           .filter(n -> n.equals("_SUCCESS") || n.endsWith(".crc")).toList();
@@ -188,12 +190,12 @@ class PipelineTest {
     }
     assertTrue(Files.isDirectory(output.resolve("bi/parquet/gold_ici_share")), "the Parquet copies are still there");
     // values the pipeline makes never start with a formula character, so the spreadsheet guard leaves them alone
-    List<String> sources = table(Tables.SILVER_REGION_INDICATORS, 0).select("source_dataset").distinct()
+    List<String> sources = table(Tables.NUTS_RECODE_REPORT, 0).select("source_dataset").distinct()
         .as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
-    assertTrue(sources.contains("urbn_type_2016_pop11"), sources.toString());
+    assertTrue(sources.contains("tgs00002"), sources.toString());
     assertTrue(sources.stream().noneMatch(v -> "=+-@".indexOf(v.charAt(0)) >= 0), sources.toString());
-    String indicatorsCsv = Files.readString(output.resolve("bi").resolve(Tables.SILVER_REGION_INDICATORS + ".csv"));
-    assertTrue(indicatorsCsv.contains(",urbn_type_2016_pop11,") && !indicatorsCsv.contains("'@"), "the CSV as the table");
+    String recodeCsv = Files.readString(output.resolve("bi").resolve(Tables.NUTS_RECODE_REPORT + ".csv"));
+    assertTrue(recodeCsv.contains(",tgs00002,") && !recodeCsv.contains("'@"), "the CSV as the table");
   }
 
   /**
@@ -331,8 +333,14 @@ class PipelineTest {
         Tables.GOLD_ORGANISATIONS, Tables.GOLD_NETWORK_SUMMARY, Tables.GOLD_NETWORK_ORGANISATIONS,
         Tables.GOLD_NETWORK_COMMUNITIES)) {
       assertTrue(gold.get(t) > 0, t + " has rows");
+      if (t.startsWith("silver_")) {
+        // the shipped bi.silver=false: silver tables get BI copies only on request
+        assertFalse(Files.exists(output.resolve("bi").resolve(t + ".csv")) || Files.exists(output.resolve("bi/parquet").resolve(t)),
+            t + ": no BI copy");
+        continue;
+      }
       assertTrue(Files.exists(output.resolve("bi").resolve(t + ".csv")), t + ".csv");
-      if (t.startsWith("gold_") || t.startsWith("silver_")) {
+      if (t.startsWith("gold_")) {
         assertEquals(table(t, 0).count(), spark.read().parquet(output.resolve("bi/parquet").resolve(t).toString()).count(),
             t + " as Parquet");
       }
@@ -481,7 +489,7 @@ class PipelineTest {
         copies.map(p -> p.getFileName().toString()).filter(eu.iciatlas.common.output.BiDatabase.IN_FILE).sorted().forEach(tables::add);
       }
       try (java.util.stream.Stream<Path> copies = Files.list(bi.resolve("parquet"))) {
-        assertTrue(copies.anyMatch(p -> p.getFileName().toString().equals(Tables.SILVER_PROJECTS)), "silver tables as Parquet too");
+        assertTrue(copies.noneMatch(p -> p.getFileName().toString().startsWith("silver_")), "silver tables only on request (bi.silver)");
       }
       assertTrue(tables.containsAll(List.of(Tables.GOLD_ICI_SHARE, Tables.STAR_FACT_PARTICIPATION, Tables.STAR_DIM_REGION)), tables.toString());
       for (String t : tables) {
