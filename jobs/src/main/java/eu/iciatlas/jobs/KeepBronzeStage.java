@@ -73,7 +73,7 @@ final class KeepBronzeStage {
     for (Kind kind : Kind.values()) {
       written.put(Tables.bronzeKeep(kind), writer.write(Tables.bronzeKeep(kind), delivered.get(kind).filter(inRun), bronzeScope));
     }
-    written.put(Tables.DUMP_PROVENANCE, writer.write(Tables.DUMP_PROVENANCE, provenance(runId, ingestedAt),
+    written.put(Tables.DUMP_PROVENANCE, writer.write(Tables.DUMP_PROVENANCE, provenance(delivered, runPeriods, runId, ingestedAt),
         Scope.periods("period", runPeriods, false)));
     return new Result(written, delivered, runPeriods, inRun);
   }
@@ -88,13 +88,16 @@ final class KeepBronzeStage {
     return periods.distinct().orderBy("_period").as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
   }
 
-  /** Which file (size, SHA-256, export date) every period's Keep.eu rows of this run come from. */
-  private Dataset<Row> provenance(String runId, Timestamp ingestedAt) {
+  /**
+   * Which file (size, SHA-256, export date) every period's Keep.eu rows of this run come from: the
+   * delivered rows of the run's periods, which are this run's rows of the bronze tables.
+   */
+  private Dataset<Row> provenance(Map<Kind, Dataset<Row>> delivered, List<String> runPeriods, String runId, Timestamp ingestedAt) {
     Map<String, FileDigest> digests = new java.util.HashMap<>();
     List<Row> out = new ArrayList<>();
     for (Kind kind : Kind.values()) {
-      for (Row r : writer.read(Tables.bronzeKeep(kind)).filter(col("_run_id").equalTo(runId).and(col("_period").isNotNull()))
-          .groupBy("_period", CsvSources.SOURCE_FILE).count().collectAsList()) {
+      for (Row r : delivered.get(kind).filter(col("_period").isin(runPeriods.toArray()))
+          .groupBy("_period", CsvSources.SOURCE_FILE).count().orderBy("_period", CsvSources.SOURCE_FILE).collectAsList()) {
         String source = r.getString(1);
         String file = source.contains("#") ? source.substring(0, source.indexOf('#')) : source;
         FileDigest d = digests.computeIfAbsent(file, f -> FileDigest.of(f, spark.sparkContext().hadoopConfiguration()));
