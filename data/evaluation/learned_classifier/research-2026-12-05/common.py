@@ -16,7 +16,7 @@ from sklearn.metrics import roc_auc_score, average_precision_score
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 LABELS = os.path.join(HERE, "..", "..", "ici_labels_v2.csv")
-# silver_projects.csv and silver_participations.csv: copies of DIR/bi/ of a sample run (bin/ici-atlas run), put beside this file
+# silver_projects.csv and silver_participations.csv: copies of DIR/bi/ of a sample run (bin/ici-atlas run --set bi.silver=true), put beside this file
 SEED = 20261205
 
 

@@ -34,8 +34,8 @@ import org.apache.spark.sql.SparkSession;
  * project_id), silver_participations (key participation_id), silver_programmes (key
  * programme_key), silver_calls, silver_nuts_regions, silver_nuts_conversion,
  * silver_region_indicators (key nuts2, year, indicator), quarantine_* (reason, raw record),
- * nuts_recode_report and ingest_audit; silver, quarantine and audit tables also as CSV under
- * {@code DIR/bi/}. Every table is written in one Delta commit (the run's periods of the period
+ * nuts_recode_report and ingest_audit; quarantine and audit tables (silver with bi.silver=true) also as
+ * CSV under {@code DIR/bi/}. Every table is written in one Delta commit (the run's periods of the period
  * tables), so a rerun on the same inputs gives the same tables; the NUTS and Eurostat tables are kept
  * without a commit when their last commits name the same inputs, settings and code. Checks: rows read =
  * accepted + quarantined (+ skipped for --period) for every input file, or the job fails.

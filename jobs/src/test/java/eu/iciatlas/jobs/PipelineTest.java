@@ -190,12 +190,12 @@ class PipelineTest {
     }
     assertTrue(Files.isDirectory(output.resolve("bi/parquet/gold_ici_share")), "the Parquet copies are still there");
     // values the pipeline makes never start with a formula character, so the spreadsheet guard leaves them alone
-    List<String> sources = table(Tables.NUTS_RECODE_REPORT, 0).select("source_dataset").distinct()
-        .as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
-    assertTrue(sources.contains("tgs00002"), sources.toString());
-    assertTrue(sources.stream().noneMatch(v -> "=+-@".indexOf(v.charAt(0)) >= 0), sources.toString());
-    String recodeCsv = Files.readString(output.resolve("bi").resolve(Tables.NUTS_RECODE_REPORT + ".csv"));
-    assertTrue(recodeCsv.contains(",tgs00002,") && !recodeCsv.contains("'@"), "the CSV as the table");
+    List<String> reasons = table(Tables.GOLD_ICI_SHARE, 0).filter(col("share_null_reason").isNotNull()).select("share_null_reason")
+        .distinct().as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+    assertTrue(reasons.stream().anyMatch(v -> v.startsWith("only 0 of 72 projects have a description")), reasons.toString());
+    assertTrue(reasons.stream().noneMatch(v -> "=+-@".indexOf(v.charAt(0)) >= 0), reasons.toString());
+    String shareCsv = Files.readString(output.resolve("bi").resolve(Tables.GOLD_ICI_SHARE + ".csv"));
+    assertTrue(reasons.stream().allMatch(shareCsv::contains) && !shareCsv.contains(",'"), "the CSV as the table");
   }
 
   /**
