@@ -93,8 +93,12 @@ def main():
     summary = {}
     for sf in scales:
         d = os.path.join(work, f"sf{sf}")
+        if os.path.exists(os.path.join(d, "pipeline.failed.time")):
+            f_wall, _, f_rss = gnu_time(os.path.join(d, "pipeline.failed.time"))
+            lines.append(f"| {sf} | failed after {f_wall:.0f} s (peak RSS {f_rss:.0f} MiB): see {d}/pipeline.log |||||||||||")
+            continue
         if not os.path.exists(os.path.join(d, "pipeline.time")):
-            lines.append(f"| {sf} | skipped (disk or failure, see the run's output) |||||||||||")
+            lines.append(f"| {sf} | skipped (not enough disk, see the run's output) |||||||||||")
             continue
         p_wall, p_cpu, p_rss = gnu_time(os.path.join(d, "pipeline.time"))
         f_wall, f_cpu, f_rss = gnu_time(os.path.join(d, "floor.time"))
@@ -141,6 +145,8 @@ def main():
         lines.append("")
     if "1" in summary and "10" in summary:
         lines.append(f"SF 10 / SF 1 wall time: {summary['10'] / summary['1']:.2f} (target < 8).")
+    if "10" in summary and "30" in summary:
+        lines.append(f"SF 30 / SF 10 wall time: {summary['30'] / summary['10']:.2f} (target < 3.2).")
     lines.extend(details)
     os.makedirs(results_dir, exist_ok=True)
     suffix = "" if scales else "-micro"  # benchmarks/run --micro-only must not replace the day's full results
