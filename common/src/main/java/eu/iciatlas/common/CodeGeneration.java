@@ -55,7 +55,7 @@ public final class CodeGeneration {
    * size of {@code what} the job reads; says so when it turns generation off. Each job decides anew, so that a session
    * that runs several (a test JVM) has the setting of the job it runs.
    */
-  static void chooseFor(SparkSession spark, long inputBytes, String what, Progress progress) {
+  public static void chooseFor(SparkSession spark, long inputBytes, String what, Progress progress) {
     SparkConf submitted = spark.sparkContext().getConf();
     boolean small = inputBytes < SMALL_INPUT_BYTES;
     List<String> off = new ArrayList<>();
@@ -75,7 +75,7 @@ public final class CodeGeneration {
   }
 
   /** The bytes of the files at {@code paths} (a folder counts with everything under it); a missing path counts 0. */
-  static long bytes(Configuration hadoop, List<String> paths) {
+  public static long bytes(Configuration hadoop, List<String> paths) {
     long total = 0;
     for (String p : paths) {
       Path path = new Path(p);

@@ -1,5 +1,6 @@
 package eu.iciatlas.jobs;
 
+import eu.iciatlas.common.BroadcastJoins;
 import eu.iciatlas.common.CodeGeneration;
 import eu.iciatlas.common.Persisted;
 import eu.iciatlas.common.Progress;
@@ -70,8 +71,11 @@ public final class AnalyseJob {
     ConfFiles conf = new ConfFiles(config.confDir());
     RegionDefinition regions = new RegionDefinition(conf, config.regions());
     // the two silver tables that grow with the export (every version on disk: an upper bound of what is read)
-    CodeGeneration.chooseFor(spark, List.of(writer.deltaPath(Tables.SILVER_PROJECTS),
-        writer.deltaPath(Tables.SILVER_PARTICIPATIONS)), "silver_projects and silver_participations", progress);
+    long inputBytes = CodeGeneration.bytes(spark.sparkContext().hadoopConfiguration(), List.of(
+        writer.deltaPath(Tables.SILVER_PROJECTS), writer.deltaPath(Tables.SILVER_PARTICIPATIONS)));
+    String input = "silver_projects and silver_participations";
+    CodeGeneration.chooseFor(spark, inputBytes, input, progress);
+    BroadcastJoins.chooseFor(spark, inputBytes, input, progress);
     // what the job persisted is released when it ends, whether it succeeded or failed, after the BI copies queued by then
     try (Persisted persisted = new Persisted(); TableWriter.BiCopiesAwaited copies = writer.awaitBiCopiesOnClose()) {
       StageContext stages = new StageContext(spark, writer, persisted, progress);

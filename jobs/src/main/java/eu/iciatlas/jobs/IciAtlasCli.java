@@ -1,5 +1,6 @@
 package eu.iciatlas.jobs;
 
+import eu.iciatlas.common.BroadcastJoins;
 import eu.iciatlas.common.Progress;
 import eu.iciatlas.common.SparkSessions;
 import eu.iciatlas.common.analysis.IciModel;
@@ -596,8 +597,18 @@ public final class IciAtlasCli implements Runnable {
       }
     }
     String first = message == null ? e.getClass().getName() : message.lines().findFirst().orElse(message);
+    if (first.contains(BROADCAST_OUT_OF_MEMORY)) {
+      // Spark's own advice names spark.driver.memory, which bin/ici-atlas sets from ICI_DRIVER_MEMORY
+      return "a broadcast join did not fit the driver's heap (Spark: \"" + BROADCAST_OUT_OF_MEMORY + "\"): give the "
+          + "driver more heap (bin/ici-atlas: ICI_DRIVER_MEMORY=8g; submit: --driver-memory 8g) or turn broadcast joins "
+          + "off (JAVA_TOOL_OPTIONS=-D" + BroadcastJoins.THRESHOLD + "=-1; submit: --conf " + BroadcastJoins.THRESHOLD
+          + "=-1)";
+    }
     return first.length() > 400 ? first.substring(0, 400) + "..." : first;
   }
+
+  /** The start of the message of Spark's failure to build a broadcast table in the driver's memory. */
+  static final String BROADCAST_OUT_OF_MEMORY = "Not enough memory to build and broadcast the table";
 
   /**
    * SIGTERM (what schedulers send) and SIGINT (Ctrl-C) stop a run cleanly: the running Spark jobs are

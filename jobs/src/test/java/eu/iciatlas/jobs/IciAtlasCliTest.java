@@ -91,6 +91,20 @@ class IciAtlasCliTest {
   }
 
   @Test
+  void aBroadcastThatDoesNotFitTheHeapIsExplainedWithTheSettingsOfThisTool() {
+    // as the SF 30 run on a 2 GB heap failed (benchmarks/results/2026-12-08-vm.md): Spark's message, wrapped twice
+    var spark = new RuntimeException("writing gold_correlations failed", new IllegalStateException("org.apache.spark."
+        + "SparkException: Not enough memory to build and broadcast the table to all worker nodes. As a workaround, you "
+        + "can either disable broadcast by setting spark.sql.autoBroadcastJoinThreshold to -1 or increase the spark "
+        + "driver memory by setting spark.driver.memory to a higher value"));
+    String said = IciAtlasCli.headline(spark);
+    assertTrue(said.startsWith("a broadcast join did not fit the driver's heap") && said.contains("ICI_DRIVER_MEMORY=8g")
+        && said.contains("JAVA_TOOL_OPTIONS=-Dspark.sql.autoBroadcastJoinThreshold=-1") && !said.contains("spark.driver.memory"),
+        said);
+    assertEquals("IllegalStateException: other", IciAtlasCli.headline(new RuntimeException("x", new IllegalStateException("other"))));
+  }
+
+  @Test
   void helpListsTheRegionDefinitionsOfTheConfFolder() {
     for (String verb : List.of("run", "analyse", "report")) {
       Result r = run(verb, "--help");
