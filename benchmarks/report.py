@@ -76,6 +76,23 @@ def grouped(rows):
     return groups
 
 
+def reference(d, name):
+    """A reference run's wall seconds and table cells; a failed one (NAME.failed.time) has no wall time."""
+    path = os.path.join(d, f"{name}.time")
+    if os.path.exists(path):
+        wall, _, rss = gnu_time(path)
+        return {"wall": wall, "cell": f"{wall:.0f}", "rss": f"{rss:.0f} MiB"}
+    failed = os.path.join(d, f"{name}.failed.time")
+    if os.path.exists(failed):
+        wall, _, rss = gnu_time(failed)
+        return {"wall": None, "cell": f"failed after {wall:.0f} s", "rss": f"{rss:.0f} MiB"}
+    return {"wall": None, "cell": "not run", "rss": "n/a"}
+
+
+def ratio(pipeline_wall, ref):
+    return f"{pipeline_wall / ref['wall']:.2f}" if ref["wall"] else "n/a"
+
+
 def main():
     work, results_dir, scales = sys.argv[1], sys.argv[2], sys.argv[3:]
     lines = []
@@ -101,21 +118,24 @@ def main():
             lines.append(f"| {sf} | skipped (not enough disk, see the run's output) |||||||||||")
             continue
         p_wall, p_cpu, p_rss = gnu_time(os.path.join(d, "pipeline.time"))
-        f_wall, f_cpu, f_rss = gnu_time(os.path.join(d, "floor.time"))
-        k_wall, k_cpu, k_rss = gnu_time(os.path.join(d, "duckdb.time"))
+        floor, duckdb = reference(d, "floor"), reference(d, "duckdb")
         g_wall, _, _ = gnu_time(os.path.join(d, "generate.time"))
-        duck = open(os.path.join(d, "duckdb.log")).read()
+        duck = open(os.path.join(d, "duckdb.log"), errors="replace").read() if os.path.exists(os.path.join(d, "duckdb.log")) else ""
         m = re.search(r"participations=(\d+) projects=(\d+)", duck)
-        parts, projects = (int(m.group(1)), int(m.group(2))) if m else (0, 0)
+        counts = f"{int(m.group(2)):,} | {int(m.group(1)):,}" if m else "n/a (from DuckDB) | n/a"
         summary[sf] = p_wall
-        lines.append(f"| {sf} | {projects:,} | {parts:,} | {du(os.path.join(d, 'keep')) / 1e6:.0f} | {du(os.path.join(d, 'out')) / 1e6:.0f} "
-                     f"| {p_wall:.0f} | {p_cpu:.0f} | {p_rss:.0f} | {f_wall:.0f} | {k_wall:.0f} | {p_wall / f_wall:.2f} | {p_wall / k_wall:.2f} |")
+        lines.append(f"| {sf} | {counts} | {du(os.path.join(d, 'keep')) / 1e6:.0f} | {du(os.path.join(d, 'out')) / 1e6:.0f} "
+                     f"| {p_wall:.0f} | {p_cpu:.0f} | {p_rss:.0f} | {floor['cell']} | {duckdb['cell']} | {ratio(p_wall, floor)} "
+                     f"| {ratio(p_wall, duckdb)} |")
         rows = stages(os.path.join(d, "pipeline.log"))
         groups = grouped(rows)
         details.append(f"\n## SF {sf}\n")
-        details.append(f"Generation: {g_wall:.0f} s. Floor: {open(os.path.join(d, 'floor.log')).read().strip().splitlines()[-1]}; "
-                       f"peak RSS {f_rss:.0f} MiB. DuckDB: " + "; ".join(re.findall(r"duckdb (stage=\S+ s=\S+)", duck))
-                       + f"; peak RSS {k_rss:.0f} MiB.\n")
+        floor_said = (open(os.path.join(d, 'floor.log'), errors="replace").read().strip().splitlines() or [""])[-1] \
+            if floor["wall"] is not None else f"failed, see {d}/floor.log"
+        duck_said = "; ".join(re.findall(r"duckdb (stage=\S+ s=\S+)", duck)) if duckdb["wall"] is not None \
+            else f"failed, see {d}/duckdb.log"
+        details.append(f"Generation: {g_wall:.0f} s. Floor: {floor_said}; peak RSS {floor['rss']}. DuckDB: {duck_said}; "
+                       f"peak RSS {duckdb['rss']}.\n")
         details.append("| pipeline stage group | seconds |\n|---|---|")
         for k, v in groups.items():
             details.append(f"| {k} | {v:.1f} |")
