@@ -71,11 +71,11 @@ public final class AnalyseJob {
     ConfFiles conf = new ConfFiles(config.confDir());
     RegionDefinition regions = new RegionDefinition(conf, config.regions());
     // the two silver tables that grow with the export (every version on disk: an upper bound of what is read)
-    long inputBytes = CodeGeneration.bytes(spark.sparkContext().hadoopConfiguration(), List.of(
-        writer.deltaPath(Tables.SILVER_PROJECTS), writer.deltaPath(Tables.SILVER_PARTICIPATIONS)));
+    List<String> inputTables = List.of(writer.deltaPath(Tables.SILVER_PROJECTS), writer.deltaPath(Tables.SILVER_PARTICIPATIONS));
+    long inputBytes = CodeGeneration.bytes(spark.sparkContext().hadoopConfiguration(), inputTables);
     String input = "silver_projects and silver_participations";
     CodeGeneration.chooseFor(spark, inputBytes, input, progress);
-    BroadcastJoins.chooseFor(spark, inputBytes, input, progress);
+    BroadcastJoins.chooseFor(spark, inputBytes, inputTables, input, progress);
     // what the job persisted is released when it ends, whether it succeeded or failed, after the BI copies queued by then
     try (Persisted persisted = new Persisted(); TableWriter.BiCopiesAwaited copies = writer.awaitBiCopiesOnClose()) {
       StageContext stages = new StageContext(spark, writer, persisted, progress);

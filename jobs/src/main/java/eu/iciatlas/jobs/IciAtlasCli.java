@@ -597,14 +597,24 @@ public final class IciAtlasCli implements Runnable {
       }
     }
     String first = message == null ? e.getClass().getName() : message.lines().findFirst().orElse(message);
-    if (first.contains(BROADCAST_OUT_OF_MEMORY)) {
+    if (anyMessageContains(e, BROADCAST_OUT_OF_MEMORY)) {
       // Spark's own advice names spark.driver.memory, which bin/ici-atlas sets from ICI_DRIVER_MEMORY
       return "a broadcast join did not fit the driver's heap (Spark: \"" + BROADCAST_OUT_OF_MEMORY + "\"): give the "
-          + "driver more heap (bin/ici-atlas: ICI_DRIVER_MEMORY=8g; submit: --driver-memory 8g) or turn broadcast joins "
-          + "off (JAVA_TOOL_OPTIONS=-D" + BroadcastJoins.THRESHOLD + "=-1; submit: --conf " + BroadcastJoins.THRESHOLD
-          + "=-1)";
+          + "driver more heap (ICI_DRIVER_MEMORY=8g; with SPARK_HOME, submit's --driver-memory 8g) or turn broadcast "
+          + "joins off (JAVA_TOOL_OPTIONS=-D" + BroadcastJoins.THRESHOLD + "=-1; submit: --conf "
+          + BroadcastJoins.THRESHOLD + "=-1)";
     }
     return first.length() > 400 ? first.substring(0, 400) + "..." : first;
+  }
+
+  /** Whether the failure or any of its causes says {@code text} (Spark's own message may be above a cause's). */
+  private static boolean anyMessageContains(Throwable e, String text) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t.getMessage() != null && t.getMessage().contains(text)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The start of the message of Spark's failure to build a broadcast table in the driver's memory. */

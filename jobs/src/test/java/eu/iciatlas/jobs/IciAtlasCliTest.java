@@ -101,6 +101,11 @@ class IciAtlasCliTest {
     assertTrue(said.startsWith("a broadcast join did not fit the driver's heap") && said.contains("ICI_DRIVER_MEMORY=8g")
         && said.contains("JAVA_TOOL_OPTIONS=-Dspark.sql.autoBroadcastJoinThreshold=-1") && !said.contains("spark.driver.memory"),
         said);
+    // as Spark 4.1 builds it: its SparkException above the out-of-memory error of the build, whose message is deeper
+    var withCause = new RuntimeException("org.apache.spark.SparkException: Not enough memory to build and broadcast the "
+        + "table to all worker nodes.", new OutOfMemoryError("Java heap space"));
+    assertTrue(IciAtlasCli.headline(withCause).startsWith("a broadcast join did not fit the driver's heap"),
+        IciAtlasCli.headline(withCause));
     assertEquals("IllegalStateException: other", IciAtlasCli.headline(new RuntimeException("x", new IllegalStateException("other"))));
   }
 
